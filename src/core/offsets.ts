@@ -1,0 +1,100 @@
+// Code points <-> UTF-16 code units. Every stored offset is a code point (Python str index);
+// JS strings index UTF-16 units. This is the one place that converts between them.
+
+/** Number of code points in a JS string. */
+export function codePointLength(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // A high surrogate followed by a low surrogate is one code point; count it once.
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
+}
+
+/**
+ * A precomputed index of one text's astral characters, so that conversions cost O(log a)
+ * (a = astral characters) instead of a scan of the text. Build it once per document.
+ */
+export class CodePointIndex {
+  /** Code-point offsets of the astral (surrogate-pair) characters, ascending. */
+  private readonly astralCp: number[] = [];
+  /** Total length in code points. */
+  readonly length: number;
+  /** Total length in UTF-16 units. */
+  readonly utf16Length: number;
+
+  constructor(readonly text: string) {
+    let cp = 0;
+    for (let i = 0; i < text.length; i++, cp++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+        const d = text.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          this.astralCp.push(cp);
+          i++;
+        }
+      }
+    }
+    this.length = cp;
+    this.utf16Length = text.length;
+  }
+
+  /** UTF-16 index of a code-point offset (0..length). Throws RangeError outside the text. */
+  toUtf16(cp: number): number {
+    if (!Number.isInteger(cp) || cp < 0 || cp > this.length) {
+      throw new RangeError(`code-point offset ${cp} is outside the text (0..${this.length})`);
+    }
+    // Every astral character before cp adds one extra UTF-16 unit.
+    return cp + lowerBound(this.astralCp, cp);
+  }
+
+  /**
+   * Code-point offset of a UTF-16 index (0..utf16Length). An index inside a surrogate pair
+   * rounds down to the start of that character.
+   */
+  toCodePoint(u: number): number {
+    if (!Number.isInteger(u) || u < 0 || u > this.utf16Length) {
+      throw new RangeError(`UTF-16 index ${u} is outside the text (0..${this.utf16Length})`);
+    }
+    // Find the number k of astral characters whose UTF-16 start is before u:
+    // the astral character j starts at UTF-16 index astralCp[j] + j.
+    let lo = 0;
+    let hi = this.astralCp.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.astralCp[mid]! + mid < u) lo = mid + 1;
+      else hi = mid;
+    }
+    const k = lo;
+    // If u points at the low surrogate of astral character k-1, round down to its start.
+    if (k > 0 && this.astralCp[k - 1]! + (k - 1) + 1 === u) return this.astralCp[k - 1]!;
+    return u - k;
+  }
+
+  /** The text between two code-point offsets. */
+  slice(start: number, end: number): string {
+    return this.text.slice(this.toUtf16(start), this.toUtf16(end));
+  }
+}
+
+/** Index of the first element >= x in an ascending array. */
+function lowerBound(sorted: number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The text between two code-point offsets, without building an index (for one-off use). */
+export function sliceCodePoints(text: string, start: number, end: number): string {
+  return new CodePointIndex(text).slice(start, end);
+}
