@@ -138,3 +138,15 @@ export const GLOSS_API_METHODS = [
 ] as const satisfies readonly (keyof GlossApi)[];
 
 export type GlossApiMethod = (typeof GLOSS_API_METHODS)[number];
+
+/** Commands the shell (Electron menu) sends to the renderer. */
+export type ShellCommand = 'undo' | 'redo' | 'reload-workspace';
+
+/**
+ * What the Electron preload exposes besides GlossApi, as `window.glossShell`. Absent in
+ * browser mode, where the renderer's own keyboard handling is all there is.
+ */
+export interface GlossShell {
+  /** Subscribe to menu commands; returns the unsubscribe function. */
+  onCommand(listener: (command: ShellCommand) => void): () => void;
+}
