@@ -1,0 +1,181 @@
+// The Gloss dataset: every document with every layer, lossless (DESIGN.md §1). Exported as one
+// pretty-printed JSON file; importing it back gives the same documents, layers and spans.
+
+import { z } from 'zod';
+import { canonicalDocument, canonicalLayer } from '../layer';
+import type { GlossDocument, Layer, Schema } from '../model';
+import { OFFSET_UNIT } from '../model';
+import { CodePointIndex } from '../offsets';
+import { formatZodError, parseSchema } from '../schema';
+import { commentSchema } from '../validate';
+import { checkSpanAgainstText, normalizeItem } from './common';
+import type { ExportDocument, ImportedItem, ImportedLayer, ParseResult } from './types';
+
+/** What exportGlossDataset writes. */
+export interface GlossDatasetInput {
+  schema: Schema;
+  documents: ExportDocument[];
+  exportedAt: string;
+}
+
+function exportLayer(layer: Layer): Record<string, unknown> {
+  const c = canonicalLayer(layer);
+  return {
+    annotator: c.annotator,
+    status: c.status,
+    spans: c.spans.map((s) => ({
+      id: s.id,
+      label: s.label,
+      start: s.start,
+      end: s.end,
+      quote: s.quote,
+      attributes: s.attributes,
+      ...(s.note !== undefined ? { note: s.note } : {}),
+      ...(s.fragments !== undefined ? { fragments: s.fragments } : {}),
+    })),
+    relations: c.relations,
+    comments: c.comments,
+  };
+}
+
+function exportDocument(document: GlossDocument, layers: Layer[]): Record<string, unknown> {
+  const d = canonicalDocument(document);
+  return {
+    id: d.id,
+    title: d.title,
+    text: d.text,
+    blocks: d.blocks,
+    ...(d.marks !== undefined ? { marks: d.marks } : {}),
+    meta: d.meta,
+    layers: layers.map(exportLayer),
+  };
+}
+
+/** The dataset file's content: pretty-printed JSON, stable key order, trailing newline. */
+export function exportGlossDataset(input: GlossDatasetInput): string {
+  const dataset = {
+    format: 'gloss.dataset',
+    version: 1,
+    offsetUnit: OFFSET_UNIT,
+    exportedAt: input.exportedAt,
+    schema: input.schema,
+    documents: input.documents.map(({ document, layers }) => exportDocument(document, layers)),
+  };
+  return JSON.stringify(dataset, null, 2) + '\n';
+}
+
+const offset = z.number().int().nonnegative();
+const range = z.object({ start: offset, end: offset });
+
+const datasetSchema = z.object({
+  format: z.literal('gloss.dataset'),
+  version: z.literal(1),
+  offsetUnit: z.literal('codepoint'),
+  exportedAt: z.string().optional(),
+  schema: z.unknown().optional(),
+  documents: z.array(
+    z.object({
+      id: z.string().optional(),
+      title: z.string().optional(),
+      text: z.string(),
+      blocks: z
+        .array(
+          z.object({
+            type: z.enum(['heading', 'paragraph', 'list-item', 'table-cell', 'code', 'quote']),
+            start: offset,
+            end: offset,
+            level: z.number().int().min(1).optional(),
+            page: z.number().int().min(1).optional(),
+          }),
+        )
+        .optional(),
+      marks: z
+        .array(z.object({ type: z.enum(['bold', 'italic', 'code', 'link']), start: offset, end: offset, href: z.string().optional() }))
+        .optional(),
+      meta: z
+        .object({ source: z.string().optional(), format: z.string().optional(), language: z.string().optional(), date: z.string().optional() })
+        .optional(),
+      layers: z.array(
+        z.object({
+          annotator: z.string().optional(),
+          status: z.enum(['todo', 'in-progress', 'done']).optional(),
+          spans: z.array(
+            z.object({
+              id: z.string().min(1).optional(),
+              label: z.string().min(1),
+              start: offset,
+              end: offset,
+              quote: z.string().optional(),
+              attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+              note: z.string().optional(),
+              fragments: z.array(range).optional(),
+            }),
+          ),
+          relations: z.array(z.object({ id: z.string().optional(), type: z.string().min(1), from: z.string(), to: z.string() })).default([]),
+          comments: z.array(commentSchema).default([]),
+        }),
+      ),
+    }),
+  ),
+});
+
+/** Parse a Gloss dataset; layers keep their annotator and status. Quotes must match the text. */
+export function parseGlossDataset(text: string, file: string): ParseResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    return { ok: false, error: { file, message: `not valid JSON: ${(e as Error).message}` } };
+  }
+  const parsed = datasetSchema.safeParse(json);
+  if (!parsed.success) return { ok: false, error: { file, message: `not a Gloss dataset: ${formatZodError(parsed.error)}` } };
+  let schema: Schema | undefined;
+  if (parsed.data.schema !== undefined) {
+    const s = parseSchema(parsed.data.schema);
+    if (!s.ok) return { ok: false, error: { file, message: s.error.message } };
+    schema = s.value;
+  }
+  const items: ImportedItem[] = [];
+  const notices: string[] = [];
+  for (const [d, doc] of parsed.data.documents.entries()) {
+    const name = `document ${doc.id !== undefined ? JSON.stringify(doc.id) : d + 1}`;
+    const index = new CodePointIndex(doc.text);
+    const layers: ImportedLayer[] = [];
+    for (const [l, layer] of doc.layers.entries()) {
+      const layerName = `${name}, layer ${layer.annotator !== undefined ? JSON.stringify(layer.annotator) : l + 1}`;
+      const spans = [];
+      for (const [i, s] of layer.spans.entries()) {
+        const problem = checkSpanAgainstText(index, s, s.quote);
+        if (problem) {
+          return { ok: false, error: { file, message: `${layerName}, span ${s.id !== undefined ? JSON.stringify(s.id) : i + 1}: ${problem}` } };
+        }
+        spans.push({
+          ...(s.id !== undefined ? { id: s.id } : {}),
+          label: s.label,
+          start: s.start,
+          end: s.end,
+          attributes: s.attributes ?? {},
+          ...(s.note !== undefined ? { note: s.note } : {}),
+          ...(s.fragments !== undefined ? { fragments: s.fragments } : {}),
+        });
+      }
+      layers.push({
+        ...(layer.annotator !== undefined ? { annotator: layer.annotator } : {}),
+        ...(layer.status !== undefined ? { status: layer.status } : {}),
+        spans,
+        relations: layer.relations.map((r) => ({ ...(r.id !== undefined ? { id: r.id } : {}), type: r.type, from: r.from, to: r.to })),
+        comments: layer.comments,
+      });
+    }
+    const item: ImportedItem = { text: doc.text, layers };
+    if (doc.id !== undefined) item.id = doc.id;
+    if (doc.title !== undefined) item.title = doc.title;
+    if (doc.blocks !== undefined) item.blocks = doc.blocks;
+    if (doc.marks !== undefined) item.marks = doc.marks;
+    if (doc.meta !== undefined) item.meta = doc.meta;
+    const normalized = normalizeItem(item);
+    if (normalized.changed) notices.push(`${file}: ${name}: line endings of the text normalised to \\n; offsets moved accordingly`);
+    items.push(normalized.item);
+  }
+  return schema ? { ok: true, items, notices, schema } : { ok: true, items, notices };
+}

@@ -1,0 +1,160 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CodePointIndex, codePointLength, sliceCodePoints } from '../../src/core/offsets';
+import { readSample } from './samples';
+
+// Property tests run on a fixed seed so that every run checks the same cases.
+const SEED = 20240503;
+
+describe('codePointLength', () => {
+  it('counts BMP characters as one each', () => {
+    expect(codePointLength('')).toBe(0);
+    expect(codePointLength('abc')).toBe(3);
+    expect(codePointLength('Министр €25')).toBe(11);
+  });
+
+  it('counts a surrogate pair as one code point', () => {
+    expect('🌍'.length).toBe(2);
+    expect(codePointLength('🌍')).toBe(1);
+    expect(codePointLength('a🌍b𝟐')).toBe(4);
+  });
+
+  it('counts each lone surrogate as one code point, like Python', () => {
+    expect(codePointLength('\ud800')).toBe(1);
+    expect(codePointLength('\udc00\ud800')).toBe(2); // reversed pair is not a pair
+    expect(codePointLength('a\ud83c')).toBe(2); // high surrogate at the very end
+  });
+
+  it('agrees with the string iterator on arbitrary strings', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => {
+        expect(codePointLength(s)).toBe([...s].length);
+      }),
+      { seed: SEED },
+    );
+  });
+});
+
+describe('CodePointIndex', () => {
+  it('maps offsets in a BMP-only text to themselves', () => {
+    const index = new CodePointIndex('hello world');
+    expect(index.length).toBe(11);
+    expect(index.utf16Length).toBe(11);
+    for (let i = 0; i <= 11; i++) {
+      expect(index.toUtf16(i)).toBe(i);
+      expect(index.toCodePoint(i)).toBe(i);
+    }
+  });
+
+  it('shifts UTF-16 indices after each astral character', () => {
+    const text = 'a🌍b💧c';
+    const index = new CodePointIndex(text);
+    expect(index.length).toBe(5);
+    expect(index.utf16Length).toBe(7);
+    expect([0, 1, 2, 3, 4, 5].map((cp) => index.toUtf16(cp))).toEqual([0, 1, 3, 4, 6, 7]);
+    expect(index.slice(1, 2)).toBe('🌍');
+    expect(index.slice(3, 4)).toBe('💧');
+    expect(index.slice(2, 5)).toBe('b💧c');
+  });
+
+  it('rounds a UTF-16 index inside a surrogate pair down to the character start', () => {
+    const index = new CodePointIndex('a🌍b');
+    expect(index.toCodePoint(1)).toBe(1);
+    expect(index.toCodePoint(2)).toBe(1); // the low surrogate of 🌍
+    expect(index.toCodePoint(3)).toBe(2);
+    expect(index.toCodePoint(4)).toBe(3);
+  });
+
+  it('handles a text made only of astral characters', () => {
+    const text = '𝟐𝟎𝟐𝟕';
+    const index = new CodePointIndex(text);
+    expect(index.length).toBe(4);
+    expect(index.toUtf16(4)).toBe(8);
+    expect(index.toCodePoint(8)).toBe(4);
+    expect(index.toCodePoint(5)).toBe(2);
+    expect(index.slice(1, 3)).toBe('𝟎𝟐');
+  });
+
+  it('treats lone surrogates as single code points', () => {
+    const text = 'x\ud800y\udfffz\ud83c';
+    const index = new CodePointIndex(text);
+    expect(index.length).toBe(6);
+    expect(index.utf16Length).toBe(6);
+    expect(index.slice(1, 2)).toBe('\ud800');
+    expect(index.toUtf16(5)).toBe(5);
+    expect(index.toCodePoint(6)).toBe(6);
+  });
+
+  it('throws RangeError outside the text and for non-integers', () => {
+    const index = new CodePointIndex('a🌍');
+    expect(() => index.toUtf16(-1)).toThrow(RangeError);
+    expect(() => index.toUtf16(3)).toThrow(RangeError);
+    expect(() => index.toUtf16(0.5)).toThrow(RangeError);
+    expect(() => index.toCodePoint(4)).toThrow(RangeError);
+    expect(() => index.toCodePoint(Number.NaN)).toThrow(RangeError);
+    expect(() => index.slice(0, 3)).toThrow(/outside the text/);
+  });
+
+  it('gives the offsets Python gives on the social monitoring digest', () => {
+    const text = readSample('social-monitoring-digest.txt');
+    const index = new CodePointIndex(text);
+    // Python: len(text) == 406, UTF-16 length 413.
+    expect(index.length).toBe(406);
+    expect(index.utf16Length).toBe(413);
+    expect(index.slice(72, 83)).toBe('€25 million');
+    expect(index.slice(284, 295)).toBe('Maria Lopez');
+    expect(index.slice(349, 353)).toBe('𝟐𝟎𝟐𝟕');
+    expect(index.toUtf16(284)).toBe(287);
+    expect(index.toCodePoint(287)).toBe(284);
+    expect(sliceCodePoints(text, 303, 326)).toBe('Nordic Development Bank');
+  });
+
+  it('round-trips every code-point offset through UTF-16 (random strings)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (s) => {
+        const index = new CodePointIndex(s);
+        const cps = [...s];
+        expect(index.length).toBe(cps.length);
+        let u = 0;
+        for (let cp = 0; cp <= cps.length; cp++) {
+          expect(index.toUtf16(cp)).toBe(u);
+          expect(index.toCodePoint(u)).toBe(cp);
+          if (cp < cps.length) u += cps[cp]!.length;
+        }
+      }),
+      { numRuns: 300, seed: SEED },
+    );
+  });
+
+  it('slices exactly like Array.from on code points (random ranges)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 40 }),
+        fc.nat(),
+        fc.nat(),
+        (s, a, b) => {
+          const cps = [...s];
+          const start = a % (cps.length + 1);
+          const end = b % (cps.length + 1);
+          const [lo, hi] = start <= end ? [start, end] : [end, start];
+          expect(new CodePointIndex(s).slice(lo, hi)).toBe(cps.slice(lo, hi).join(''));
+        },
+      ),
+      { numRuns: 300, seed: SEED },
+    );
+  });
+
+  it('never maps a UTF-16 index to a code point that starts after it (random indices)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 30 }), fc.nat(), (s, n) => {
+        const index = new CodePointIndex(s);
+        const u = n % (s.length + 1);
+        const cp = index.toCodePoint(u);
+        const back = index.toUtf16(cp);
+        expect(back).toBeLessThanOrEqual(u);
+        expect(u - back).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 300, seed: SEED },
+    );
+  });
+});
