@@ -1,0 +1,214 @@
+// createGlossApi: the one implementation of GlossApi (src/core/api.ts) over an open workspace and
+// the user's settings. Transports (IPC, HTTP) call it with untrusted arguments: every input is
+// checked here with zod, and every outcome, failures included, comes back as a Result.
+
+import { z } from 'zod';
+import { fail, ok } from '../core/api';
+import type {
+  ChangeResult,
+  DocumentSummary,
+  GlossApi,
+  LayerChange,
+  LayerSummary,
+  OpenedDocument,
+  Result,
+  Settings,
+  WorkspaceInfo,
+} from '../core/api';
+import { isValidDocId } from '../core/document';
+import { applyLayerChanges, emptyLayer } from '../core/layer';
+import type { GlossDocument, Layer, Problem } from '../core/model';
+import { LAYER_STATUSES } from '../core/model';
+import { CodePointIndex } from '../core/offsets';
+import { formatZodError } from '../core/schema';
+import { checkLayer } from '../core/validate';
+import type { SettingsStore } from './settings';
+import { isErrnoException } from './workspace/durable';
+import type { Workspace } from './workspace/workspace';
+
+export interface GlossApiOptions {
+  workspace: Workspace;
+  settings: SettingsStore;
+  /** The clock for timestamps (tests inject one). */
+  now?: () => Date;
+  /** Ids for things the API itself creates; spans get their ids from the caller. */
+  newId?: () => string;
+}
+
+/** Most changes one call may carry: a paste of thousands of spans is fine, an unbounded list is not. */
+const MAX_CHANGES = 10_000;
+
+const docIdSchema = z.string().refine(isValidDocId, { message: 'not a valid document id' });
+const attributesSchema = z.record(z.string().max(200), z.union([z.string().max(100_000), z.number(), z.boolean()]));
+const offsetSchema = z.number().int().nonnegative();
+const spanIdSchema = z.string().min(1).max(200);
+
+const changeSchema = z.discriminatedUnion('op', [
+  z.strictObject({
+    op: z.literal('add'),
+    span: z.strictObject({
+      id: spanIdSchema,
+      label: z.string().min(1).max(200),
+      start: offsetSchema,
+      end: offsetSchema,
+      attributes: attributesSchema.optional(),
+      note: z.string().max(100_000).optional(),
+      fragments: z.array(z.strictObject({ start: offsetSchema, end: offsetSchema })).max(1000).optional(),
+    }),
+  }),
+  z.strictObject({ op: z.literal('remove'), spanId: spanIdSchema }),
+  z.strictObject({
+    op: z.literal('update'),
+    spanId: spanIdSchema,
+    patch: z.strictObject({
+      label: z.string().min(1).max(200).optional(),
+      attributes: attributesSchema.optional(),
+      note: z.string().max(100_000).optional(),
+    }),
+  }),
+  z.strictObject({ op: z.literal('status'), status: z.enum(LAYER_STATUSES as [Layer['status'], ...Layer['status'][]]) }),
+]);
+
+const changesSchema = z.array(changeSchema).max(MAX_CHANGES);
+
+/** The GlossApi over one open workspace; no method ever throws or rejects. */
+export function createGlossApi(options: GlossApiOptions): GlossApi {
+  const { workspace: ws, settings } = options;
+  const now = options.now ?? (() => new Date());
+  // The text index of the document being edited: built once, not on every keystroke.
+  let lastIndex: { docId: string; index: CodePointIndex } | null = null;
+  const indexOf = (doc: GlossDocument): CodePointIndex => {
+    if (lastIndex?.docId !== doc.id || lastIndex.index.text !== doc.text) {
+      lastIndex = { docId: doc.id, index: new CodePointIndex(doc.text) };
+    }
+    return lastIndex.index;
+  };
+
+  /** The document if it is in the workspace and readable, else the failure to return. */
+  const loadDocument = async (docId: string): Promise<Result<GlossDocument>> => {
+    if (!ws.entry(docId)) return fail('not-found', `no document "${docId}" in this workspace`);
+    const doc = await ws.readDocument(docId);
+    if (!doc) {
+      const problem = ws.problems.find((p) => p.document === docId && p.file === ws.documentFile(docId));
+      return fail('corrupt', problem?.message ?? `document "${docId}" cannot be read`);
+    }
+    return ok(doc);
+  };
+
+  const api: GlossApi = {
+    getWorkspace: () =>
+      guard(async (): Promise<Result<WorkspaceInfo>> =>
+        ok({
+          path: ws.dir,
+          name: ws.name,
+          schema: ws.schema,
+          annotator: settings.annotator,
+          readOnly: ws.readOnly,
+          problems: [...ws.problems],
+        }),
+      ),
+
+    listDocuments: () =>
+      guard(async (): Promise<Result<DocumentSummary[]>> => {
+        // Another process (`gloss import`) may have added documents since we opened.
+        await ws.reload();
+        const me = settings.annotator;
+        const summaries: DocumentSummary[] = [];
+        for (const entry of ws.documents()) {
+          const layers: LayerSummary[] = [];
+          for (const annotator of await ws.layerAnnotators(entry.id)) {
+            const layer = await ws.readLayer(entry.id, annotator);
+            if (layer) layers.push({ annotator, status: layer.status, spanCount: layer.spans.length });
+          }
+          const mine = layers.find((l) => l.annotator === me);
+          summaries.push({
+            id: entry.id,
+            title: entry.title,
+            length: entry.length,
+            myStatus: mine?.status ?? 'todo',
+            mySpanCount: mine?.spanCount ?? 0,
+            layers,
+          });
+        }
+        return ok(summaries);
+      }),
+
+    openDocument: (docId) =>
+      guard(async (): Promise<Result<OpenedDocument>> => {
+        const id = docIdSchema.safeParse(docId);
+        if (!id.success) return invalid('docId', id.error);
+        const loaded = await loadDocument(id.data);
+        if (!loaded.ok) return loaded;
+        const doc = loaded.value;
+        const me = settings.annotator;
+        let mine: Layer | null = null;
+        const others: Layer[] = [];
+        for (const annotator of await ws.layerAnnotators(doc.id)) {
+          const layer = await ws.readLayer(doc.id, annotator);
+          if (!layer) continue;
+          if (annotator === me) mine = layer;
+          else others.push(layer);
+        }
+        const problems: Problem[] = ws.problems.filter((p) => p.document === doc.id);
+        for (const layer of mine ? [mine, ...others] : others) {
+          problems.push(...checkLayer(layer, doc, ws.schema, ws.layerFile(doc.id, layer.annotator)));
+        }
+        return ok({
+          document: doc,
+          mine: mine ?? emptyLayer(doc, me, now().toISOString()),
+          others,
+          problems,
+        });
+      }),
+
+    applyChanges: (docId, changes) =>
+      guard(async (): Promise<Result<ChangeResult>> => {
+        const id = docIdSchema.safeParse(docId);
+        if (!id.success) return invalid('docId', id.error);
+        const parsed = changesSchema.safeParse(changes);
+        if (!parsed.success) return invalid('changes', parsed.error);
+        if (ws.readOnly) return fail('read-only', `workspace ${ws.dir} is open read-only`);
+        const loaded = await loadDocument(id.data);
+        if (!loaded.ok) return loaded;
+        const doc = loaded.value;
+        const me = settings.annotator;
+        const stamp = now().toISOString();
+        const updated = await ws.updateLayer(doc.id, me, (current) => {
+          if (current && current.textSha256 !== doc.textSha256) {
+            return fail('conflict', `${ws.layerFile(doc.id, me)} was made on a different text; it is not changed`);
+          }
+          const base = current ?? emptyLayer(doc, me, stamp);
+          // Nothing to do: answer the current state without creating a file.
+          if (parsed.data.length === 0) return ok(null);
+          return applyLayerChanges(base, indexOf(doc), ws.schema, parsed.data as LayerChange[], stamp);
+        });
+        if (!updated.ok) return updated;
+        const layer = updated.value ?? (await ws.readLayer(doc.id, me)) ?? emptyLayer(doc, me, stamp);
+        return ok({ spans: layer.spans, status: layer.status, updatedAt: layer.updatedAt });
+      }),
+
+    getSettings: () => guard(async (): Promise<Result<Settings>> => ok(settings.get())),
+
+    setAnnotator: (name) =>
+      guard(async (): Promise<Result<Settings>> => {
+        const parsed = z.string().max(200).safeParse(name);
+        if (!parsed.success) return invalid('name', parsed.error);
+        return settings.setAnnotator(parsed.data);
+      }),
+  };
+  return api;
+}
+
+function invalid(what: string, error: z.ZodError): Result<never> {
+  return fail('invalid-input', `invalid ${what}: ${formatZodError(error)}`);
+}
+
+/** Run a method body; anything thrown becomes a failed Result (I/O errors as "io"). */
+async function guard<T>(body: () => Promise<Result<T>>): Promise<Result<T>> {
+  try {
+    return await body();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return fail(isErrnoException(error) ? 'io' : 'internal', message);
+  }
+}

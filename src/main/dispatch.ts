@@ -1,0 +1,108 @@
+// Calls a GlossApi method with arguments that arrived from outside the main process (IPC or HTTP):
+// checks the method name and the argument shapes with zod first, and never throws to the caller.
+// No Electron here, so `gloss serve` (plain Node) and the Electron IPC share it.
+
+import { z } from 'zod';
+import { GLOSS_API_METHODS, fail } from '../core/api';
+import type { GlossApi, GlossApiMethod, Result } from '../core/api';
+import { LAYER_STATUSES } from '../core/model';
+import type { LayerStatus } from '../core/model';
+
+// Generous bounds: they stop a hostile renderer from making main allocate without limit,
+// not an analyst from annotating a long report.
+const MAX_ID = 200;
+const MAX_TEXT = 100_000;
+const MAX_OFFSET = 2 ** 31 - 1;
+const MAX_CHANGES = 10_000;
+
+const id = z.string().min(1).max(MAX_ID);
+const offset = z.number().int().min(0).max(MAX_OFFSET);
+const attributeValue = z.union([z.string().max(MAX_TEXT), z.number().finite(), z.boolean()]);
+const attributes = z
+  .record(z.string().min(1).max(MAX_ID), attributeValue)
+  .refine((r) => Object.keys(r).length <= 200, 'too many attributes');
+const layerStatus = z.custom<LayerStatus>(
+  (v) => typeof v === 'string' && (LAYER_STATUSES as readonly string[]).includes(v),
+  { message: `status must be one of ${LAYER_STATUSES.join(', ')}` },
+);
+const fragment = z.strictObject({ start: offset, end: offset });
+
+const spanInput = z.strictObject({
+  id,
+  label: id,
+  start: offset,
+  end: offset,
+  attributes: attributes.optional(),
+  note: z.string().max(MAX_TEXT).optional(),
+  fragments: z.array(fragment).max(1_000).optional(),
+});
+
+const spanPatch = z.strictObject({
+  label: id.optional(),
+  attributes: attributes.optional(),
+  note: z.string().max(MAX_TEXT).optional(),
+});
+
+const layerChange = z.discriminatedUnion('op', [
+  z.strictObject({ op: z.literal('add'), span: spanInput }),
+  z.strictObject({ op: z.literal('remove'), spanId: id }),
+  z.strictObject({ op: z.literal('update'), spanId: id, patch: spanPatch }),
+  z.strictObject({ op: z.literal('status'), status: layerStatus }),
+]);
+
+type ArgsSchemas = { [M in GlossApiMethod]: z.ZodType<Parameters<GlossApi[M]>> };
+
+/** The argument list each GlossApi method accepts from outside, exactly (no extra arguments). */
+export const API_ARGS: ArgsSchemas = {
+  getWorkspace: z.tuple([]),
+  listDocuments: z.tuple([]),
+  openDocument: z.tuple([id]),
+  applyChanges: z.tuple([id, z.array(layerChange).max(MAX_CHANGES)]),
+  getSettings: z.tuple([]),
+  setAnnotator: z.tuple([z.string().min(1).max(MAX_ID)]),
+};
+
+const METHODS: ReadonlySet<string> = new Set(GLOSS_API_METHODS);
+
+/** True when `name` is one of the GlossApi methods (and not, say, "constructor"). */
+export function isApiMethod(name: string): name is GlossApiMethod {
+  return METHODS.has(name);
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => {
+      // Path [1, 0, 'span', 'start'] reads as "argument 2 [0].span.start".
+      const [argIndex, ...rest] = issue.path;
+      const where =
+        typeof argIndex === 'number'
+          ? `argument ${argIndex + 1}${rest.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`
+          : 'arguments';
+      return `${where}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+function invoke<M extends GlossApiMethod>(api: GlossApi, method: M, args: Parameters<GlossApi[M]>): ReturnType<GlossApi[M]> {
+  // TypeScript cannot correlate a generic method name with its parameter list; API_ARGS does.
+  const fn = api[method] as (...a: Parameters<GlossApi[M]>) => ReturnType<GlossApi[M]>;
+  return fn.apply(api, args);
+}
+
+/**
+ * Validates `args` for `method` and calls it on `api`. Answers a Result whatever happens:
+ * invalid-input for unknown methods or bad arguments, internal when the API itself throws.
+ */
+export async function dispatchApiCall(api: GlossApi, method: string, args: unknown): Promise<Result<unknown>> {
+  if (!isApiMethod(method)) return fail('invalid-input', `Unknown method "${method}"`);
+  const parsed = API_ARGS[method].safeParse(args);
+  if (!parsed.success) return fail('invalid-input', `${method}: ${describeIssues(parsed.error)}`);
+  try {
+    return await invoke(api, method, parsed.data);
+  } catch (error) {
+    // createGlossApi promises not to throw; if it does anyway, the caller still gets data.
+    const message = error instanceof Error ? error.message : String(error);
+    return fail('internal', `${method} failed: ${message}`);
+  }
+}

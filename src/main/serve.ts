@@ -1,0 +1,213 @@
+// Browser mode (`gloss serve`): the built renderer and GlossApi over HTTP, for machines without
+// an Electron binary and for the e2e tests. Loopback only, a random token per run, a Host check
+// against DNS rebinding, the same CSP as Electron. node:http, no framework.
+
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fail } from '../core/api';
+import type { GlossApi, Result } from '../core/api';
+import { dispatchApiCall, isApiMethod } from './dispatch';
+import { SECURITY_HEADERS, readRendererFile } from './renderer-files';
+
+export interface ServeOptions {
+  api: GlossApi;
+  /** The built renderer (`out/renderer`), holding index.html. */
+  rendererDir: string;
+  /** 0 or absent: a free port chosen by the system. */
+  port?: number;
+}
+
+export interface RunningServer {
+  /** The one URL to open: `http://127.0.0.1:PORT/?token=...`. */
+  url: string;
+  port: number;
+  token: string;
+  /** Stops listening and drops open connections. */
+  close(): Promise<void>;
+}
+
+/** The header every API request must carry, holding the run's token. */
+export const TOKEN_HEADER = 'x-gloss-token';
+/** An API request body larger than this is refused (a batch of changes is far smaller). */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+const HOST = '127.0.0.1';
+
+/** The session cookie's name: per port, since browsers share cookies between ports of one host. */
+export function cookieName(port: number): string {
+  return `gloss_session_${port}`;
+}
+
+function sameSecret(given: string | undefined, token: string): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function readCookie(req: IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+function send(res: ServerResponse, status: number, body: string | Buffer, headers: OutgoingHttpHeaders = {}): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Cache-Control': 'no-store', ...headers });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  send(res, status, text + '\n', { 'Content-Type': 'text/plain; charset=utf-8' });
+}
+
+function sendResult(res: ServerResponse, status: number, result: Result<unknown>): void {
+  send(res, status, JSON.stringify(result), { 'Content-Type': 'application/json; charset=utf-8' });
+}
+
+type Body = { ok: true; text: string } | { ok: false; status: number; message: string };
+
+function readBody(req: IncomingMessage): Promise<Body> {
+  return new Promise((resolveBody) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (body: Body): void => {
+      if (done) return;
+      done = true;
+      resolveBody(body);
+    };
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        finish({ ok: false, status: 413, message: `request body larger than ${MAX_BODY_BYTES} bytes` });
+        req.resume();
+        return;
+      }
+      if (!done) chunks.push(chunk);
+    });
+    req.on('end', () => finish({ ok: true, text: Buffer.concat(chunks).toString('utf8') }));
+    req.on('error', (error) => finish({ ok: false, status: 400, message: error.message }));
+  });
+}
+
+/**
+ * Starts browser mode on 127.0.0.1: `GET /?token=T` hands out the session cookie and the app;
+ * static files need the cookie; `POST /api/<method>` needs the token header and answers a Result.
+ */
+export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const token = randomBytes(32).toString('base64url');
+  let port = 0;
+
+  const handleApi = async (req: IncomingMessage, res: ServerResponse, method: string): Promise<void> => {
+    if (req.method !== 'POST') {
+      sendResult(res, 405, fail('invalid-input', 'API calls are POST requests'));
+      return;
+    }
+    const given = req.headers[TOKEN_HEADER];
+    if (!sameSecret(typeof given === 'string' ? given : undefined, token)) {
+      sendResult(res, 403, fail('forbidden', 'Missing or wrong access token'));
+      return;
+    }
+    // A JSON content type makes any cross-site attempt a CORS preflight, which we never answer.
+    if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
+      sendResult(res, 415, fail('invalid-input', 'API calls send application/json'));
+      return;
+    }
+    const body = await readBody(req);
+    if (!body.ok) {
+      sendResult(res, body.status, fail('invalid-input', body.message));
+      return;
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(body.text);
+    } catch {
+      sendResult(res, 400, fail('invalid-input', 'The request body is not JSON'));
+      return;
+    }
+    if (typeof payload !== 'object' || payload === null || !('args' in payload) || !Array.isArray(payload.args)) {
+      sendResult(res, 400, fail('invalid-input', 'The request body must be {"args": [...]}'));
+      return;
+    }
+    sendResult(res, 200, await dispatchApiCall(opts.api, method, payload.args));
+  };
+
+  const handleStatic = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendText(res, 405, 'Method not allowed');
+      return;
+    }
+    const cookie = cookieName(port);
+    const headers: OutgoingHttpHeaders = {};
+    const queryToken = url.searchParams.get('token');
+    if (url.pathname === '/' && queryToken !== null) {
+      if (!sameSecret(queryToken, token)) {
+        sendText(res, 403, 'Wrong access token: open the URL that `gloss serve` printed.');
+        return;
+      }
+      headers['Set-Cookie'] = `${cookie}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    } else if (!sameSecret(readCookie(req, cookie), token)) {
+      sendText(res, 403, 'No access: open the URL that `gloss serve` printed (it carries the token).');
+      return;
+    }
+    const file = await readRendererFile(opts.rendererDir, url.pathname);
+    if (!file) {
+      // Browsers ask for a favicon on their own; an empty answer keeps the console clean.
+      if (url.pathname === '/favicon.ico') send(res, 204, '');
+      else sendText(res, 404, 'Not found');
+      return;
+    }
+    send(res, 200, file.body, { ...headers, 'Content-Type': file.contentType });
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // DNS rebinding: a hostile page on evil.example resolved to 127.0.0.1 still sends its own Host.
+    const host = req.headers.host;
+    if (host !== `${HOST}:${port}` && host !== `localhost:${port}`) {
+      sendText(res, 403, 'Forbidden host');
+      return;
+    }
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
+    } catch {
+      sendText(res, 400, 'Bad request');
+      return;
+    }
+    const api = /^\/api\/([A-Za-z]+)$/.exec(url.pathname);
+    if (api && isApiMethod(api[1] ?? '')) await handleApi(req, res, api[1] ?? '');
+    else if (url.pathname.startsWith('/api/')) sendResult(res, 404, fail('not-found', 'No such API method'));
+    else await handleStatic(req, res, url);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!res.headersSent) sendResult(res, 500, fail('internal', message));
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(opts.port ?? 0, HOST, () => {
+      server.off('error', rejectListen);
+      resolveListen();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://${HOST}:${port}/?token=${token}`,
+    port,
+    token,
+    close: () =>
+      new Promise<void>((resolveClose, rejectClose) => {
+        server.close((error) => (error ? rejectClose(error) : resolveClose()));
+        server.closeAllConnections();
+      }),
+  };
+}

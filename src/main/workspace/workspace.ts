@@ -1,0 +1,550 @@
+// A Gloss workspace on disk (DESIGN.md §3): the lowdb manifest `gloss.json`, `documents/<id>.json`
+// and `annotations/<id>/<annotator>.json`. Every write is atomic and durable; a corrupt file is
+// kept aside and reported, and the rest of the workspace still opens.
+
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { Low } from 'lowdb';
+import { fail, ok } from '../../core/api';
+import type { Result } from '../../core/api';
+import { isValidAnnotator, isValidDocId } from '../../core/document';
+import { serializeDocument, serializeLayer } from '../../core/layer';
+import type { DocumentEntry, GlossDocument, Layer, Manifest, Problem, Schema } from '../../core/model';
+import { codePointLength } from '../../core/offsets';
+import { DEFAULT_SCHEMA } from '../../core/schema';
+import { decodeUtf8 } from '../../core/text';
+import { checkDocument, checkLayer, parseDocumentJson, parseLayerJson, parseManifestJson } from '../../core/validate';
+import { DurableJsonFile, isErrnoException, isTempFileName, mkdirDurable, moveAside, stringifyJson, writeFileDurable } from './durable';
+
+/** The manifest's file name inside a workspace. */
+export const MANIFEST_FILE = 'gloss.json';
+const DOCUMENTS_DIR = 'documents';
+const ANNOTATIONS_DIR = 'annotations';
+
+export interface InitOptions {
+  /** Workspace name (default: the folder's name). */
+  name?: string;
+  schema?: Schema;
+  now?: () => Date;
+}
+
+export interface OpenOptions {
+  now?: () => Date;
+  /** Never write, not even to keep a corrupt file aside (validate, list, export). */
+  readOnly?: boolean;
+}
+
+/** A document id found on disk but not in the manifest: left by an import that was interrupted. */
+export interface StrayDocument {
+  id: string;
+  /** textSha256 of its document file, or null when there is none or it cannot be read. */
+  textSha256: string | null;
+}
+
+/** How a JSON file of the workspace read: its value, absent, or corrupt / invalid with why. */
+type FileRead<T> =
+  | { state: 'ok'; value: T }
+  | { state: 'missing' }
+  | { state: 'bad'; kind: 'corrupt-file' | 'invalid-file'; message: string };
+
+/** Keep this many documents parsed in memory: they are immutable, and editing re-reads one often. */
+const DOCUMENT_CACHE_SIZE = 16;
+
+/** An open workspace. One instance per process and folder; writes to one file are serialised. */
+export class Workspace {
+  /** Problems found so far (on opening and later reads): corrupt files kept aside, missing files. */
+  readonly problems: Problem[] = [];
+  /** Documents in the manifest whose file is missing or was corrupt. */
+  private readonly unavailable = new Set<string>();
+  /** Per-file chains of pending writes ("one writer per file"). */
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly documentCache = new Map<string, GlossDocument>();
+
+  private constructor(
+    /** Absolute path of the workspace folder. */
+    readonly dir: string,
+    private readonly db: Low<Manifest>,
+    /** True when opened to inspect only: every write is refused. */
+    readonly readOnly: boolean,
+    private readonly now: () => Date,
+  ) {}
+
+  /** Create a new workspace with the default schema in `dir` (created if needed; refused if one is there). */
+  static async init(dir: string, options: InitOptions = {}): Promise<Result<Workspace>> {
+    const root = resolve(dir);
+    const manifestPath = join(root, MANIFEST_FILE);
+    try {
+      await readFile(manifestPath);
+      return fail('conflict', `${manifestPath} already exists: ${root} is already a Gloss workspace`);
+    } catch (error) {
+      if (!isErrnoException(error) || error.code !== 'ENOENT') {
+        return fail('io', `cannot read ${manifestPath}: ${messageOf(error)}`);
+      }
+    }
+    const manifest: Manifest = {
+      format: 'gloss.workspace',
+      version: 1,
+      name: options.name ?? (basename(root) || 'workspace'),
+      schema: structuredClone(options.schema ?? DEFAULT_SCHEMA),
+      documents: [],
+    };
+    try {
+      await mkdirDurable(join(root, DOCUMENTS_DIR));
+      await mkdirDurable(join(root, ANNOTATIONS_DIR));
+      // The manifest last: a folder without it is not a workspace, so an interrupted init can be re-run.
+      const db = new Low<Manifest>(manifestFile(manifestPath), manifest);
+      await db.write();
+      return ok(new Workspace(root, db, false, options.now ?? (() => new Date())));
+    } catch (error) {
+      return fail('io', `cannot create workspace in ${root}: ${messageOf(error)}`);
+    }
+  }
+
+  /**
+   * Open the workspace in `dir`. Fails only when the manifest is missing or unreadable (the error
+   * names the file); a corrupt document or layer file is kept aside (unless read-only), reported
+   * in `problems`, and the rest opens.
+   */
+  static async open(dir: string, options: OpenOptions = {}): Promise<Result<Workspace>> {
+    const root = resolve(dir);
+    const manifestPath = join(root, MANIFEST_FILE);
+    const loaded = await readManifest(manifestPath);
+    if (!loaded.ok) return loaded;
+    const db = new Low<Manifest>(manifestFile(manifestPath), loaded.value);
+    db.data = loaded.value;
+    const ws = new Workspace(root, db, options.readOnly ?? false, options.now ?? (() => new Date()));
+    try {
+      await ws.scan();
+    } catch (error) {
+      return fail('io', `cannot read workspace ${root}: ${messageOf(error)}`);
+    }
+    return ok(ws);
+  }
+
+  /** Workspace name from the manifest. */
+  get name(): string {
+    return this.db.data.name;
+  }
+
+  /** The annotation schema from the manifest. */
+  get schema(): Schema {
+    return this.db.data.schema;
+  }
+
+  /** The documents of the manifest whose files are readable, in manifest order. */
+  documents(): DocumentEntry[] {
+    return this.db.data.documents.filter((d) => !this.unavailable.has(d.id));
+  }
+
+  /** Every document id in the manifest, readable or not. */
+  documentIds(): string[] {
+    return this.db.data.documents.map((d) => d.id);
+  }
+
+  /** The manifest entry of a document, if it is in the manifest (readable or not). */
+  entry(docId: string): DocumentEntry | undefined {
+    return this.db.data.documents.find((d) => d.id === docId);
+  }
+
+  /** Re-read the manifest (another process, e.g. `gloss import`, may have added documents). */
+  async reload(): Promise<Result<void>> {
+    const loaded = await readManifest(join(this.dir, MANIFEST_FILE));
+    if (!loaded.ok) return loaded;
+    const known = new Set(this.db.data.documents.map((d) => d.id));
+    this.db.data = loaded.value;
+    for (const d of loaded.value.documents) {
+      if (!known.has(d.id)) await this.readDocument(d.id);
+    }
+    return ok(undefined);
+  }
+
+  /** Workspace-relative path of a document file. */
+  documentFile(docId: string): string {
+    assertDocId(docId);
+    return `${DOCUMENTS_DIR}/${docId}.json`;
+  }
+
+  /** Workspace-relative path of a layer file. */
+  layerFile(docId: string, annotator: string): string {
+    assertDocId(docId);
+    assertAnnotator(annotator);
+    return `${ANNOTATIONS_DIR}/${docId}/${annotator}.json`;
+  }
+
+  /** A document by id, or null when its file is missing or corrupt (then kept aside and reported). */
+  async readDocument(docId: string): Promise<GlossDocument | null> {
+    const cached = this.documentCache.get(docId);
+    if (cached) return cached;
+    const file = this.documentFile(docId);
+    // In the file's queue: a read never sees a file half-way through being kept aside.
+    return this.serialised(file, () => this.readDocumentNow(docId, file));
+  }
+
+  private async readDocumentNow(docId: string, file: string): Promise<GlossDocument | null> {
+    const read = await this.readJson(file, (json) => {
+      const parsed = parseDocumentJson(json, file);
+      if (parsed.ok && parsed.value.id !== docId) {
+        return fail('invalid-input', `${file}: holds document "${parsed.value.id}", expected "${docId}"`);
+      }
+      return parsed;
+    });
+    if (read.state === 'ok') {
+      this.unavailable.delete(docId);
+      this.documentCache.set(docId, read.value);
+      if (this.documentCache.size > DOCUMENT_CACHE_SIZE) {
+        const oldest = this.documentCache.keys().next().value;
+        if (oldest !== undefined) this.documentCache.delete(oldest);
+      }
+      return read.value;
+    }
+    if (this.entry(docId)) {
+      // Already unavailable means it was reported (and perhaps kept aside) before: say it once.
+      const reported = this.unavailable.has(docId);
+      this.unavailable.add(docId);
+      if (read.state === 'missing' && !reported) {
+        this.addProblem({
+          kind: 'missing-document',
+          file,
+          document: docId,
+          message: `${file} is listed in ${MANIFEST_FILE} but missing`,
+        });
+      }
+    }
+    if (read.state === 'bad') await this.keepAside(file, read, { document: docId });
+    return null;
+  }
+
+  /** Annotators with a layer file for a document, sorted. */
+  async layerAnnotators(docId: string): Promise<string[]> {
+    assertDocId(docId);
+    let names: string[];
+    try {
+      names = await readdir(join(this.dir, ANNOTATIONS_DIR, docId));
+    } catch (error) {
+      if (isErrnoException(error) && (error.code === 'ENOENT' || error.code === 'ENOTDIR')) return [];
+      throw error;
+    }
+    return names
+      .filter((n) => n.endsWith('.json') && !isTempFileName(n))
+      .map((n) => n.slice(0, -'.json'.length))
+      .filter((n) => isValidAnnotator(n))
+      .sort();
+  }
+
+  /** One annotator's layer of a document; null when there is none or it was corrupt (kept aside, reported). */
+  async readLayer(docId: string, annotator: string): Promise<Layer | null> {
+    const file = this.layerFile(docId, annotator);
+    // In the file's queue: a read comes after the writes asked for before it.
+    return this.serialised(file, () => this.readLayerNow(docId, annotator, file));
+  }
+
+  private async readLayerNow(docId: string, annotator: string, file: string): Promise<Layer | null> {
+    const read = await this.readJson(file, (json) => {
+      const parsed = parseLayerJson(json, file);
+      if (parsed.ok && (parsed.value.document !== docId || parsed.value.annotator !== annotator)) {
+        return fail(
+          'invalid-input',
+          `${file}: holds the layer of "${parsed.value.annotator}" on "${parsed.value.document}", expected "${annotator}" on "${docId}"`,
+        );
+      }
+      return parsed;
+    });
+    if (read.state === 'ok') return read.value;
+    if (read.state === 'bad') await this.keepAside(file, read, { document: docId, annotator });
+    return null;
+  }
+
+  /** Write a layer durably; writes to one file happen one after another, in call order. */
+  async writeLayer(layer: Layer): Promise<void> {
+    const file = this.layerFile(layer.document, layer.annotator);
+    await this.serialised(file, () => this.writeLayerNow(layer));
+  }
+
+  /**
+   * Read, change and write one layer as one step, serialised with every other write to that file,
+   * so that concurrent edits never lose each other. `change` gets the current layer (null if none);
+   * its result is written when it is ok and not null.
+   */
+  async updateLayer(
+    docId: string,
+    annotator: string,
+    change: (current: Layer | null) => Result<Layer | null> | Promise<Result<Layer | null>>,
+  ): Promise<Result<Layer | null>> {
+    const file = this.layerFile(docId, annotator);
+    return this.serialised(file, async () => {
+      const result = await change(await this.readLayerNow(docId, annotator, file));
+      if (result.ok && result.value) await this.writeLayerNow(result.value);
+      return result;
+    });
+  }
+
+  /**
+   * Add new documents with their layers: document files first, then layer files, the manifest
+   * last, so that a crash at any moment never leaves the manifest pointing at a missing file.
+   */
+  async addDocuments(documents: GlossDocument[], layers: Layer[] = []): Promise<void> {
+    this.assertWritable();
+    const known = new Set(this.db.data.documents.map((d) => d.id));
+    for (const doc of documents) {
+      if (known.has(doc.id)) throw new Error(`document "${doc.id}" is already in the workspace`);
+      known.add(doc.id);
+    }
+    for (const doc of documents) {
+      const file = this.documentFile(doc.id);
+      await this.serialised(file, () => writeFileDurable(join(this.dir, file), serializeDocument(doc)));
+      this.documentCache.delete(doc.id);
+      this.unavailable.delete(doc.id);
+    }
+    for (const layer of layers) await this.writeLayer(layer);
+    if (documents.length === 0) return;
+    const entries = documents.map(
+      (doc): DocumentEntry => ({
+        id: doc.id,
+        title: doc.title,
+        textSha256: doc.textSha256,
+        importedAt: doc.importedAt,
+        source: doc.meta.source,
+        format: doc.meta.format,
+        length: codePointLength(doc.text),
+      }),
+    );
+    await this.serialised(MANIFEST_FILE, async () => {
+      const previous = this.db.data;
+      this.db.data = { ...previous, documents: [...previous.documents, ...entries] };
+      try {
+        await this.db.write();
+      } catch (error) {
+        this.db.data = previous;
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Document ids present on disk but not in the manifest: an import killed before writing the
+   * manifest leaves them. They are not part of the workspace; a re-run of that import reuses them.
+   */
+  async strayDocuments(): Promise<StrayDocument[]> {
+    const inManifest = new Set(this.db.data.documents.map((d) => d.id));
+    const ids = new Set<string>();
+    for (const name of await readdirOrEmpty(join(this.dir, DOCUMENTS_DIR))) {
+      if (name.endsWith('.json') && !isTempFileName(name)) ids.add(name.slice(0, -'.json'.length));
+    }
+    for (const name of await readdirOrEmpty(join(this.dir, ANNOTATIONS_DIR))) ids.add(name);
+    const strays: StrayDocument[] = [];
+    for (const id of [...ids].sort()) {
+      if (inManifest.has(id) || !isValidDocId(id)) continue;
+      let textSha256: string | null = null;
+      try {
+        const bytes = await readFile(join(this.dir, this.documentFile(id)));
+        const text = decodeUtf8(bytes);
+        const parsed = text.ok ? parseDocumentJson(JSON.parse(text.value), this.documentFile(id)) : null;
+        if (parsed?.ok && parsed.value.id === id) textSha256 = parsed.value.textSha256;
+      } catch {
+        // No document file, or not one we can read: the id stays taken, nothing is reused.
+      }
+      strays.push({ id, textSha256 });
+    }
+    return strays;
+  }
+
+  /**
+   * Check everything: documents against the manifest and their own hash, every layer (orphan
+   * spans, dangling relations, unknown labels, invalid attributes, text mismatch), plus the
+   * problems met on opening. Files not in the manifest (an interrupted import) are not checked.
+   */
+  async validate(): Promise<Problem[]> {
+    // Checks are computed afresh each time; only what reading finds (corrupt files) is remembered.
+    const found: Problem[] = [];
+    for (const entry of this.db.data.documents) {
+      if (!isValidDocId(entry.id)) continue;
+      const doc = await this.readDocument(entry.id);
+      if (!doc) continue;
+      const file = this.documentFile(entry.id);
+      const documentProblems = await checkDocument(doc, file);
+      found.push(...documentProblems);
+      if (documentProblems.length === 0 && entry.textSha256 !== doc.textSha256) {
+        found.push({
+          kind: 'text-mismatch',
+          file,
+          document: doc.id,
+          message: `${file}: textSha256 differs from its entry in ${MANIFEST_FILE}`,
+        });
+      }
+      for (const annotator of await this.layerAnnotators(entry.id)) {
+        const layer = await this.readLayer(entry.id, annotator);
+        if (layer) found.push(...checkLayer(layer, doc, this.schema, this.layerFile(entry.id, annotator)));
+      }
+    }
+    return [...this.problems, ...found];
+  }
+
+  /** Read every document and layer of the manifest once, so that problems are known on opening. */
+  private async scan(): Promise<void> {
+    for (const entry of this.db.data.documents) {
+      if (!isValidDocId(entry.id)) {
+        this.unavailable.add(entry.id);
+        this.addProblem({
+          kind: 'invalid-file',
+          file: MANIFEST_FILE,
+          message: `${MANIFEST_FILE}: invalid document id "${entry.id}"`,
+        });
+        continue;
+      }
+      await this.readDocument(entry.id);
+      for (const annotator of await this.layerAnnotators(entry.id)) await this.readLayer(entry.id, annotator);
+    }
+  }
+
+  private async writeLayerNow(layer: Layer): Promise<void> {
+    this.assertWritable();
+    const file = this.layerFile(layer.document, layer.annotator);
+    await mkdirDurable(join(this.dir, ANNOTATIONS_DIR, layer.document));
+    await writeFileDurable(join(this.dir, file), serializeLayer(layer));
+  }
+
+  /** Read and check a workspace JSON file (relative path); never throws for a bad file. */
+  private async readJson<T>(file: string, parse: (json: unknown) => Result<T>): Promise<FileRead<T>> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(join(this.dir, file));
+    } catch (error) {
+      if (isErrnoException(error) && error.code === 'ENOENT') return { state: 'missing' };
+      throw error;
+    }
+    const text = decodeUtf8(bytes);
+    if (!text.ok) return { state: 'bad', kind: 'corrupt-file', message: `${file}: ${text.error.message}` };
+    let json: unknown;
+    try {
+      json = JSON.parse(text.value);
+    } catch (error) {
+      return { state: 'bad', kind: 'corrupt-file', message: `${file}: not valid JSON (${messageOf(error)})` };
+    }
+    const parsed = parse(json);
+    if (!parsed.ok) return { state: 'bad', kind: 'invalid-file', message: withFile(file, parsed.error.message) };
+    return { state: 'ok', value: parsed.value };
+  }
+
+  /** Rename a bad file to `*.corrupt-<time>` (unless read-only) and report it. */
+  private async keepAside(
+    file: string,
+    read: { kind: 'corrupt-file' | 'invalid-file'; message: string },
+    about: { document?: string; annotator?: string },
+  ): Promise<void> {
+    if (this.readOnly) {
+      this.addProblem({ kind: read.kind, file, ...about, message: read.message });
+      return;
+    }
+    // Called from within the file's queue (by a read), so it moves the file directly.
+    const movedTo = await moveAside(join(this.dir, file), this.now());
+    const relative = `${file}${movedTo.slice(join(this.dir, file).length)}`;
+    this.addProblem({
+      kind: read.kind,
+      file,
+      ...about,
+      movedTo: relative,
+      message: `${read.message}; kept aside as ${relative}`,
+    });
+  }
+
+  private addProblem(problem: Problem): void {
+    const same = this.problems.some(
+      (p) => p.kind === problem.kind && p.file === problem.file && p.message === problem.message,
+    );
+    if (!same) this.problems.push(problem);
+  }
+
+  private assertWritable(): void {
+    if (this.readOnly) throw new Error(`workspace ${this.dir} is open read-only`);
+  }
+
+  /** Run `task` after every earlier task on the same key (a workspace-relative path). */
+  private serialised<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const run = previous.then(task, task);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(key, settled);
+    void settled.then(() => {
+      if (this.queues.get(key) === settled) this.queues.delete(key);
+    });
+    return run;
+  }
+}
+
+/** The manifest adapter: lowdb over a durable file, keys in the order of model.ts. */
+function manifestFile(path: string): DurableJsonFile<Manifest> {
+  return new DurableJsonFile<Manifest>(path, { serialize: (m) => stringifyJson(canonicalManifest(m)) });
+}
+
+/** A manifest with a fixed key order, so that the file diffs cleanly in Git. */
+export function canonicalManifest(m: Manifest): Manifest {
+  return {
+    format: m.format,
+    version: m.version,
+    name: m.name,
+    schema: m.schema,
+    documents: m.documents.map((d) => ({
+      id: d.id,
+      title: d.title,
+      textSha256: d.textSha256,
+      importedAt: d.importedAt,
+      source: d.source,
+      format: d.format,
+      length: d.length,
+    })),
+  };
+}
+
+/** Read and check gloss.json; the error names the file. */
+async function readManifest(path: string): Promise<Result<Manifest>> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    if (isErrnoException(error) && error.code === 'ENOENT') {
+      return fail('not-found', `${path} not found: not a Gloss workspace (create one with "gloss init")`);
+    }
+    return fail('io', `cannot read ${path}: ${messageOf(error)}`);
+  }
+  const text = decodeUtf8(bytes);
+  if (!text.ok) return fail('corrupt', `${path}: ${text.error.message}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text.value);
+  } catch (error) {
+    return fail('corrupt', `${path}: not valid JSON (${messageOf(error)})`);
+  }
+  const parsed = parseManifestJson(json, path);
+  if (!parsed.ok) return fail('corrupt', withFile(path, parsed.error.message));
+  return parsed;
+}
+
+async function readdirOrEmpty(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if (isErrnoException(error) && (error.code === 'ENOENT' || error.code === 'ENOTDIR')) return [];
+    throw error;
+  }
+}
+
+/** Prefix a message with the file unless it already names it. */
+function withFile(file: string, message: string): string {
+  return message.includes(file) ? message : `${file}: ${message}`;
+}
+
+function assertDocId(docId: string): void {
+  // Ids become file names: anything else is a programmer error (inputs are validated before).
+  if (!isValidDocId(docId)) throw new Error(`invalid document id ${JSON.stringify(docId)}`);
+}
+
+function assertAnnotator(annotator: string): void {
+  if (!isValidAnnotator(annotator)) throw new Error(`invalid annotator name ${JSON.stringify(annotator)}`);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,52 @@
+// The Electron preload (sandboxed, context-isolated): exposes `window.gloss`, named functions that
+// forward each GlossApi call over IPC, and `window.glossShell` for menu commands. Never raw ipcRenderer.
+
+import { contextBridge, ipcRenderer } from 'electron';
+import type { IpcRendererEvent } from 'electron';
+import { fail } from '../core/api';
+import type { GlossApi, GlossApiMethod, GlossShell, Result, ShellCommand } from '../core/api';
+import { SHELL_COMMAND_CHANNEL, apiChannel, isShellCommand } from './channels';
+import type { GlossPreloadGlobals } from './types';
+
+async function invoke<T>(method: GlossApiMethod, ...args: unknown[]): Promise<Result<T>> {
+  try {
+    // Main validates everything and always answers a Result; it is the trusted side.
+    return (await ipcRenderer.invoke(apiChannel(method), ...args)) as Result<T>;
+  } catch (error) {
+    // Arguments that cannot be cloned, or main going away: still an answer, not an exception.
+    const message = error instanceof Error ? error.message : String(error);
+    return fail('internal', `${method}: ${message}`);
+  }
+}
+
+const gloss = {
+  getWorkspace: () => invoke('getWorkspace'),
+  listDocuments: () => invoke('listDocuments'),
+  openDocument: (docId: string) => invoke('openDocument', docId),
+  applyChanges: (docId, changes) => invoke('applyChanges', docId, changes),
+  getSettings: () => invoke('getSettings'),
+  setAnnotator: (name: string) => invoke('setAnnotator', name),
+} satisfies GlossApi;
+
+const listeners = new Set<(command: ShellCommand) => void>();
+
+ipcRenderer.on(SHELL_COMMAND_CHANNEL, (_event: IpcRendererEvent, command: unknown) => {
+  if (!isShellCommand(command)) return;
+  for (const listener of [...listeners]) listener(command);
+});
+
+const glossShell = {
+  onCommand(listener: (command: ShellCommand) => void): () => void {
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+    };
+  },
+} satisfies GlossShell;
+
+function expose<K extends keyof GlossPreloadGlobals>(key: K, value: GlossPreloadGlobals[K]): void {
+  contextBridge.exposeInMainWorld(key, value);
+}
+
+expose('gloss', gloss);
+expose('glossShell', glossShell);

@@ -1,0 +1,210 @@
+// createGlossApi over a real workspace on disk: listing, opening, changes written durably before
+// the answer, concurrent changes, invalid input refused as data, and nothing ever thrown.
+
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { GlossApi, LayerChange, Result } from '../../src/core/api';
+import { emptyLayer, serializeLayer } from '../../src/core/layer';
+import { createGlossApi } from '../../src/main/api';
+import { SettingsStore } from '../../src/main/settings';
+import type { Workspace } from '../../src/main/workspace/workspace';
+import { NOW, TEXTS, fixedNow, makeWorkspace, openWorkspace, removeDir, tempDir } from './workspace/helpers';
+
+let dir: string;
+let configDir: string;
+let ws: Workspace;
+let api: GlossApi;
+
+async function makeApi(workspace: Workspace, annotator = 'alice'): Promise<GlossApi> {
+  const settings = await SettingsStore.open({ env: { GLOSS_CONFIG_DIR: configDir }, annotatorOverride: annotator, now: fixedNow });
+  if (!settings.ok) throw new Error(settings.error.message);
+  return createGlossApi({ workspace, settings: settings.value, now: fixedNow });
+}
+
+beforeEach(async () => {
+  dir = await tempDir();
+  configDir = await tempDir('gloss-config-');
+  await makeWorkspace(dir);
+  ws = await openWorkspace(dir);
+  api = await makeApi(ws);
+});
+
+afterEach(async () => {
+  await removeDir(dir);
+  await removeDir(configDir);
+});
+
+function value<T>(result: Result<T>): T {
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+  return result.value;
+}
+
+const addPerson = (id: string, start = 0, end = 14): LayerChange => ({
+  op: 'add',
+  span: { id, label: 'Person', start, end },
+});
+
+async function layerOnDisk(annotator: string, docId = 'alpha'): Promise<{ status: string; spans: { id: string; label: string; start: number; end: number; quote: string }[] }> {
+  return JSON.parse(await readFile(join(dir, 'annotations', docId, `${annotator}.json`), 'utf8')) as never;
+}
+
+describe('reading', () => {
+  it('describes the workspace', async () => {
+    const info = value(await api.getWorkspace());
+    expect(info).toMatchObject({ path: dir, name: 'Test', annotator: 'alice', readOnly: false, problems: [] });
+    expect(info.schema.labels.map((l) => l.key)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
+  });
+
+  it('lists documents with my status and span count', async () => {
+    expect(value(await api.listDocuments())).toEqual([
+      { id: 'alpha', title: 'alpha', length: [...TEXTS.alpha].length, myStatus: 'todo', mySpanCount: 0, layers: [] },
+      { id: 'beta', title: 'beta', length: [...TEXTS.beta].length, myStatus: 'todo', mySpanCount: 0, layers: [] },
+    ]);
+    value(await api.applyChanges('alpha', [addPerson('s1')]));
+    const bob = await makeApi(ws, 'bob');
+    value(await bob.applyChanges('alpha', [addPerson('b1'), addPerson('b2', 19, 34), { op: 'status', status: 'done' }]));
+    const [alpha] = value(await api.listDocuments());
+    expect(alpha).toMatchObject({ myStatus: 'in-progress', mySpanCount: 1 });
+    expect(alpha?.layers).toEqual([
+      { annotator: 'alice', status: 'in-progress', spanCount: 1 },
+      { annotator: 'bob', status: 'done', spanCount: 2 },
+    ]);
+  });
+
+  it('opens a document with a fresh layer of mine (not written) and colleagues read-only', async () => {
+    const bob = await makeApi(ws, 'bob');
+    value(await bob.applyChanges('alpha', [addPerson('b1')]));
+    const opened = value(await api.openDocument('alpha'));
+    expect(opened.document.text).toBe(TEXTS.alpha);
+    expect(opened.mine).toEqual(emptyLayer(opened.document, 'alice', NOW.toISOString()));
+    expect(opened.others.map((l) => [l.annotator, l.spans.length])).toEqual([['bob', 1]]);
+    expect(opened.problems).toEqual([]);
+    await expect(readFile(join(dir, 'annotations', 'alpha', 'alice.json'))).rejects.toThrow();
+  });
+
+  it('reports orphan spans and corrupt layers of the document it opens', async () => {
+    value(await api.applyChanges('alpha', [addPerson('s1')]));
+    const path = join(dir, 'annotations', 'alpha', 'alice.json');
+    await writeFile(path, (await readFile(path, 'utf8')).replace('"quote": "Emomali Rahmon"', '"quote": "Someone"'));
+    await writeFile(join(dir, 'annotations', 'alpha', 'bob.json'), '{"format": "gloss.layer", "spans": [');
+    const reopened = await makeApi(await openWorkspace(dir));
+    const opened = value(await reopened.openDocument('alpha'));
+    expect(opened.problems.map((p) => p.kind).sort()).toEqual(['corrupt-file', 'orphan-span']);
+    // The orphan is shown, not dropped.
+    expect(opened.mine.spans.map((s) => s.quote)).toEqual(['Someone']);
+    const info = value(await reopened.getWorkspace());
+    expect(info.problems[0]?.message).toMatch(/annotations\/alpha\/bob\.json.*kept aside as annotations\/alpha\/bob\.json\.corrupt-/);
+  });
+});
+
+describe('applyChanges', () => {
+  it('writes my layer durably before answering, with code-point offsets and quotes', async () => {
+    const result = value(await api.applyChanges('beta', [{ op: 'add', span: { id: 's1', label: 'Money', start: 10, end: 21, attributes: { value: 25000000, currency: 'EUR' } } }]));
+    expect(result.spans.map((s) => s.quote)).toEqual(['€25 million']);
+    expect(result).toMatchObject({ status: 'in-progress', updatedAt: NOW.toISOString() });
+    const disk = await layerOnDisk('alice', 'beta');
+    expect(disk.spans).toMatchObject([{ id: 's1', label: 'Money', start: 10, end: 21, quote: '€25 million' }]);
+  });
+
+  it('relabels, edits and removes; status changes', async () => {
+    value(await api.applyChanges('alpha', [addPerson('s1'), addPerson('s2', 19, 34)]));
+    value(await api.applyChanges('alpha', [{ op: 'update', spanId: 's2', patch: { label: 'Organisation', note: 'check' } }]));
+    value(await api.applyChanges('alpha', [{ op: 'remove', spanId: 's1' }, { op: 'status', status: 'done' }]));
+    const disk = await layerOnDisk('alice');
+    expect(disk.status).toBe('done');
+    expect(disk.spans).toMatchObject([{ id: 's2', label: 'Organisation', note: 'check' }]);
+  });
+
+  it('applies concurrent calls one after another: none is lost', async () => {
+    const calls = Array.from({ length: 12 }, (_, i) => api.applyChanges('alpha', [addPerson(`s${i}`, i, i + 1)]));
+    const results = await Promise.all(calls);
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect((await layerOnDisk('alice')).spans).toHaveLength(12);
+  });
+
+  it('creates no file for an empty batch', async () => {
+    expect(value(await api.applyChanges('alpha', []))).toEqual({ spans: [], status: 'todo', updatedAt: NOW.toISOString() });
+    expect(await ws.layerAnnotators('alpha')).toEqual([]);
+  });
+
+  it('refuses a batch with one bad change and writes nothing', async () => {
+    value(await api.applyChanges('alpha', [addPerson('s1')]));
+    const before = await readFile(join(dir, 'annotations', 'alpha', 'alice.json'), 'utf8');
+    const bad = await api.applyChanges('alpha', [addPerson('s2', 19, 34), { op: 'add', span: { id: 's3', label: 'Weapon', start: 0, end: 3 } }]);
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(!bad.ok && bad.error.message).toContain('Weapon');
+    expect(await readFile(join(dir, 'annotations', 'alpha', 'alice.json'), 'utf8')).toBe(before);
+  });
+
+  it('keeps aside a layer that became corrupt after opening, reports it, and starts a fresh one', async () => {
+    value(await api.applyChanges('alpha', [addPerson('s1')]));
+    const path = join(dir, 'annotations', 'alpha', 'alice.json');
+    await writeFile(path, '{"format": "gloss.layer", "spa');
+    const result = value(await api.applyChanges('alpha', [addPerson('s2', 19, 34)]));
+    expect(result.spans.map((s) => s.id)).toEqual(['s2']);
+    const info = value(await api.getWorkspace());
+    expect(info.problems.map((p) => [p.kind, p.file])).toEqual([['corrupt-file', 'annotations/alpha/alice.json']]);
+    expect(await readFile(join(dir, info.problems[0]!.movedTo!), 'utf8')).toBe('{"format": "gloss.layer", "spa');
+  });
+
+  it('refuses changes to a layer made on another text', async () => {
+    const layer = { ...emptyLayer({ id: 'alpha', textSha256: '0'.repeat(64) }, 'alice', NOW.toISOString()) };
+    await ws.writeLayer(layer);
+    const result = await api.applyChanges('alpha', [addPerson('s1')]);
+    expect(result).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await readFile(join(dir, 'annotations', 'alpha', 'alice.json'), 'utf8')).toBe(serializeLayer(layer));
+  });
+
+  it('answers read-only on a read-only workspace', async () => {
+    const readOnly = await makeApi(await openWorkspace(dir, true));
+    expect(await readOnly.applyChanges('alpha', [addPerson('s1')])).toMatchObject({ ok: false, error: { code: 'read-only' } });
+  });
+});
+
+describe('untrusted input', () => {
+  const cases: [string, () => Promise<Result<unknown>>][] = [
+    ['a path as document id', () => api.openDocument('../gloss')],
+    ['a number as document id', () => api.openDocument(42 as unknown as string)],
+    ['changes that are not a list', () => api.applyChanges('alpha', { op: 'add' } as unknown as LayerChange[])],
+    ['an unknown operation', () => api.applyChanges('alpha', [{ op: 'drop' } as unknown as LayerChange])],
+    ['negative offsets', () => api.applyChanges('alpha', [addPerson('s1', -1, 3)])],
+    ['fractional offsets', () => api.applyChanges('alpha', [addPerson('s1', 0.5, 3)])],
+    ['extra keys', () => api.applyChanges('alpha', [{ op: 'remove', spanId: 's1', evil: true } as unknown as LayerChange])],
+    ['an object as attribute value', () => api.applyChanges('alpha', [{ op: 'add', span: { id: 's', label: 'Person', start: 0, end: 3, attributes: { normalized: {} as unknown as string } } }])],
+    ['an invalid annotator', () => api.setAnnotator('a/b')],
+    ['a non-string annotator', () => api.setAnnotator(null as unknown as string)],
+  ];
+  for (const [name, call] of cases) {
+    it(`refuses ${name} as invalid-input`, async () => {
+      expect(await call()).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    });
+  }
+
+  it('answers not-found for unknown documents and spans', async () => {
+    expect(await api.openDocument('gamma')).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await api.applyChanges('gamma', [])).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await api.applyChanges('alpha', [{ op: 'remove', spanId: 'nope' }])).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+
+  it('turns I/O failures into an io error instead of throwing', async () => {
+    // A file where the layer folder should be: writing the layer cannot work.
+    await rm(join(dir, 'annotations'), { recursive: true });
+    await writeFile(join(dir, 'annotations'), 'not a folder');
+    const result = await api.applyChanges('alpha', [addPerson('s1')]);
+    expect(result).toMatchObject({ ok: false, error: { code: 'io' } });
+  });
+});
+
+describe('who I am', () => {
+  it('switches the layer I read and write', async () => {
+    value(await api.applyChanges('alpha', [addPerson('s1')]));
+    expect(value(await api.setAnnotator('bob'))).toEqual({ annotator: 'bob' });
+    expect(value(await api.getSettings())).toEqual({ annotator: 'bob' });
+    expect(value(await api.openDocument('alpha')).mine.spans).toEqual([]);
+    value(await api.applyChanges('alpha', [addPerson('b1', 19, 34)]));
+    expect((await layerOnDisk('bob')).spans.map((s) => s.id)).toEqual(['b1']);
+    expect((await layerOnDisk('alice')).spans.map((s) => s.id)).toEqual(['s1']);
+    expect(JSON.parse(await readFile(join(configDir, 'settings.json'), 'utf8'))).toEqual({ annotator: 'bob' });
+  });
+});

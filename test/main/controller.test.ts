@@ -1,0 +1,179 @@
+// The Electron app state with a fake `electron` (dialogs answered by the test) over a real
+// workspace on disk: argv, the sample workspace's place, opening, import and export from the menu.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { BrowserWindow } from 'electron';
+
+const fake = vi.hoisted(() => ({
+  app: { getPath: vi.fn(() => '/home/tester/Documents') },
+  dialog: {
+    showOpenDialog: vi.fn(async (..._args: unknown[]) => ({ canceled: true, filePaths: [] as string[] })),
+    showSaveDialog: vi.fn(async (..._args: unknown[]) => ({ canceled: true, filePath: '' })),
+    showMessageBox: vi.fn(async (..._args: unknown[]) => ({ response: 0, checkboxChecked: false })),
+  },
+}));
+
+vi.mock('electron', () => ({ app: fake.app, dialog: fake.dialog }));
+
+const { GlossApp, parseShellArgs, sampleWorkspaceDir } = await import('../../src/main/controller');
+const { SettingsStore } = await import('../../src/main/settings');
+const { Workspace } = await import('../../src/main/workspace/workspace');
+
+const SAMPLES = resolve(import.meta.dirname, '../../resources/sample');
+const NOW = new Date('2024-05-01T10:00:00.000Z');
+
+describe('parseShellArgs', () => {
+  it('reads --workspace and --annotator in both spellings and ignores everything else', () => {
+    expect(parseShellArgs(['/app', '--workspace', '/data/ws', '--annotator=bob', '--inspect'])).toEqual({
+      workspace: '/data/ws',
+      annotator: 'bob',
+    });
+    expect(parseShellArgs(['--workspace=/w'])).toEqual({ workspace: '/w' });
+    expect(parseShellArgs(['.', '--no-sandbox'])).toEqual({});
+    // A dangling flag has no value to take.
+    expect(parseShellArgs(['--workspace'])).toEqual({});
+  });
+});
+
+describe('sampleWorkspaceDir', () => {
+  it('is under $GLOSS_DATA_DIR, else $XDG_DATA_HOME/gloss, else ~/.local/share/gloss', () => {
+    expect(sampleWorkspaceDir({ GLOSS_DATA_DIR: '/g', XDG_DATA_HOME: '/x' }, '/home/u')).toBe('/g/sample-workspace');
+    expect(sampleWorkspaceDir({ XDG_DATA_HOME: '/x' }, '/home/u')).toBe('/x/gloss/sample-workspace');
+    expect(sampleWorkspaceDir({}, '/home/u')).toBe('/home/u/.local/share/gloss/sample-workspace');
+    expect(sampleWorkspaceDir({ GLOSS_DATA_DIR: '', XDG_DATA_HOME: '' }, '/home/u')).toBe('/home/u/.local/share/gloss/sample-workspace');
+  });
+});
+
+describe('GlossApp', () => {
+  let root: string;
+  let wsDir: string;
+  const sent: unknown[][] = [];
+  const fakeWindow = {
+    isDestroyed: () => false,
+    on: vi.fn(),
+    webContents: { send: (...args: unknown[]) => sent.push(args) },
+  };
+
+  async function makeApp(annotator = 'alice'): Promise<InstanceType<typeof GlossApp>> {
+    const settings = await SettingsStore.open({ env: { GLOSS_CONFIG_DIR: join(root, 'config') }, annotatorOverride: annotator });
+    const app = new GlossApp({ settings, now: () => NOW });
+    app.attachWindow(fakeWindow as unknown as BrowserWindow);
+    return app;
+  }
+
+  beforeEach(async () => {
+    root = mkdtempSync(join(tmpdir(), 'gloss-controller-test-'));
+    wsDir = join(root, 'ws');
+    const init = await Workspace.init(wsDir, { name: 'Field reports', now: () => NOW });
+    expect(init.ok).toBe(true);
+    sent.length = 0;
+    vi.clearAllMocks();
+  });
+
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('answers "no workspace" until one is open, then serves its API and tells the renderer', async () => {
+    const app = await makeApp();
+    expect(app.api()).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await app.openWorkspace(wsDir)).toEqual({ ok: true, value: undefined });
+    const api = app.api();
+    if (!api.ok) throw new Error(api.error.message);
+    const info = await api.value.getWorkspace();
+    expect(info).toMatchObject({ ok: true, value: { name: 'Field reports', annotator: 'alice', path: wsDir } });
+    expect(sent).toEqual([['gloss:shell-command', 'reload-workspace']]);
+  });
+
+  it('keeps the reason a workspace failed to open, naming the folder, for the renderer to show', async () => {
+    const app = await makeApp();
+    const missing = join(root, 'nowhere');
+    const opened = await app.openWorkspace(missing);
+    expect(opened.ok).toBe(false);
+    const api = app.api();
+    expect(api.ok).toBe(false);
+    if (!api.ok) expect(api.error.message).toContain(missing);
+  });
+
+  it('reports unreadable settings (an invalid --annotator) through the API instead of crashing', async () => {
+    const settings = await SettingsStore.open({ env: { GLOSS_CONFIG_DIR: join(root, 'config') }, annotatorOverride: '.bad name' });
+    const app = new GlossApp({ settings, now: () => NOW });
+    expect((await app.openWorkspace(wsDir)).ok).toBe(false);
+    const api = app.api();
+    expect(api).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+  });
+
+  it('trusts only the attached window, and no window once it is destroyed', async () => {
+    const app = await makeApp();
+    expect(app.trustedContents()).toBe(fakeWindow.webContents);
+    const closedWindow = { ...fakeWindow, isDestroyed: () => true, on: vi.fn() };
+    app.attachWindow(closedWindow as unknown as BrowserWindow);
+    expect(app.trustedContents()).toBeNull();
+  });
+
+  it('imports the files picked in the dialog as me, then reloads the renderer', async () => {
+    const app = await makeApp('alice');
+    await app.openWorkspace(wsDir);
+    sent.length = 0;
+    const files = ['social-monitoring-digest.txt', 'ru-ministry-briefing.txt'].map((f) => join(SAMPLES, f));
+    fake.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: files });
+    await app.importFiles();
+    const [parent, options] = fake.dialog.showOpenDialog.mock.calls[0] ?? [];
+    expect(parent).toBe(fakeWindow);
+    expect(options).toMatchObject({ properties: ['openFile', 'multiSelections'] });
+    const api = app.api();
+    if (!api.ok) throw new Error(api.error.message);
+    const docs = await api.value.listDocuments();
+    expect(docs.ok && docs.value.map((d) => d.title).sort()).toEqual(['ru-ministry-briefing', 'social-monitoring-digest']);
+    expect(sent).toEqual([['gloss:shell-command', 'reload-workspace']]);
+    const message = fake.dialog.showMessageBox.mock.calls[0]?.[1] as { type: string; message: string };
+    expect(message).toMatchObject({ type: 'info', message: 'Imported 2 files' });
+  });
+
+  it('imports nothing when the dialog is cancelled, and says why when a file is bad', async () => {
+    const app = await makeApp();
+    await app.openWorkspace(wsDir);
+    await app.importFiles();
+    expect(fake.dialog.showMessageBox).not.toHaveBeenCalled();
+    const bad = join(root, 'bad.jsonl');
+    writeFileSync(bad, '{"text":"ok","spans":[]}\n{"text": broken\n');
+    fake.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [bad] });
+    await app.importFiles();
+    const message = fake.dialog.showMessageBox.mock.calls[0]?.[1] as { type: string; message: string; detail: string };
+    expect(message.type).toBe('error');
+    expect(message.message).toBe('Nothing was imported');
+    expect(message.detail).toContain('bad.jsonl');
+    expect(message.detail).toContain('line 2');
+    const api = app.api();
+    if (!api.ok) throw new Error(api.error.message);
+    expect(await api.value.listDocuments()).toEqual({ ok: true, value: [] });
+  });
+
+  it('exports the chosen format to the file picked in the save dialog', async () => {
+    const app = await makeApp();
+    await app.openWorkspace(wsDir);
+    fake.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [join(SAMPLES, 'social-monitoring-digest.txt')] });
+    await app.importFiles();
+    vi.clearAllMocks();
+    const target = join(root, 'out', 'dataset.gloss.json');
+    mkdirSync(join(root, 'out'));
+    fake.dialog.showMessageBox.mockResolvedValueOnce({ response: 0, checkboxChecked: false });
+    fake.dialog.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: target });
+    await app.exportDataset();
+    const saveOptions = fake.dialog.showSaveDialog.mock.calls[0]?.[1] as { defaultPath: string };
+    expect(saveOptions.defaultPath).toBe('/home/tester/Documents/field-reports.gloss.json');
+    expect(existsSync(target)).toBe(true);
+    const dataset = JSON.parse(readFileSync(target, 'utf8')) as { format: string; exportedAt: string; documents: { text: string }[] };
+    expect(dataset.format).toBe('gloss.dataset');
+    expect(dataset.exportedAt).toBe(NOW.toISOString());
+    expect(dataset.documents[0]?.text).toBe(readFileSync(join(SAMPLES, 'social-monitoring-digest.txt'), 'utf8').replace(/\r\n?/g, '\n'));
+  });
+
+  it('writes nothing when the export is cancelled at the format question', async () => {
+    const app = await makeApp();
+    await app.openWorkspace(wsDir);
+    fake.dialog.showMessageBox.mockResolvedValueOnce({ response: 3, checkboxChecked: false });
+    await app.exportDataset();
+    expect(fake.dialog.showSaveDialog).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,259 @@
+// IPC with a fake `electron`: every GlossApi method is registered, only our window's main frame
+// showing our page is answered, and arguments are checked before the API sees them.
+import type { IpcMainInvokeEvent, WebContents } from 'electron';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { GLOSS_API_METHODS, fail, ok } from '../../src/core/api';
+import type { GlossApi, Result } from '../../src/core/api';
+
+type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<Result<unknown>>;
+
+const fake = vi.hoisted(() => {
+  const handlers = new Map<string, Handler>();
+  return {
+    handlers,
+    ipcMain: {
+      handle: vi.fn((channel: string, handler: Handler) => {
+        // Electron refuses a second handler on one channel; so does the fake.
+        if (handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+        handlers.set(channel, handler);
+      }),
+      removeHandler: vi.fn((channel: string) => {
+        handlers.delete(channel);
+      }),
+    },
+  };
+});
+
+vi.mock('electron', () => ({ ipcMain: fake.ipcMain }));
+
+const { isTrustedSender, setupIpc } = await import('../../src/main/ipc');
+const { RENDERER_URL } = await import('../../src/main/window');
+
+interface FakeFrame {
+  processId: number;
+  routingId: number;
+  url: string;
+}
+
+interface FakeContents {
+  id: number;
+  mainFrame: FakeFrame;
+  destroyed: boolean;
+  isDestroyed(): boolean;
+}
+
+function contents(id: number, url = RENDERER_URL): FakeContents {
+  const c: FakeContents = {
+    id,
+    mainFrame: { processId: 7, routingId: 1, url },
+    destroyed: false,
+    isDestroyed: () => c.destroyed,
+  };
+  return c;
+}
+
+const asContents = (c: FakeContents | null): WebContents | null => c as unknown as WebContents | null;
+
+function eventFrom(sender: FakeContents, frame: FakeFrame | null = sender.mainFrame): IpcMainInvokeEvent {
+  return { sender, senderFrame: frame } as unknown as IpcMainInvokeEvent;
+}
+
+function fakeApi(): GlossApi {
+  return {
+    getWorkspace: vi.fn(async () => fail('not-found', 'not in this test')),
+    listDocuments: vi.fn(async () => ok([])),
+    openDocument: vi.fn(async (docId: string) => fail('not-found', `no document ${docId}`)),
+    applyChanges: vi.fn(async () => ok({ spans: [], status: 'in-progress' as const, updatedAt: '2024-01-01T00:00:00.000Z' })),
+    getSettings: vi.fn(async () => ok({ annotator: 'alice' })),
+    setAnnotator: vi.fn(async (name: string) => ok({ annotator: name })),
+  };
+}
+
+function call(channel: string, event: IpcMainInvokeEvent, ...args: unknown[]): Promise<Result<unknown>> {
+  const handler = fake.handlers.get(channel);
+  if (!handler) throw new Error(`no handler on ${channel}`);
+  return handler(event, ...args);
+}
+
+let ours: FakeContents;
+let api: GlossApi;
+let apiResult: Result<GlossApi>;
+let warnings: string[];
+let dispose: () => void;
+
+beforeEach(() => {
+  ours = contents(1);
+  api = fakeApi();
+  apiResult = ok(api);
+  warnings = [];
+  dispose = setupIpc({
+    getApi: () => apiResult,
+    trustedContents: () => asContents(ours),
+    warn: (m) => warnings.push(m),
+  });
+});
+
+afterEach(() => {
+  dispose();
+  vi.clearAllMocks();
+});
+
+describe('setupIpc registration', () => {
+  it('registers one handler per GlossApi method on gloss:<method>, and nothing else', () => {
+    expect([...fake.handlers.keys()].sort()).toEqual(GLOSS_API_METHODS.map((m) => `gloss:${m}`).sort());
+    expect(fake.ipcMain.handle).toHaveBeenCalledTimes(GLOSS_API_METHODS.length);
+  });
+
+  it('removes every handler on dispose, so it can be set up again', () => {
+    dispose();
+    expect(fake.handlers.size).toBe(0);
+    dispose = setupIpc({ getApi: () => apiResult, trustedContents: () => asContents(ours) });
+    expect(fake.handlers.size).toBe(GLOSS_API_METHODS.length);
+  });
+});
+
+describe('calls from our window', () => {
+  it('reach the API with their arguments and answer its Result', async () => {
+    expect(await call('gloss:getSettings', eventFrom(ours))).toEqual(ok({ annotator: 'alice' }));
+    expect(await call('gloss:openDocument', eventFrom(ours), 'doc-1')).toEqual(fail('not-found', 'no document doc-1'));
+    expect(api.openDocument).toHaveBeenCalledWith('doc-1');
+    const changes = [{ op: 'add', span: { id: 's1', label: 'Person', start: 75, end: 89 } }];
+    await call('gloss:applyChanges', eventFrom(ours), 'doc-1', changes);
+    expect(api.applyChanges).toHaveBeenCalledWith('doc-1', changes);
+    expect(warnings).toEqual([]);
+  });
+
+  it('are answered with the reason when no workspace is open', async () => {
+    apiResult = fail('not-found', 'Cannot open workspace /x: no gloss.json');
+    expect(await call('gloss:listDocuments', eventFrom(ours))).toEqual(apiResult);
+  });
+
+  it('get an internal error Result when the API throws', async () => {
+    vi.mocked(api.listDocuments).mockRejectedValueOnce(new Error('boom'));
+    expect(await call('gloss:listDocuments', eventFrom(ours))).toEqual(fail('internal', 'listDocuments failed: boom'));
+  });
+
+  it('are accepted from another wrapper object of the same main frame', async () => {
+    const sameFrame: FakeFrame = { ...ours.mainFrame };
+    expect(await call('gloss:getSettings', eventFrom(ours, sameFrame))).toEqual(ok({ annotator: 'alice' }));
+  });
+});
+
+describe('the sender check', () => {
+  const refused = async (event: IpcMainInvokeEvent): Promise<void> => {
+    for (const method of GLOSS_API_METHODS) {
+      const result = await call(`gloss:${method}`, event);
+      expect(result, method).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+    for (const fn of Object.values(api)) expect(fn).not.toHaveBeenCalled();
+    expect(warnings.length).toBe(GLOSS_API_METHODS.length);
+  };
+
+  it('refuses another WebContents, even one showing our page', async () => {
+    await refused(eventFrom(contents(2)));
+  });
+
+  it('refuses a subframe of our window', async () => {
+    await refused(eventFrom(ours, { processId: 7, routingId: 2, url: RENDERER_URL }));
+  });
+
+  it('refuses a frame of another process with the same routing id', async () => {
+    await refused(eventFrom(ours, { processId: 8, routingId: 1, url: RENDERER_URL }));
+  });
+
+  it('refuses our main frame once it shows anything but our page', async () => {
+    for (const url of [
+      'https://evil.example/index.html',
+      'file:///work/main/out/renderer/index.html',
+      'gloss://app/other.html',
+      'gloss://evil/index.html',
+      'gloss://user@app/index.html',
+      'about:blank',
+      '',
+    ]) {
+      ours.mainFrame.url = url;
+      expect(isTrustedSender(eventFrom(ours), asContents(ours)), url).toBe(false);
+    }
+    await refused(eventFrom(ours));
+  });
+
+  it('refuses a message whose frame is gone', async () => {
+    await refused(eventFrom(ours, null));
+  });
+
+  it('refuses everything while there is no window, or once it is destroyed', async () => {
+    expect(isTrustedSender(eventFrom(ours), null)).toBe(false);
+    ours.destroyed = true;
+    await refused(eventFrom(ours));
+  });
+
+  it('accepts our page with a query or hash', () => {
+    ours.mainFrame.url = `${RENDERER_URL}#doc-1`;
+    expect(isTrustedSender(eventFrom(ours), asContents(ours))).toBe(true);
+  });
+});
+
+describe('argument validation', () => {
+  const invalid: [string, unknown[]][] = [
+    ['openDocument', []],
+    ['openDocument', [42]],
+    ['openDocument', ['']],
+    ['openDocument', ['doc-1', 'extra']],
+    ['getSettings', ['unexpected']],
+    ['listDocuments', [{}]],
+    ['setAnnotator', [{ name: 'alice' }]],
+    ['setAnnotator', ['']],
+    ['applyChanges', ['doc-1']],
+    ['applyChanges', ['doc-1', 'not a list']],
+    ['applyChanges', ['doc-1', [{ op: 'add', span: { id: 's', label: 'Person', start: '1', end: 4 } }]]],
+    ['applyChanges', ['doc-1', [{ op: 'add', span: { id: 's', label: 'Person', start: 1.5, end: 4 } }]]],
+    ['applyChanges', ['doc-1', [{ op: 'add', span: { id: 's', label: 'Person', start: 1, end: 4, quote: 'x' } }]]],
+    ['applyChanges', ['doc-1', [{ op: 'add', span: { id: 's', label: 'Money', start: 1, end: 4, attributes: { value: {} } } }]]],
+    ['applyChanges', ['doc-1', [{ op: 'update', spanId: 's', patch: { start: 3 } }]]],
+    ['applyChanges', ['doc-1', [{ op: 'status', status: 'finished' }]]],
+    ['applyChanges', ['doc-1', [{ op: 'drop-table' }]]],
+    ['applyChanges', ['doc-1', [null]]],
+    ['applyChanges', ['doc-1', Array.from({ length: 10_001 }, () => ({ op: 'remove', spanId: 's' }))]],
+  ];
+
+  it.each(invalid)('refuses %s(%j) with invalid-input before the API sees it', async (method, args) => {
+    const result = await call(`gloss:${method}`, eventFrom(ours), ...args);
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    if (!result.ok) expect(result.error.message.startsWith(`${method}: `)).toBe(true);
+    for (const fn of Object.values(api)) expect(fn).not.toHaveBeenCalled();
+  });
+
+  it('names the argument and field that is wrong', async () => {
+    const result = await call('gloss:applyChanges', eventFrom(ours), 'doc-1', [
+      { op: 'add', span: { id: 's', label: 'Person', start: -3, end: 4 } },
+    ]);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.message).toContain('argument 2[0].span.start');
+  });
+
+  it('passes every well-formed kind of change through unchanged', async () => {
+    const changes = [
+      {
+        op: 'add',
+        span: {
+          id: 's1',
+          label: 'Money',
+          start: 0,
+          end: 10,
+          attributes: { value: 1.4e9, currency: 'USD', approximate: true },
+          note: 'from the summary',
+          fragments: [
+            { start: 0, end: 3 },
+            { start: 5, end: 10 },
+          ],
+        },
+      },
+      { op: 'update', spanId: 's1', patch: { label: 'Quantity', attributes: { unit: 't' }, note: '' } },
+      { op: 'status', status: 'done' },
+      { op: 'remove', spanId: 's1' },
+    ];
+    const result = await call('gloss:applyChanges', eventFrom(ours), 'doc-1', changes);
+    expect(result.ok).toBe(true);
+    expect(api.applyChanges).toHaveBeenCalledWith('doc-1', changes);
+  });
+});

@@ -1,0 +1,152 @@
+// Atomic, durable writes: content, no temp files left, lowdb adapter, corrupt files kept aside,
+// and a kill -9 loop during writes never leaving a half-written file.
+
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Low } from 'lowdb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  DurableJsonFile,
+  fileTimestamp,
+  isTempFileName,
+  moveAside,
+  writeFileDurable,
+} from '../../../src/main/workspace/durable';
+
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gloss-durable-'));
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('writeFileDurable', () => {
+  it('writes the content and leaves no temp file behind', async () => {
+    const path = join(dir, 'a.json');
+    await writeFileDurable(path, '{"v":1}\n');
+    await writeFileDurable(path, '{"v":2}\n');
+    expect(await readFile(path, 'utf8')).toBe('{"v":2}\n');
+    expect(await readdir(dir)).toEqual(['a.json']);
+  });
+
+  it('writes bytes as given', async () => {
+    const path = join(dir, 'b.bin');
+    await writeFileDurable(path, new Uint8Array([0, 255, 10]));
+    expect([...(await readFile(path))]).toEqual([0, 255, 10]);
+  });
+
+  it('fails without touching the target when the folder does not exist', async () => {
+    await expect(writeFileDurable(join(dir, 'missing', 'a.json'), 'x')).rejects.toThrow();
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('removes its temp file when the rename fails', async () => {
+    // A folder where the file should be: rename onto it fails, the old folder stays.
+    const path = join(dir, 'taken');
+    await writeFile(join(dir, 'keep.txt'), 'keep');
+    await mkdir(join(path, 'inside'), { recursive: true });
+    await expect(writeFileDurable(path, 'x')).rejects.toThrow();
+    expect((await readdir(dir)).sort()).toEqual(['keep.txt', 'taken']);
+  });
+
+  it('names temp files so that the workspace can recognise them', () => {
+    expect(isTempFileName('.alice.json.tmp-123-abcdef')).toBe(true);
+    expect(isTempFileName('alice.json')).toBe(false);
+    expect(isTempFileName('alice.json.corrupt-2024-01-01T00-00-00-000Z')).toBe(false);
+  });
+});
+
+describe('DurableJsonFile with lowdb', () => {
+  it('reads null for a missing file, then writes pretty JSON with a trailing newline', async () => {
+    const path = join(dir, 'db.json');
+    const db = new Low(new DurableJsonFile<{ items: string[] }>(path), { items: [] });
+    await db.read();
+    expect(db.data).toEqual({ items: [] });
+    db.data.items.push('a');
+    await db.write();
+    expect(await readFile(path, 'utf8')).toBe('{\n  "items": [\n    "a"\n  ]\n}\n');
+    const again = new Low(new DurableJsonFile<{ items: string[] }>(path), { items: [] });
+    await again.read();
+    expect(again.data.items).toEqual(['a']);
+  });
+
+  it('uses the given serializer', async () => {
+    const path = join(dir, 'db.json');
+    const file = new DurableJsonFile<{ b: number; a: number }>(path, { serialize: (d) => `${d.a},${d.b}\n` });
+    await file.write({ b: 2, a: 1 });
+    expect(await readFile(path, 'utf8')).toBe('1,2\n');
+  });
+
+  it('throws on a corrupt file instead of reading it as empty', async () => {
+    const path = join(dir, 'db.json');
+    await writeFile(path, '{"items": [');
+    await expect(new DurableJsonFile(path).read()).rejects.toThrow(SyntaxError);
+    expect(await readFile(path, 'utf8')).toBe('{"items": [');
+  });
+});
+
+describe('moveAside', () => {
+  it('renames to <file>.corrupt-<time> and never overwrites an earlier one', async () => {
+    const now = new Date('2024-03-14T10:20:30.123Z');
+    const path = join(dir, 'alice.json');
+    await writeFile(path, 'first');
+    const first = await moveAside(path, now);
+    expect(first).toBe(`${path}.corrupt-2024-03-14T10-20-30-123Z`);
+    await writeFile(path, 'second');
+    const second = await moveAside(path, now);
+    expect(second).toBe(`${path}.corrupt-2024-03-14T10-20-30-123Z-2`);
+    expect(await readFile(first, 'utf8')).toBe('first');
+    expect(await readFile(second, 'utf8')).toBe('second');
+    expect((await readdir(dir)).includes('alice.json')).toBe(false);
+  });
+
+  it('formats times without characters that file systems refuse', () => {
+    expect(fileTimestamp(new Date('2024-01-02T03:04:05.006Z'))).toBe('2024-01-02T03-04-05-006Z');
+  });
+});
+
+describe('kill -9 during durable writes', () => {
+  const writer = resolve(import.meta.dirname, 'fixtures', 'durable-writer.ts');
+
+  /** Deterministic delays, so that a failure can be reproduced. */
+  function rng(seed: number): () => number {
+    let s = seed >>> 0;
+    return () => {
+      s = (s + 0x6d2b79f5) >>> 0;
+      let t = s;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  it('always leaves a complete version of the file', async () => {
+    const random = rng(20240314);
+    const path = join(dir, 'layer.json');
+    for (let round = 0; round < 5; round++) {
+      const child = spawn(process.execPath, ['--import', 'tsx', writer, path], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<NodeJS.Signals | null>((done) => child.once('exit', (_code, signal) => done(signal)));
+      await new Promise<void>((ready, failed) => {
+        createInterface({ input: child.stdout }).once('line', () => ready());
+        child.once('exit', (code) => failed(new Error(`writer exited early (${code}): ${stderr}`)));
+      });
+      await new Promise((r) => setTimeout(r, 5 + random() * 200));
+      child.kill('SIGKILL');
+      // Killed, not exited on its own: it was still writing when the signal came.
+      expect(await exited).toBe('SIGKILL');
+      const content = JSON.parse(await readFile(path, 'utf8')) as { version: number; items: number[] };
+      expect(content.items).toHaveLength(20_000);
+      expect(content.items.every((v) => v === content.version)).toBe(true);
+    }
+    // Killed writers may leave temp files; they are never the file itself.
+    for (const name of await readdir(dir)) expect(name === 'layer.json' || isTempFileName(name)).toBe(true);
+  });
+});
