@@ -1,0 +1,386 @@
+// CoNLL token-per-line files with IOB tags in the last column (CoNLL-2003 NER and its kin):
+// reading IOB1/IOB2 (and IOBES), writing CoNLL-2003 style IOB2. Offsets are code points.
+
+import type { Block, Layer, Span } from '../model';
+import { CodePointIndex, codePointLength } from '../offsets';
+import { sortedSpans, spanRanges } from './common';
+import type { ExportDocument, ImportedItem, ImportedSpan, ParseResult } from './types';
+
+/** The line that starts a document, as CoNLL-2003 writes it (token, POS, chunk, NER). */
+export const CONLL_DOCSTART = '-DOCSTART- -X- O O';
+
+// Whitespace for JavaScript and for Python's str.split (which NLTK's reader uses), so that a
+// token we write is one token for every reader.
+function isSpace(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  return /\s/u.test(ch) || (c >= 0x1c && c <= 0x1f) || c === 0x85;
+}
+
+/** The non-blank pieces of a string split at whitespace (isSpace). */
+function words(s: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (const ch of s) {
+    if (isSpace(ch)) {
+      if (cur !== '') out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur !== '') out.push(cur);
+  return out;
+}
+
+/** A tag label is one word: whitespace runs become "_". */
+function oneWord(s: string): string {
+  return words(s).join('_');
+}
+const TAG = /^(?:O|([BIESLU])-(\S+))$/u;
+
+interface Token {
+  text: string;
+  tag: string;
+  line: number;
+}
+
+interface RawDocument {
+  line: number;
+  sentences: Token[][];
+}
+
+/** The columns of a line: tab-separated when it has tabs (tokens may then hold spaces), else by whitespace. */
+function columns(line: string): string[] {
+  if (line.includes('\t')) {
+    const cols = line.split('\t').map((c) => c.trim());
+    while (cols.length > 0 && cols[cols.length - 1] === '') cols.pop();
+    return cols;
+  }
+  return words(line);
+}
+
+/**
+ * Parse a CoNLL file: one token a line, the token first and its tag last (other columns are
+ * ignored), blank lines between sentences, `-DOCSTART-` lines between documents. Tags are
+ * IOB1 or IOB2 (an I- tag after O or another label starts an entity), also IOBES. The text is
+ * the tokens joined by single spaces, one sentence a line.
+ */
+export function parseConll(text: string, file: string): ParseResult {
+  const raw = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const docs: RawDocument[] = [];
+  let doc: RawDocument | null = null;
+  let sentence: Token[] = [];
+  const endSentence = (): void => {
+    if (sentence.length > 0) doc!.sentences.push(sentence);
+    sentence = [];
+  };
+  for (const [i, part] of raw.split('\n').entries()) {
+    const line = i + 1;
+    const source = part.endsWith('\r') ? part.slice(0, -1) : part;
+    if (source.trim() === '') {
+      if (doc) endSentence();
+      continue;
+    }
+    const cols = columns(source);
+    if (cols[0] === '-DOCSTART-') {
+      if (doc) endSentence();
+      doc = { line, sentences: [] };
+      docs.push(doc);
+      continue;
+    }
+    if (cols.length < 2 || cols[0] === '') {
+      return { ok: false, error: { file, line, message: `expected a token and a tag separated by whitespace, got ${JSON.stringify(source)}` } };
+    }
+    const tag = cols[cols.length - 1]!;
+    if (!TAG.test(tag)) {
+      return { ok: false, error: { file, line, message: `${JSON.stringify(tag)} is not an IOB tag (O, B-Label, I-Label; the tag is the last column)` } };
+    }
+    if (!doc) {
+      doc = { line, sentences: [] };
+      docs.push(doc);
+    }
+    sentence.push({ text: cols[0]!, tag, line });
+  }
+  if (doc) endSentence();
+
+  const items: ImportedItem[] = [];
+  const notices: string[] = [];
+  let iobOneStarts = 0;
+  for (const d of docs) {
+    if (d.sentences.length === 0) {
+      notices.push(`${file}:${d.line}: a document without tokens is skipped`);
+      continue;
+    }
+    const spans: ImportedSpan[] = [];
+    const blocks: Block[] = [];
+    const sentenceTexts: string[] = [];
+    let cp = 0;
+    for (const s of d.sentences) {
+      const sentenceStart = cp;
+      let open: ImportedSpan | null = null;
+      const close = (): void => {
+        if (open) spans.push(open);
+        open = null;
+      };
+      for (const [k, token] of s.entries()) {
+        if (k > 0) cp += 1; // the space between tokens
+        const start = cp;
+        cp += codePointLength(token.text);
+        const m = TAG.exec(token.tag)!;
+        const kind = m[1];
+        const label = m[2];
+        if (kind === undefined || label === undefined) {
+          close();
+          continue;
+        }
+        const continues = open !== null && (open as ImportedSpan).label === label;
+        if ((kind === 'I' || kind === 'E' || kind === 'L') && continues) {
+          open!.end = cp;
+        } else {
+          if (kind === 'I') iobOneStarts++;
+          close();
+          open = { label, start, end: cp };
+        }
+        if (kind === 'E' || kind === 'L' || kind === 'S' || kind === 'U') close();
+      }
+      close();
+      blocks.push({ type: 'paragraph', start: sentenceStart, end: cp });
+      sentenceTexts.push(s.map((t) => t.text).join(' '));
+      cp += 1; // the newline between sentences
+    }
+    items.push({
+      text: sentenceTexts.join('\n'),
+      blocks,
+      meta: { format: 'conll' },
+      layers: [{ spans, relations: [], comments: [] }],
+      line: d.line,
+    });
+  }
+  if (iobOneStarts > 0) notices.push(`${file}: ${iobOneStarts} entit(y/ies) start with an I- tag (IOB1 style); read as starting there`);
+  return { ok: true, items, notices };
+}
+
+/** How exportConll resolves overlapping spans and tokenises. */
+export interface ConllExportOptions {
+  /** Of overlapping spans, write the outermost (default) or the innermost. */
+  prefer?: 'outer' | 'inner';
+  /**
+   * "words": Intl.Segmenter word segments, sentences by Intl.Segmenter; "whitespace": tokens
+   * are the text's whitespace-separated runs, a line a sentence (a text read from CoNLL);
+   * "auto" (default): "whitespace" for documents imported from CoNLL, so they keep their tokens.
+   */
+  tokens?: 'auto' | 'words' | 'whitespace';
+}
+
+/** A span that the CoNLL file does not hold exactly, and why. */
+export interface UnrepresentedSpan {
+  document: string;
+  annotator: string;
+  spanId: string;
+  label: string;
+  start: number;
+  end: number;
+  reason: string;
+}
+
+/** What exportConll produces: the file, and every span not written exactly as it is. */
+export interface ConllExport {
+  text: string;
+  /** Number of spans in `unrepresented`. */
+  count: number;
+  unrepresented: UnrepresentedSpan[];
+  /** Other changes (labels with spaces written with "_"). */
+  notices: string[];
+}
+
+/** A labelled range in UTF-16 indices of the text, to be written as one entity. */
+interface Chunk {
+  start: number;
+  end: number;
+  tag: string;
+  n: number;
+}
+
+interface OutToken {
+  start: number;
+  end: number;
+  tag: string;
+  chunk: number;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Index of the first element >= x in an ascending array. */
+function lowerBound(sorted: number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Whether [start, end) overlaps one of the sorted, disjoint ranges. */
+function overlapsAny(sorted: { start: number; end: number }[], start: number, end: number): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]!.end <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo]!.start < end;
+}
+
+function insertSorted<R extends { start: number; end: number }>(sorted: R[], r: R): void {
+  let i = sorted.length;
+  while (i > 0 && sorted[i - 1]!.start > r.start) i--;
+  sorted.splice(i, 0, r);
+}
+
+function segmenter(language: string | undefined, granularity: 'word' | 'sentence'): Intl.Segmenter {
+  try {
+    return new Intl.Segmenter(language ?? 'en', { granularity });
+  } catch {
+    // An unusable language tag in the metadata: English rules are a fine default for tokens.
+    return new Intl.Segmenter('en', { granularity });
+  }
+}
+
+/** Whitespace-free runs of text[from, to) (UTF-16), pushed as tokens. */
+function pushRuns(text: string, from: number, to: number, out: { start: number; end: number }[]): void {
+  let start = -1;
+  for (let i = from; i < to; i++) {
+    const ws = isSpace(text[i]!);
+    if (!ws && start < 0) start = i;
+    if (ws && start >= 0) {
+      out.push({ start, end: i });
+      start = -1;
+    }
+  }
+  if (start >= 0) out.push({ start, end: to });
+}
+
+function exportDocument(
+  { document, layers }: ExportDocument,
+  opts: Required<ConllExportOptions>,
+  unrepresented: UnrepresentedSpan[],
+  notices: string[],
+): string {
+  const text = document.text;
+  const index = new CodePointIndex(text);
+  const layer: Layer | undefined = layers[0];
+  const annotator = layer?.annotator ?? '';
+  const report = (span: Span, reason: string): void => {
+    unrepresented.push({ document: document.id, annotator, spanId: span.id, label: span.label, start: span.start, end: span.end, reason });
+  };
+  const prefer = opts.prefer;
+  const order = sortedSpans(layer?.spans ?? []).sort((a, b) =>
+    prefer === 'inner'
+      ? a.end - a.start - (b.end - b.start) || a.start - b.start || compareStrings(a.label, b.label) || compareStrings(a.id, b.id)
+      : a.start - b.start || b.end - a.end || compareStrings(a.label, b.label) || compareStrings(a.id, b.id),
+  );
+  // Choose the spans to write: one label a token, so overlapping spans cannot all be written.
+  const taken: { start: number; end: number; id: string }[] = [];
+  const chunks: Chunk[] = [];
+  const renamed = new Set<string>();
+  for (const span of order) {
+    const ranges = spanRanges(span);
+    const clash = ranges.find((r) => overlapsAny(taken, r.start, r.end));
+    if (clash) {
+      const other = taken.find((t) => t.start < clash.end && clash.start < t.end)!;
+      report(span, `overlaps span ${other.id}, which is written (${prefer === 'inner' ? 'innermost' : 'outermost'} wins)`);
+      continue;
+    }
+    for (const r of ranges) insertSorted(taken, { ...r, id: span.id });
+    const label = oneWord(span.label);
+    if (label !== span.label && !renamed.has(span.label)) {
+      renamed.add(span.label);
+      notices.push(`${document.id}: label ${JSON.stringify(span.label)} written as ${label} (a tag is one word)`);
+    }
+    let written = 0;
+    let trimmed = false;
+    for (const r of ranges) {
+      let start = index.toUtf16(r.start);
+      let end = index.toUtf16(r.end);
+      while (start < end && isSpace(text[start]!)) start++;
+      while (end > start && isSpace(text[end - 1]!)) end--;
+      if (start === end) continue;
+      if (start !== index.toUtf16(r.start) || end !== index.toUtf16(r.end)) trimmed = true;
+      chunks.push({ start, end, tag: label, n: chunks.length });
+      written++;
+    }
+    if (written === 0) report(span, 'only whitespace: no token to label');
+    else if (ranges.length > 1) report(span, `discontinuous: written as ${written} separate entities`);
+    else if (trimmed) report(span, 'whitespace at its edges is not part of any token: written without it');
+  }
+  chunks.sort((a, b) => a.start - b.start);
+
+  const prose = opts.tokens === 'words' || (opts.tokens === 'auto' && document.meta.format !== 'conll');
+  // Word boundaries of the whole text, so that a word cut by a span keeps the rest whole.
+  const wordBreaks: number[] = [];
+  if (prose) for (const seg of segmenter(document.meta.language, 'word').segment(text)) wordBreaks.push(seg.index);
+  const tokens: OutToken[] = [];
+  const gap = (from: number, to: number): void => {
+    if (from >= to) return;
+    const runs: { start: number; end: number }[] = [];
+    let pieceStart = from;
+    for (let k = lowerBound(wordBreaks, from + 1); k < wordBreaks.length && wordBreaks[k]! < to; k++) {
+      pushRuns(text, pieceStart, wordBreaks[k]!, runs);
+      pieceStart = wordBreaks[k]!;
+    }
+    pushRuns(text, pieceStart, to, runs);
+    for (const r of runs) tokens.push({ ...r, tag: 'O', chunk: -1 });
+  };
+  let pos = 0;
+  for (const c of chunks) {
+    gap(pos, c.start);
+    // Inside a span, tokens are its whitespace-separated runs, so its words come back whole.
+    const runs: { start: number; end: number }[] = [];
+    pushRuns(text, c.start, c.end, runs);
+    runs.forEach((r, k) => tokens.push({ ...r, tag: `${k === 0 ? 'B' : 'I'}-${c.tag}`, chunk: c.n }));
+    pos = c.end;
+  }
+  gap(pos, text.length);
+
+  // Sentence boundaries (UTF-16): every line break, and Intl.Segmenter's sentences for prose.
+  const boundaries: number[] = [];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') boundaries.push(i);
+  if (prose) {
+    for (const seg of segmenter(document.meta.language, 'sentence').segment(text)) boundaries.push(seg.index);
+    boundaries.sort((a, b) => a - b);
+  }
+  const boundaryBetween = (from: number, to: number): boolean => {
+    const k = lowerBound(boundaries, from);
+    return k < boundaries.length && boundaries[k]! <= to;
+  };
+
+  let out = `${CONLL_DOCSTART}\n\n`;
+  let prev: OutToken | null = null;
+  for (const t of tokens) {
+    // An entity is never cut by a sentence break: CoNLL entities live within one sentence.
+    if (prev && !(t.chunk >= 0 && t.chunk === prev.chunk) && boundaryBetween(prev.end, t.start)) out += '\n';
+    out += `${text.slice(t.start, t.end)} -X- O ${t.tag}\n`;
+    prev = t;
+  }
+  if (prev) out += '\n';
+  return out;
+}
+
+/**
+ * CoNLL-2003 style IOB2 of each document's first layer given: `-DOCSTART- -X- O O` and a blank
+ * line before each document, one `token -X- O tag` line a token, a blank line between
+ * sentences. A span's tokens are its whitespace-separated runs and other text is tokenised
+ * with Intl.Segmenter, so every span that does not overlap another is written exactly.
+ * Overlapping spans: the outermost wins unless `prefer: 'inner'`; every span not written
+ * exactly is listed with the reason.
+ */
+export function exportConll(documents: ExportDocument[], opts: ConllExportOptions = {}): ConllExport {
+  const resolved: Required<ConllExportOptions> = { prefer: opts.prefer ?? 'outer', tokens: opts.tokens ?? 'auto' };
+  const unrepresented: UnrepresentedSpan[] = [];
+  const notices: string[] = [];
+  const text = documents.map((d) => exportDocument(d, resolved, unrepresented, notices)).join('');
+  return { text, count: unrepresented.length, unrepresented, notices };
+}

@@ -1,0 +1,387 @@
+// W3C Web Annotation (JSON-LD): one Annotation per span, anchored by TextQuoteSelector and
+// TextPositionSelector. Positions are code points, which is also the W3C model's own rule.
+
+import { isValidAnnotator, isValidDocId, plainTextToBlocks } from '../document';
+import type { AttributeValue, Span } from '../model';
+import { CodePointIndex } from '../offsets';
+import { isObject, normalizeItem, sortedSpans, spanRanges } from './common';
+import type { ExportDocument, ImportedItem, ImportedLayer, ImportedSpan, ParseError, ParseResult } from './types';
+
+/** The JSON-LD context of the Web Annotation vocabulary. */
+export const W3C_CONTEXT = 'http://www.w3.org/ns/anno.jsonld';
+
+/** Code points of text kept before and after a quote, to tell its occurrences apart. */
+export const QUOTE_CONTEXT = 32;
+
+const ID_PREFIX = 'urn:gloss:annotation:';
+
+/** The id of a span's Annotation: document, annotator and span id, each URI-encoded. */
+export function annotationId(document: string, annotator: string, spanId: string): string {
+  return ID_PREFIX + [document, annotator, spanId].map(encodeURIComponent).join('/');
+}
+
+/** The span id inside an id made by annotationId, or undefined for anything else. */
+function spanIdOf(id: unknown): string | undefined {
+  if (typeof id !== 'string' || !id.startsWith(ID_PREFIX)) return undefined;
+  const parts = id.slice(ID_PREFIX.length).split('/');
+  if (parts.length !== 3 || parts[2] === '') return undefined;
+  try {
+    return decodeURIComponent(parts[2]!);
+  } catch {
+    return undefined;
+  }
+}
+
+function target(document: string, index: CodePointIndex, start: number, end: number): Record<string, unknown> {
+  return {
+    source: document,
+    selector: [
+      {
+        type: 'TextQuoteSelector',
+        exact: index.slice(start, end),
+        prefix: index.slice(Math.max(0, start - QUOTE_CONTEXT), start),
+        suffix: index.slice(end, Math.min(index.length, end + QUOTE_CONTEXT)),
+      },
+      { type: 'TextPositionSelector', start, end },
+    ],
+  };
+}
+
+function annotation(document: string, annotator: string, index: CodePointIndex, span: Span): Record<string, unknown> {
+  const body: Record<string, unknown>[] = [{ type: 'TextualBody', purpose: 'tagging', value: span.label }];
+  const attributeNames = Object.keys(span.attributes).sort();
+  if (attributeNames.length > 0) {
+    const attributes: Record<string, AttributeValue> = {};
+    for (const name of attributeNames) attributes[name] = span.attributes[name]!;
+    // The model has no slot for typed attributes: a describing body holding JSON keeps them.
+    body.push({ type: 'TextualBody', purpose: 'describing', format: 'application/json', value: JSON.stringify(attributes) });
+  }
+  if (span.note !== undefined && span.note !== '') body.push({ type: 'TextualBody', purpose: 'commenting', value: span.note });
+  const targets = spanRanges(span).map((r) => target(document, index, r.start, r.end));
+  return {
+    id: annotationId(document, annotator, span.id),
+    type: 'Annotation',
+    motivation: 'tagging',
+    creator: annotator,
+    created: span.createdAt,
+    modified: span.updatedAt,
+    body,
+    // A discontinuous span targets each of its fragments.
+    target: targets.length === 1 ? targets[0] : targets,
+  };
+}
+
+/**
+ * An AnnotationCollection (`"@context": "http://www.w3.org/ns/anno.jsonld"`) with one
+ * Annotation per span of every layer given: creator = annotator, target.source = document id,
+ * selectors [TextQuoteSelector{exact,prefix,suffix}, TextPositionSelector{start,end}] in code
+ * points, a tagging body with the label, a commenting body with the note, attributes as a
+ * describing JSON body. Pretty-printed, deterministic, trailing newline.
+ */
+export function exportW3c(documents: ExportDocument[]): string {
+  const items: Record<string, unknown>[] = [];
+  for (const { document, layers } of documents) {
+    const index = new CodePointIndex(document.text);
+    for (const layer of layers) {
+      for (const span of sortedSpans(layer.spans)) items.push(annotation(document.id, layer.annotator, index, span));
+    }
+  }
+  const collection = {
+    '@context': W3C_CONTEXT,
+    type: 'AnnotationCollection',
+    label: 'Gloss annotations',
+    total: items.length,
+    first: { type: 'AnnotationPage', startIndex: 0, items },
+  };
+  return JSON.stringify(collection, null, 2) + '\n';
+}
+
+/** The text of a document a W3C target points at (its `source`). */
+export interface W3cSourceDocument {
+  text: string;
+  /** The Gloss document id, when the source is known under another name. */
+  id?: string;
+  title?: string;
+}
+
+/** Finds the document of a target's `source`: the workspace's documents by id, usually. */
+export type W3cResolver = (source: string) => W3cSourceDocument | undefined;
+
+function hasType(value: Record<string, unknown>, name: string): boolean {
+  const types = Array.isArray(value.type) ? value.type : [value.type];
+  return types.some((t) => typeof t === 'string' && (t === name || t.endsWith(`:${name}`) || t.endsWith(`#${name}`)));
+}
+
+function asList(value: unknown): unknown[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+type Collected = { ok: true; annotations: Record<string, unknown>[] } | { ok: false; error: ParseError };
+
+/** The Annotations of a file: one, a list, an AnnotationPage or an AnnotationCollection with embedded pages. */
+function collect(text: string, file: string): Collected {
+  let json: unknown;
+  try {
+    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    return { ok: false, error: { file, message: `not valid JSON: ${(e as Error).message}` } };
+  }
+  const annotations: Record<string, unknown>[] = [];
+  const fromPage = (page: unknown, where: string): string | null => {
+    if (!isObject(page)) return `${where} is not embedded in the file (a link to a page cannot be followed offline)`;
+    for (const [i, item] of asList(page.items).entries()) {
+      if (!isObject(item) || !hasType(item, 'Annotation')) return `${where}, item ${i + 1} is not an Annotation`;
+      annotations.push(item);
+    }
+    return null;
+  };
+  const fail = (message: string): Collected => ({ ok: false, error: { file, message } });
+  if (Array.isArray(json)) {
+    for (const [i, item] of json.entries()) {
+      if (!isObject(item) || !hasType(item, 'Annotation')) return fail(`item ${i + 1} is not an Annotation`);
+      annotations.push(item);
+    }
+  } else if (isObject(json) && hasType(json, 'Annotation')) {
+    annotations.push(json);
+  } else if (isObject(json) && hasType(json, 'AnnotationPage')) {
+    const problem = fromPage(json, 'the page');
+    if (problem) return fail(problem);
+  } else if (isObject(json) && hasType(json, 'AnnotationCollection')) {
+    let page: unknown = json.first;
+    const seen = new Set<unknown>();
+    for (let n = 1; page !== undefined && !seen.has(page); n++) {
+      seen.add(page);
+      const problem = fromPage(page, `page ${n}`);
+      if (problem) return fail(problem);
+      page = (page as Record<string, unknown>).next;
+    }
+  } else {
+    return fail('expected an Annotation, a list of them, an AnnotationPage or an AnnotationCollection');
+  }
+  return { ok: true, annotations };
+}
+
+function sourceOf(t: Record<string, unknown>): string | undefined {
+  if (typeof t.source === 'string') return t.source;
+  if (isObject(t.source) && typeof t.source.id === 'string') return t.source.id;
+  return undefined;
+}
+
+/** The documents (target sources) a W3C file refers to, so their texts can be loaded before parsing. */
+export function w3cSources(text: string, file: string): { ok: true; sources: string[] } | { ok: false; error: ParseError } {
+  const c = collect(text, file);
+  if (!c.ok) return c;
+  const sources = new Set<string>();
+  for (const a of c.annotations) {
+    for (const t of asList(a.target)) {
+      const source = typeof t === 'string' ? t : isObject(t) ? sourceOf(t) : undefined;
+      if (source !== undefined) sources.add(source);
+    }
+  }
+  return { ok: true, sources: [...sources] };
+}
+
+/** UTF-16 starts of every occurrence of `exact` whose given prefix and suffix match too. */
+function quoteMatches(text: string, exact: string, prefix: string | undefined, suffix: string | undefined): number[] {
+  const out: number[] = [];
+  for (let u = text.indexOf(exact); u >= 0; u = text.indexOf(exact, u + 1)) {
+    if (prefix !== undefined && text.slice(Math.max(0, u - prefix.length), u) !== prefix) continue;
+    const end = u + exact.length;
+    if (suffix !== undefined && text.slice(end, end + suffix.length) !== suffix) continue;
+    out.push(u);
+  }
+  return out;
+}
+
+type Anchor = { ok: true; start: number; end: number; notice?: string } | { ok: false; message: string } | { ok: 'skip'; message: string };
+
+/** Where a target's selectors point in the text: by position, checked by the quote when there is one. */
+function anchor(t: Record<string, unknown>, index: CodePointIndex): Anchor {
+  const selectors = asList(t.selector).filter(isObject);
+  const position = selectors.find((s) => hasType(s, 'TextPositionSelector'));
+  const quote = selectors.find((s) => hasType(s, 'TextQuoteSelector'));
+  if (!position && !quote) return { ok: 'skip', message: 'no TextPositionSelector or TextQuoteSelector (only those are read)' };
+  let positionProblem: string | null = null;
+  if (position) {
+    const { start, end } = position;
+    if (typeof start !== 'number' || typeof end !== 'number' || !Number.isInteger(start) || !Number.isInteger(end)) {
+      positionProblem = 'TextPositionSelector start and end must be integers';
+    } else if (start < 0 || end > index.length || start >= end) {
+      positionProblem = `TextPositionSelector [${start}, ${end}) is not a non-empty range within the text (0..${index.length} code points)`;
+    } else if (!quote || quote.exact === index.slice(start, end)) {
+      return { ok: true, start, end };
+    } else {
+      positionProblem = `TextPositionSelector [${start}, ${end}) holds ${JSON.stringify(index.slice(start, end))}, not the quote`;
+    }
+    if (!quote) return { ok: false, message: positionProblem };
+  }
+  const { exact, prefix, suffix } = quote!;
+  if (typeof exact !== 'string' || exact === '') return { ok: false, message: 'TextQuoteSelector "exact" must be a non-empty string' };
+  if ((prefix !== undefined && typeof prefix !== 'string') || (suffix !== undefined && typeof suffix !== 'string')) {
+    return { ok: false, message: 'TextQuoteSelector "prefix" and "suffix" must be strings' };
+  }
+  const found = quoteMatches(index.text, exact, prefix, suffix);
+  const why = positionProblem ? `${positionProblem}, and ` : '';
+  if (found.length !== 1) {
+    // Anchoring is never guessed: an ambiguous or missing quote is reported.
+    return {
+      ok: false,
+      message:
+        `${why}the quote ${JSON.stringify(exact)} cannot be anchored: ` +
+        (found.length === 0 ? 'it is not in the text with its prefix and suffix' : `it occurs ${found.length} times with its prefix and suffix`),
+    };
+  }
+  const start = index.toCodePoint(found[0]!);
+  const end = index.toCodePoint(found[0]! + exact.length);
+  return positionProblem ? { ok: true, start, end, notice: `${positionProblem}; anchored by its quote at [${start}, ${end})` } : { ok: true, start, end };
+}
+
+function creatorName(creator: unknown): string | undefined {
+  const c = Array.isArray(creator) ? creator[0] : creator;
+  if (typeof c === 'string') return c;
+  if (isObject(c)) {
+    for (const key of ['nickname', 'name', 'id'] as const) if (typeof c[key] === 'string') return c[key];
+  }
+  return undefined;
+}
+
+interface Bodies {
+  labels: string[];
+  notes: string[];
+  attributes: Record<string, AttributeValue>;
+  ignored: number;
+}
+
+function readBodies(a: Record<string, unknown>): Bodies {
+  const motivations = asList(a.motivation).filter((m): m is string => typeof m === 'string');
+  const out: Bodies = { labels: [], notes: [], attributes: {}, ignored: 0 };
+  const bodies = [...asList(a.body)];
+  if (typeof a.bodyValue === 'string') bodies.push({ type: 'TextualBody', value: a.bodyValue });
+  for (const b of bodies) {
+    if (!isObject(b) || typeof b.value !== 'string') {
+      out.ignored++;
+      continue;
+    }
+    const purpose = typeof b.purpose === 'string' ? b.purpose : motivations.length === 1 ? motivations[0] : undefined;
+    if (purpose === 'tagging' || purpose === 'classifying') {
+      if (b.value.trim() !== '') out.labels.push(b.value);
+    } else if (purpose === 'commenting') {
+      if (b.value !== '') out.notes.push(b.value);
+    } else if (purpose === 'describing' && b.format === 'application/json') {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(b.value);
+      } catch {
+        parsed = undefined;
+      }
+      if (isObject(parsed) && Object.values(parsed).every((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) {
+        Object.assign(out.attributes, parsed);
+      } else out.ignored++;
+    } else out.ignored++;
+  }
+  return out;
+}
+
+/** A target source being imported: its item, text index and layers by annotator ("" = the importer's). */
+interface SourceEntry {
+  item: ImportedItem;
+  index: CodePointIndex;
+  layers: Map<string, ImportedLayer>;
+}
+
+/**
+ * Parse Web Annotations (one, a list, a page or a collection with embedded pages). Each target
+ * is anchored in the text of its source (found by `resolve`) by its TextPositionSelector, checked
+ * against its TextQuoteSelector; without a usable position, by the quote, which must occur
+ * exactly once with its prefix and suffix: a quote that cannot be anchored is an error, never a
+ * guess. Tagging bodies give labels (one span each), commenting bodies the note, creator the layer.
+ */
+export function parseW3c(text: string, file: string, resolve: W3cResolver): ParseResult {
+  const c = collect(text, file);
+  if (!c.ok) return c;
+  const notices: string[] = [];
+  const items = new Map<string, SourceEntry>();
+  for (const [i, a] of c.annotations.entries()) {
+    const where = `annotation ${i + 1}${typeof a.id === 'string' ? ` (${a.id})` : ''}`;
+    const bad = (message: string): ParseResult => ({ ok: false, error: { file, message: `${where}: ${message}` } });
+    const targets = asList(a.target);
+    if (targets.length === 0) return bad('it has no target');
+    const bodies = readBodies(a);
+    if (bodies.labels.length === 0) {
+      notices.push(`${file}: ${where} has no tagging body (no label): not imported`);
+      continue;
+    }
+    let source: string | undefined;
+    const ranges: { start: number; end: number }[] = [];
+    let skipped: string | null = null;
+    let entry: SourceEntry | undefined;
+    for (const t of targets) {
+      if (!isObject(t)) {
+        skipped = 'its target is a whole resource, not a part of a text';
+        break;
+      }
+      const s = sourceOf(t);
+      if (s === undefined) return bad('a target has no "source"');
+      if (source !== undefined && s !== source) return bad(`its targets are in different documents (${source}, ${s})`);
+      source = s;
+      entry = items.get(s);
+      if (!entry) {
+        const doc = resolve(s);
+        if (!doc) return bad(`no document ${JSON.stringify(s)} (the target's source) to anchor it in`);
+        const item: ImportedItem = { text: doc.text, layers: [] };
+        const id = doc.id ?? s;
+        if (isValidDocId(id)) item.id = id;
+        if (doc.title !== undefined) item.title = doc.title;
+        entry = { item, index: new CodePointIndex(doc.text), layers: new Map() };
+        items.set(s, entry);
+      }
+      const anchored = anchor(t, entry.index);
+      if (anchored.ok === 'skip') {
+        skipped = anchored.message;
+        break;
+      }
+      if (!anchored.ok) return bad(anchored.message);
+      if (anchored.notice) notices.push(`${file}: ${where}: ${anchored.notice}`);
+      ranges.push({ start: anchored.start, end: anchored.end });
+    }
+    if (skipped !== null) {
+      notices.push(`${file}: ${where}: ${skipped}: not imported`);
+      continue;
+    }
+    ranges.sort((x, y) => x.start - y.start || x.end - y.end);
+    for (let k = 1; k < ranges.length; k++) {
+      if (ranges[k]!.start < ranges[k - 1]!.end) return bad('its targets overlap');
+    }
+    const creator = creatorName(a.creator);
+    let annotator: string | undefined;
+    if (creator !== undefined && isValidAnnotator(creator)) annotator = creator;
+    else if (creator !== undefined) notices.push(`${file}: ${where}: creator ${JSON.stringify(creator)} is not usable as an annotator name; the importing annotator's layer is used`);
+    const key = annotator ?? '';
+    let layer = entry!.layers.get(key);
+    if (!layer) {
+      layer = { spans: [], relations: [], comments: [] };
+      if (annotator !== undefined) layer.annotator = annotator;
+      entry!.layers.set(key, layer);
+    }
+    if (bodies.ignored > 0) notices.push(`${file}: ${where}: ${bodies.ignored} body(ies) other than tags, a note or JSON attributes not imported`);
+    const id = spanIdOf(a.id);
+    for (const [k, label] of bodies.labels.entries()) {
+      const span: ImportedSpan = { label, start: ranges[0]!.start, end: ranges[ranges.length - 1]!.end };
+      if (k === 0 && id !== undefined) span.id = id;
+      if (ranges.length > 1) span.fragments = ranges.map((r) => ({ ...r }));
+      if (Object.keys(bodies.attributes).length > 0) span.attributes = { ...bodies.attributes };
+      if (bodies.notes.length > 0) span.note = bodies.notes.join('\n\n');
+      layer.spans.push(span);
+    }
+  }
+  const out: ImportedItem[] = [];
+  for (const { item, layers } of items.values()) {
+    if (layers.size === 0) continue;
+    item.layers = [...layers.values()];
+    const normalized = normalizeItem(item);
+    if (normalized.changed) notices.push(`${file}: document ${item.id ?? ''}: line endings of the text normalised to \\n; offsets moved accordingly`);
+    normalized.item.blocks = plainTextToBlocks(normalized.item.text);
+    out.push(normalized.item);
+  }
+  return { ok: true, items: out, notices };
+}
