@@ -1,0 +1,156 @@
+// My spans in this document, in text order, filtered by label. A click jumps to the span,
+// selects it and makes it flash. Long lists render only the rows in sight.
+
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { Schema, Span } from '../../../core/model';
+import { labelColorClass } from '../labels';
+import type { DocumentSession, SessionSnapshot } from '../session/session';
+
+export interface AnnotationListProps {
+  schema: Schema;
+  session: DocumentSession;
+  snapshot: SessionSnapshot;
+}
+
+/** Row height in px (must match .gl-ann-item in app.css). */
+const ROW = 48;
+/** Below this many rows everything is rendered; above, only the visible window. */
+const WINDOW_FROM = 200;
+
+export function AnnotationList({ schema, session, snapshot }: AnnotationListProps) {
+  const [filter, setFilter] = useState('');
+  const { spans, orphans } = snapshot;
+  const selectedId = snapshot.selected?.id ?? null;
+
+  const counts = useMemo(() => {
+    const c = new Map<string, number>();
+    for (const s of spans) c.set(s.label, (c.get(s.label) ?? 0) + 1);
+    return c;
+  }, [spans]);
+  const shown = useMemo(() => (filter ? spans.filter((s) => s.label === filter) : spans), [spans, filter]);
+
+  return (
+    <section className="gl-panel gl-annotations" data-testid="annotation-list" aria-label="Annotations">
+      <div className="gl-annotations-head">
+        <h2 className="gl-section-title">
+          Annotations <span className="gl-count">{shown.length}</span>
+        </h2>
+        <select
+          className="gl-select gl-select-small"
+          data-testid="annotation-filter"
+          aria-label="Filter by label"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+        >
+          <option value="">All labels</option>
+          {schema.labels.map((l) => (
+            <option key={l.name} value={l.name}>
+              {l.name} ({counts.get(l.name) ?? 0})
+            </option>
+          ))}
+        </select>
+      </div>
+      {shown.length === 0 ? (
+        <p className="gl-empty">{spans.length === 0 ? 'No annotations yet.' : 'None with this label.'}</p>
+      ) : (
+        <Rows schema={schema} spans={shown} orphans={orphans} selectedId={selectedId} session={session} />
+      )}
+    </section>
+  );
+}
+
+interface RowsProps {
+  schema: Schema;
+  spans: readonly Span[];
+  orphans: ReadonlySet<string>;
+  selectedId: string | null;
+  session: DocumentSession;
+}
+
+function Rows({ schema, spans, orphans, selectedId, session }: RowsProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const [view, setView] = useState({ top: 0, height: 600 });
+  const windowed = spans.length > WINDOW_FROM;
+
+  useLayoutEffect(() => {
+    const element = box.current;
+    if (!element || !windowed) return;
+    const measure = () => setView({ top: element.scrollTop, height: element.clientHeight || 600 });
+    measure();
+    element.addEventListener('scroll', measure, { passive: true });
+    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(measure);
+    observer?.observe(element);
+    return () => {
+      element.removeEventListener('scroll', measure);
+      observer?.disconnect();
+    };
+  }, [windowed]);
+
+  // Keep the selected span's row in sight when it was selected elsewhere (in the text).
+  useEffect(() => {
+    const element = box.current;
+    if (!element || !selectedId) return;
+    const index = spans.findIndex((s) => s.id === selectedId);
+    if (index < 0) return;
+    const top = index * ROW;
+    if (top < element.scrollTop) element.scrollTop = top;
+    else if (top + ROW > element.scrollTop + element.clientHeight) element.scrollTop = top + ROW - element.clientHeight;
+  }, [selectedId, spans]);
+
+  const first = windowed ? Math.max(0, Math.floor(view.top / ROW) - 10) : 0;
+  const last = windowed ? Math.min(spans.length, Math.ceil((view.top + view.height) / ROW) + 10) : spans.length;
+  const rows = [];
+  for (let i = first; i < last; i++) {
+    const span = spans[i]!;
+    rows.push(
+      <Row
+        key={span.id}
+        span={span}
+        colorClass={labelColorClass(schema, span.label)}
+        orphan={orphans.has(span.id)}
+        selected={span.id === selectedId}
+        session={session}
+      />,
+    );
+  }
+  return (
+    <div className="gl-ann-scroll" ref={box}>
+      {windowed && <div style={{ height: first * ROW }} aria-hidden="true" />}
+      <ul className="gl-ann-items">{rows}</ul>
+      {windowed && <div style={{ height: (spans.length - last) * ROW }} aria-hidden="true" />}
+    </div>
+  );
+}
+
+interface RowProps {
+  span: Span;
+  colorClass: string;
+  orphan: boolean;
+  selected: boolean;
+  session: DocumentSession;
+}
+
+const Row = memo(function Row({ span, colorClass, orphan, selected, session }: RowProps) {
+  return (
+    <li>
+      <button
+        type="button"
+        className={`gl-ann-item ${colorClass}${orphan ? ' gl-ann-orphan' : ''}`}
+        data-testid="annotation-item"
+        data-span-id={span.id}
+        aria-current={selected ? 'true' : undefined}
+        onClick={() => session.select(span.id, { reveal: true, flash: true })}
+      >
+        <span className="gl-swatch" aria-hidden="true" />
+        <span className="gl-ann-text">
+          <span className="gl-ann-quote">{span.quote}</span>
+          <span className="gl-ann-meta">
+            {span.label}
+            {orphan ? ' · orphan' : ''}
+            {span.note ? ' · note' : ''}
+          </span>
+        </span>
+      </button>
+    </li>
+  );
+});

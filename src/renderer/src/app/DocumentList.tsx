@@ -1,0 +1,53 @@
+// The workspace's documents: title, my status and how many spans I have made in each.
+
+import type { DocumentSummary } from '../../../core/api';
+import type { LayerStatus } from '../../../core/model';
+
+export const STATUS_TEXT: Record<LayerStatus, string> = {
+  todo: 'To do',
+  'in-progress': 'In progress',
+  done: 'Done',
+};
+
+export interface DocumentListProps {
+  documents: readonly DocumentSummary[];
+  currentId: string | null;
+  onOpen(id: string): void;
+}
+
+export function DocumentList({ documents, currentId, onOpen }: DocumentListProps) {
+  return (
+    <nav className="gl-doclist" aria-label="Documents">
+      <h2 className="gl-section-title">
+        Documents <span className="gl-count">{documents.length}</span>
+      </h2>
+      <ul data-testid="doc-list">
+        {documents.map((doc) => (
+          <li key={doc.id}>
+            <button
+              type="button"
+              className="gl-doc-item"
+              data-testid="doc-item"
+              data-doc-id={doc.id}
+              aria-current={doc.id === currentId ? 'page' : undefined}
+              onClick={() => onOpen(doc.id)}
+            >
+              <span className="gl-doc-title" data-testid="doc-title">
+                {doc.title}
+              </span>
+              <span className="gl-doc-meta">
+                <span className={`gl-status gl-status-${doc.myStatus}`} data-testid="doc-status" data-status={doc.myStatus}>
+                  {STATUS_TEXT[doc.myStatus]}
+                </span>
+                <span className="gl-doc-spans" title="My spans">
+                  <span data-testid="doc-span-count">{doc.mySpanCount}</span> {doc.mySpanCount === 1 ? 'span' : 'spans'}
+                </span>
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {documents.length === 0 && <p className="gl-empty">No documents yet. Import some with <code>gloss import</code>.</p>}
+    </nav>
+  );
+}

@@ -1,0 +1,64 @@
+// The document is never edited: a plugin that refuses every doc-changing transaction and
+// swallows typing, pasting, dropping and dragging before the browser touches the DOM. The view
+// stays editable so that the caret and keyboard selection (Shift+arrows, Ctrl+Shift+arrows) work.
+
+import { Plugin } from 'prosemirror-state';
+
+const PASS_THROUGH = new Set([
+  'ArrowLeft',
+  'ArrowRight',
+  'ArrowUp',
+  'ArrowDown',
+  'Home',
+  'End',
+  'PageUp',
+  'PageDown',
+  'Tab',
+  'Escape',
+  'Shift',
+  'Control',
+  'Alt',
+  'Meta',
+  'CapsLock',
+  'ContextMenu',
+]);
+
+/** Shortcuts that only read: copy, select all, find, reload, zoom, close. */
+const SAFE_WITH_MODIFIER = new Set(['c', 'a', 'f', 'g', 'r', 'w', 'q', 'l', 't', 'n', 'p', '=', '+', '-', '0']);
+
+/**
+ * Whether a key would edit the text (and so must be swallowed by the view). Navigation,
+ * selection and read-only shortcuts pass. The app's own keys (labels, Delete, undo) are handled
+ * on the window, where the event still arrives.
+ */
+export function isEditingKey(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey'>): boolean {
+  if (PASS_THROUGH.has(event.key) || /^F\d{1,2}$/.test(event.key)) return false;
+  if (event.ctrlKey || event.metaKey) return !SAFE_WITH_MODIFIER.has(event.key.toLowerCase());
+  return true;
+}
+
+/** The plugin that keeps the document as it is. */
+export function readOnlyTextPlugin(): Plugin {
+  return new Plugin({
+    filterTransaction: (tr) => !tr.docChanged,
+    props: {
+      handleTextInput: () => true,
+      handleKeyDown: (_view, event) => isEditingKey(event),
+      handlePaste: () => true,
+      handleDrop: () => true,
+      handleDOMEvents: {
+        // Stop edits before the browser applies them. (IME composition cannot be stopped; its
+        // DOM change is redrawn away when the resulting transaction is refused.)
+        beforeinput: (_view, event) => {
+          event.preventDefault();
+          return true;
+        },
+        // Dragging selected text would move it: annotating needs selecting, never dragging.
+        dragstart: (_view, event) => {
+          event.preventDefault();
+          return true;
+        },
+      },
+    },
+  });
+}

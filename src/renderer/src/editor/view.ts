@@ -1,0 +1,82 @@
+// The document view: a ProseMirror view of a session's state (which carries the read-only and
+// annotation plugins), reporting transactions and clicks on highlights to the session.
+
+import { TextSelection } from 'prosemirror-state';
+import type { EditorState, Transaction } from 'prosemirror-state';
+import { EditorView } from 'prosemirror-view';
+
+export interface DocumentViewEvents {
+  /** After every applied transaction (selection changes, annotation changes). */
+  onTransaction(tr: Transaction): void;
+  /** A click (not a drag) in the text; `spanIds` are the highlights under the pointer, innermost element first. */
+  onClick(spanIds: string[]): void;
+}
+
+/** Mount the view for a state in `place`. */
+export function createDocumentView(place: HTMLElement, state: EditorState, events: DocumentViewEvents): EditorView {
+  const view: EditorView = new EditorView(place, {
+    state,
+    attributes: {
+      class: 'gl-document',
+      spellcheck: 'false',
+      autocorrect: 'off',
+      autocapitalize: 'off',
+      translate: 'no',
+      role: 'document',
+      'aria-readonly': 'true',
+      'aria-label': 'Document text',
+    },
+    dispatchTransaction: (tr) => {
+      view.updateState(view.state.apply(tr));
+      events.onTransaction(tr);
+    },
+    handleClick: (_view, _pos, event) => {
+      events.onClick(spanIdsAt(event.target, view.dom));
+      // Let ProseMirror place the caret as usual.
+      return false;
+    },
+  });
+  return view;
+}
+
+/** The ids of the highlights containing a DOM node, from the innermost element outwards. */
+export function spanIdsAt(target: EventTarget | null, root: Element): string[] {
+  const ids: string[] = [];
+  let node: Node | null = target instanceof Node ? target : null;
+  while (node && node !== root) {
+    if (node instanceof HTMLElement && node.classList.contains('gl-span')) {
+      const id = node.getAttribute('data-span-id');
+      if (id && !ids.includes(id)) ids.push(id);
+    }
+    node = node.parentNode;
+  }
+  return ids;
+}
+
+/** Scroll the first element of a span into the middle of the view's scroll container. */
+export function revealSpan(view: EditorView, spanId: string): void {
+  const element = view.dom.querySelector(`[data-span-id="${CSS.escape(spanId)}"]`);
+  element?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+}
+
+/**
+ * Bring the view's selection up to date with the DOM selection at once. ProseMirror reads it on
+ * the browser's "selectionchange" event, which comes a moment after the key that changed it.
+ */
+export function syncSelectionFromDOM(view: EditorView): void {
+  const selection = view.dom.ownerDocument.getSelection();
+  if (!selection || selection.rangeCount === 0 || !selection.anchorNode || !selection.focusNode) return;
+  if (!view.dom.contains(selection.anchorNode) || !view.dom.contains(selection.focusNode)) return;
+  let anchor: number;
+  let head: number;
+  try {
+    anchor = view.posAtDOM(selection.anchorNode, selection.anchorOffset);
+    head = view.posAtDOM(selection.focusNode, selection.focusOffset);
+  } catch {
+    // A DOM position ProseMirror cannot map (outside its content): keep its own selection.
+    return;
+  }
+  const current = view.state.selection;
+  if (current.anchor === anchor && current.head === head) return;
+  view.dispatch(view.state.tr.setSelection(TextSelection.between(view.state.doc.resolve(anchor), view.state.doc.resolve(head))));
+}

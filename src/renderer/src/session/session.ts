@@ -1,0 +1,610 @@
+// One opened document being annotated: my spans (stored shape, code points), the editor state
+// that draws them (derived: positions and decorations), the undo history and the save queue.
+// Every edit is a LayerChange batch: applied here at once, drawn by changing only the spans it
+// touches, then sent to the workspace in order. React panels read snapshots of this object; the
+// document view itself is never re-rendered by React.
+
+import { EditorState, Selection } from 'prosemirror-state';
+import type { Transaction } from 'prosemirror-state';
+import type { Node as PMNode } from 'prosemirror-model';
+import type { ChangeResult, GlossApi, LayerChange, OpenedDocument } from '../../../core/api';
+import type { AttributeValue, GlossDocument, LayerStatus, Schema, Span } from '../../../core/model';
+import { compareSpans } from '../../../core/layer';
+import { findLabel } from '../../../core/schema';
+import { annotationKey, annotationState, createAnnotationPlugin, withAnnotationMeta } from '../editor/annotations';
+import type { AnnotationMeta, RenderedSpan } from '../editor/annotations';
+import { buildEditorDocument } from '../editor/document';
+import { readOnlyTextPlugin } from '../editor/readOnly';
+import type { EditorDocument } from '../editor/document';
+import { trimRange } from '../editor/selection';
+import type { QuotedRange } from '../editor/selection';
+import { labelColorClass } from '../labels';
+import { attributesAllowed, planBatch } from './changes';
+import { ChangeHistory } from './history';
+import { SaveQueue } from './saveQueue';
+import type { SaveStatus } from './saveQueue';
+
+/** Where the editor state lives: the ProseMirror view once mounted, a plain holder before. */
+export interface EditorHost {
+  readonly state: EditorState;
+  dispatch(tr: Transaction): void;
+  /** Scroll a span into view (absent without a view). */
+  reveal?(spanId: string): void;
+  /**
+   * Take over the browser's current selection now: browsers report selection changes a moment
+   * later, and a label key pressed right after Shift+arrows must act on the new selection.
+   */
+  syncSelection?(): void;
+}
+
+export interface SessionOptions {
+  api: Pick<GlossApi, 'applyChanges' | 'openDocument'>;
+  opened: OpenedDocument;
+  schema: Schema;
+  /** Nothing may be written (read-only workspace): commands do nothing. */
+  readOnly?: boolean;
+  now?: () => Date;
+  newId?: () => string;
+  /** Called after my layer was written: to refresh the document list. */
+  onLayerSaved?: (docId: string, result: ChangeResult) => void;
+  /** How long a jumped-to span flashes, in ms. */
+  flashMs?: number;
+}
+
+/** What the side panels show; a new object whenever something in it changes. */
+export interface SessionSnapshot {
+  /** My spans, sorted by (start, end, label, id). */
+  readonly spans: readonly Span[];
+  readonly selected: Span | null;
+  /** The current text selection, trimmed; null when it is empty or blank. */
+  readonly textSelection: QuotedRange | null;
+  readonly canUndo: boolean;
+  readonly canRedo: boolean;
+  readonly save: SaveStatus;
+  readonly status: LayerStatus;
+  /** Spans whose quote no longer matches the text. */
+  readonly orphans: ReadonlySet<string>;
+  readonly readOnly: boolean;
+}
+
+/** A plain holder of the editor state, used until (and after) a view is mounted. */
+class StateHost implements EditorHost {
+  constructor(
+    public state: EditorState,
+    private readonly onTransaction: (tr: Transaction) => void,
+  ) {}
+
+  dispatch(tr: Transaction): void {
+    this.state = this.state.apply(tr);
+    this.onTransaction(tr);
+  }
+}
+
+export class DocumentSession {
+  readonly document: GlossDocument;
+  readonly editor: EditorDocument;
+  readonly readOnly: boolean;
+
+  private readonly schema: Schema;
+  private readonly api: SessionOptions['api'];
+  private readonly now: () => Date;
+  private readonly newId: () => string;
+  private readonly flashMs: number;
+  private readonly onLayerSaved: SessionOptions['onLayerSaved'];
+
+  private readonly spans = new Map<string, Span>();
+  private readonly rendered = new Map<string, RenderedSpan>();
+  private sorted: Span[] = [];
+  private readonly orphans = new Set<string>();
+  /** The orphans as last handed out (copied again only when they change). */
+  private orphansShown: ReadonlySet<string> | null = null;
+  private status: LayerStatus;
+  private selectedId: string | null = null;
+  private textSelection: QuotedRange | null = null;
+  private localError: string | null = null;
+
+  private readonly history = new ChangeHistory();
+  private readonly queue: SaveQueue;
+  private host: EditorHost;
+  private flashTimer: ReturnType<typeof setTimeout> | null = null;
+  private listeners = new Set<() => void>();
+  private snapshot: SessionSnapshot | null = null;
+  private disposed = false;
+
+  constructor(opts: SessionOptions) {
+    this.document = opts.opened.document;
+    this.schema = opts.schema;
+    this.api = opts.api;
+    this.readOnly = opts.readOnly ?? false;
+    this.now = opts.now ?? (() => new Date());
+    this.newId = opts.newId ?? defaultNewId;
+    this.flashMs = opts.flashMs ?? 1200;
+    this.onLayerSaved = opts.onLayerSaved;
+    this.status = opts.opened.mine.status;
+    this.editor = buildEditorDocument(this.document);
+
+    const initial: RenderedSpan[] = [];
+    for (const span of opts.opened.mine.spans) {
+      this.spans.set(span.id, span);
+      const drawn = this.render(span);
+      if (drawn) {
+        this.rendered.set(span.id, drawn);
+        initial.push(drawn);
+      }
+    }
+    this.sorted = [...this.spans.values()].sort(compareSpans);
+
+    const state = EditorState.create({ doc: this.editor.doc, plugins: [readOnlyTextPlugin(), createAnnotationPlugin(initial)] });
+    this.host = new StateHost(state, (tr) => this.onTransaction(tr));
+    this.queue = new SaveQueue((changes) => this.api.applyChanges(this.document.id, changes), {
+      onSaved: (result, pending) => this.onSaved(result, pending),
+      onFailed: () => void this.showWhatIsOnDisk(),
+      onStatus: () => this.emit(),
+    });
+  }
+
+  // ---- store (for React) ----
+
+  /** Subscribe to snapshot changes; returns the unsubscribe function. */
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** The current snapshot (the same object until something changes). */
+  getSnapshot = (): SessionSnapshot => {
+    if (!this.snapshot) {
+      const queued = this.queue.status;
+      this.snapshot = {
+        spans: this.sorted,
+        selected: this.selectedId ? (this.spans.get(this.selectedId) ?? null) : null,
+        textSelection: this.textSelection,
+        canUndo: this.history.canUndo,
+        canRedo: this.history.canRedo,
+        save: this.localError && queued.state === 'saved' ? { state: 'error', message: this.localError } : queued,
+        status: this.status,
+        orphans: (this.orphansShown ??= new Set(this.orphans)),
+        readOnly: this.readOnly,
+      };
+    }
+    return this.snapshot;
+  };
+
+  // ---- the editor ----
+
+  /** The editor state to mount a view with. */
+  get state(): EditorState {
+    return this.host.state;
+  }
+
+  /** Let a mounted view hold the state; the returned function hands it back on unmount. */
+  attach(host: EditorHost): () => void {
+    this.host = host;
+    return () => {
+      if (this.host === host) this.host = new StateHost(host.state, (tr) => this.onTransaction(tr));
+    };
+  }
+
+  /** Every transaction of the view passes here after it was applied. */
+  onTransaction(tr: Transaction): void {
+    if (!tr.selectionSet) return;
+    const selection = this.host.state.selection;
+    const next = selection.empty ? null : this.quoteOf(selection.from, selection.to);
+    const own = tr.getMeta(annotationKey) !== undefined;
+    let changed = !sameRange(next, this.textSelection);
+    this.textSelection = next;
+    // Selecting text starts something new: the span that was selected steps back.
+    if (!own && !selection.empty && this.selectedId) {
+      this.selectedId = null;
+      this.host.dispatch(withAnnotationMeta(this.host.state.tr, { select: null }));
+      changed = true;
+    }
+    if (changed) this.emit();
+  }
+
+  // ---- commands ----
+
+  /**
+   * What a label key or palette button does: with text selected, make a span of it (whitespace
+   * trimmed; nothing for a blank selection); else relabel the selected span.
+   */
+  applyLabel(label: string): boolean {
+    if (this.readOnly || !findLabel(this.schema, label)) return false;
+    this.host.syncSelection?.();
+    const selection = this.host.state.selection;
+    if (!selection.empty) {
+      const range = this.quoteOf(selection.from, selection.to);
+      return range ? this.createSpan(label, range.start, range.end) !== null : false;
+    }
+    if (this.selectedId) return this.relabel(this.selectedId, label);
+    return false;
+  }
+
+  /** Make a span of [start, end) and select it; returns its id. */
+  createSpan(label: string, start: number, end: number): string | null {
+    let id = this.newId();
+    while (this.spans.has(id)) id = this.newId();
+    const ok = this.commit([{ op: 'add', span: { id, label, start, end, attributes: {} } }], {
+      select: id,
+      collapseAt: end,
+    });
+    return ok ? id : null;
+  }
+
+  /** Give a span another label; attributes the new label does not allow are dropped. */
+  relabel(spanId: string, label: string): boolean {
+    const span = this.spans.get(spanId);
+    if (!span || span.label === label) return false;
+    const attributes = attributesAllowed(this.schema, label, span.attributes);
+    return this.commit([{ op: 'update', spanId, patch: { label, attributes } }], { select: spanId });
+  }
+
+  /** Remove a span. */
+  remove(spanId: string): boolean {
+    if (!this.spans.has(spanId)) return false;
+    return this.commit([{ op: 'remove', spanId }], {});
+  }
+
+  /** Remove the selected span, if any. */
+  removeSelected(): boolean {
+    this.host.syncSelection?.();
+    return this.selectedId ? this.remove(this.selectedId) : false;
+  }
+
+  /** Replace a span's attributes. Edits with the same coalesceKey undo as one step. */
+  setAttributes(spanId: string, attributes: Record<string, AttributeValue>, coalesceKey?: string): boolean {
+    const span = this.spans.get(spanId);
+    if (!span || sameRecord(span.attributes, attributes)) return false;
+    return this.commit([{ op: 'update', spanId, patch: { attributes } }], { coalesceKey });
+  }
+
+  /** Set a span's note ("" removes it). Edits with the same coalesceKey undo as one step. */
+  setNote(spanId: string, note: string, coalesceKey?: string): boolean {
+    const span = this.spans.get(spanId);
+    if (!span || (span.note ?? '') === note) return false;
+    return this.commit([{ op: 'update', spanId, patch: { note } }], { coalesceKey });
+  }
+
+  /** Set my status of this document (not an undoable step). */
+  setStatus(status: LayerStatus): boolean {
+    if (status === this.status) return false;
+    return this.commit([{ op: 'status', status }], { record: false });
+  }
+
+  /** Select a span (null: none). `reveal` scrolls it into view, `flash` makes it blink once. */
+  select(spanId: string | null, opts: { reveal?: boolean; flash?: boolean } = {}): void {
+    // Our transaction would otherwise put back a selection the browser has already moved.
+    this.host.syncSelection?.();
+    const id = spanId && this.spans.has(spanId) ? spanId : null;
+    let tr = this.host.state.tr;
+    const meta: AnnotationMeta = {};
+    if (id !== this.selectedId) meta.select = id ? (this.rendered.get(id) ?? null) : null;
+    if (opts.flash && id) meta.flash = this.rendered.get(id) ?? null;
+    // A text selection would turn the next label key into a new span rather than a relabel.
+    if (id && !this.host.state.selection.empty) {
+      const drawn = this.rendered.get(id);
+      tr = tr.setSelection(caretAt(tr.doc, drawn ? drawn.from : this.host.state.selection.from));
+    }
+    const changed = id !== this.selectedId;
+    this.selectedId = id;
+    this.host.dispatch(withAnnotationMeta(tr, meta));
+    if (id && opts.reveal) this.host.reveal?.(id);
+    if (id && opts.flash) this.scheduleFlashEnd(id);
+    if (changed) this.emit();
+  }
+
+  /** A click on highlighted text: select the innermost of the spans under the pointer. */
+  selectInnermost(spanIds: readonly string[]): void {
+    let best: Span | null = null;
+    for (const id of spanIds) {
+      const span = this.spans.get(id);
+      if (span && (!best || span.end - span.start < best.end - best.start)) best = span;
+    }
+    this.select(best ? best.id : null);
+  }
+
+  /** Escape: no span selected, no text selected. */
+  clearSelection(): void {
+    this.host.syncSelection?.();
+    const selection = this.host.state.selection;
+    if (!selection.empty) {
+      this.host.dispatch(this.host.state.tr.setSelection(caretAt(this.host.state.doc, selection.head)));
+    }
+    this.select(null);
+  }
+
+  undo(): boolean {
+    const entry = this.history.takeUndo();
+    if (!entry) return false;
+    if (this.commit([...entry.inverse], { record: false, select: focusOf(entry.inverse) })) return true;
+    this.history.restore(entry, 'undo');
+    return false;
+  }
+
+  redo(): boolean {
+    const entry = this.history.takeRedo();
+    if (!entry) return false;
+    if (this.commit([...entry.changes], { record: false, select: focusOf(entry.changes) })) return true;
+    this.history.restore(entry, 'redo');
+    return false;
+  }
+
+  /** Resolves when every edit so far has been written (or refused). */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  /** Where a span is drawn (undefined when it is not visible). */
+  renderedSpan(spanId: string): RenderedSpan | undefined {
+    return this.rendered.get(spanId);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.flashTimer) clearTimeout(this.flashTimer);
+    this.listeners.clear();
+  }
+
+  // ---- internals ----
+
+  /**
+   * Apply a batch: locally at once (spans, drawing, selection), then queue it for the workspace
+   * and record it for undo. Returns false (and changes nothing) if the batch is not valid.
+   */
+  private commit(
+    changes: LayerChange[],
+    how: { record?: boolean; coalesceKey?: string | undefined; select?: string | null; collapseAt?: number },
+  ): boolean {
+    if (this.readOnly || this.disposed) return false;
+    this.host.syncSelection?.();
+    const plan = planBatch(this.spans, changes, {
+      text: this.editor.positions.text,
+      schema: this.schema,
+      status: this.status,
+      now: this.now().toISOString(),
+    });
+    if (!plan.ok) {
+      this.localError = plan.message;
+      this.emit();
+      return false;
+    }
+    this.localError = null;
+    const { after, status, inverse } = plan.effect;
+    const meta = this.replaceSpans(after);
+    this.status = status;
+
+    let select = how.select;
+    if (select === undefined && this.selectedId && !this.spans.has(this.selectedId)) select = null;
+    if (select !== undefined) {
+      const id = select && this.spans.has(select) ? select : null;
+      if (id !== this.selectedId) meta.select = id ? (this.rendered.get(id) ?? null) : null;
+      this.selectedId = id;
+    }
+    let tr = withAnnotationMeta(this.host.state.tr, meta);
+    if (how.collapseAt !== undefined) {
+      tr = tr.setSelection(caretAt(tr.doc, this.editor.positions.toPos(how.collapseAt, 'end')));
+    }
+    this.host.dispatch(tr);
+
+    if (how.record !== false) this.history.record({ changes, inverse, coalesceKey: how.coalesceKey });
+    this.queue.enqueue(changes);
+    this.emit();
+    return true;
+  }
+
+  /** Put new versions of spans in place (undefined = gone) and say what to redraw. */
+  private replaceSpans(after: ReadonlyMap<string, Span | undefined>): AnnotationMeta {
+    const remove: RenderedSpan[] = [];
+    const add: RenderedSpan[] = [];
+    let sorted = this.sorted.slice();
+    for (const [id, next] of after) {
+      const old = this.spans.get(id);
+      if (old) sorted = removeSorted(sorted, old);
+      const oldDrawn = this.rendered.get(id);
+      if (oldDrawn) {
+        remove.push(oldDrawn);
+        this.rendered.delete(id);
+      }
+      if (this.orphans.delete(id)) this.orphansShown = null;
+      if (!next) {
+        this.spans.delete(id);
+        continue;
+      }
+      this.spans.set(id, next);
+      sorted = insertSorted(sorted, next);
+      const drawn = this.render(next);
+      if (drawn) {
+        this.rendered.set(id, drawn);
+        add.push(drawn);
+      }
+    }
+    this.sorted = sorted;
+    return { remove, add };
+  }
+
+  /** How a stored span is drawn: its pieces in editor positions, its colour, orphan or not. */
+  private render(span: Span): RenderedSpan | null {
+    const text = this.editor.positions.text;
+    const inText = Number.isInteger(span.start) && Number.isInteger(span.end) && span.start >= 0 && span.end <= text.length && span.start < span.end;
+    const orphan = !inText || text.slice(span.start, span.end) !== span.quote;
+    if (orphan) {
+      this.orphans.add(span.id);
+      this.orphansShown = null;
+    }
+    // A span outside the text cannot be placed: it stays listed (as an orphan), never moved.
+    if (!inText) return null;
+    const ranges = span.fragments && span.fragments.length > 0 ? span.fragments : [span];
+    const pieces: { from: number; to: number }[] = [];
+    for (const r of ranges) {
+      const piece = this.editor.positions.toRange(r.start, r.end);
+      if (piece) pieces.push(piece);
+    }
+    if (pieces.length === 0) return null;
+    return {
+      id: span.id,
+      label: span.label,
+      from: pieces[0]!.from,
+      to: pieces[pieces.length - 1]!.to,
+      pieces,
+      colorClass: labelColorClass(this.schema, span.label),
+      orphan,
+    };
+  }
+
+  private quoteOf(from: number, to: number): QuotedRange | null {
+    const range = this.editor.positions.fromRange(from, to);
+    return trimRange(this.editor.positions.text, range.start, range.end);
+  }
+
+  private onSaved(result: ChangeResult, pending: number): void {
+    this.onLayerSaved?.(this.document.id, result);
+    // Once everything is written, the workspace's spans are the truth: take over the values it
+    // filled in (quotes, times) and, should the two ever disagree, show what is on disk.
+    if (pending === 0 && !this.disposed) {
+      this.status = result.status;
+      this.reconcile(result.spans);
+    }
+  }
+
+  /** After a refused edit (and the ones behind it, dropped), show again what is saved on disk. */
+  private async showWhatIsOnDisk(): Promise<void> {
+    this.localError = null;
+    this.emit();
+    const reopened = await this.api.openDocument(this.document.id).catch(() => null);
+    if (!reopened || !reopened.ok || this.disposed) return;
+    this.history.clear();
+    this.status = reopened.value.mine.status;
+    this.resetTo(reopened.value.mine.spans);
+  }
+
+  private reconcile(stored: readonly Span[]): void {
+    let same = stored.length === this.spans.size;
+    for (const span of stored) {
+      const mine = this.spans.get(span.id);
+      if (!mine || !sameContent(mine, span)) {
+        same = false;
+        break;
+      }
+    }
+    if (!same) {
+      this.resetTo(stored);
+      return;
+    }
+    for (const span of stored) {
+      const mine = this.spans.get(span.id)!;
+      if (mine.quote === span.quote && mine.createdAt === span.createdAt && mine.updatedAt === span.updatedAt && mine.origin === span.origin) continue;
+      this.spans.set(span.id, span);
+      const i = indexInSorted(this.sorted, mine);
+      if (i >= 0) {
+        this.sorted = this.sorted.slice();
+        this.sorted[i] = span;
+      }
+    }
+    this.emit();
+  }
+
+  /** Make my spans exactly `stored`, redrawing only those that differ. */
+  private resetTo(stored: readonly Span[]): void {
+    const after = new Map<string, Span | undefined>();
+    const incoming = new Map(stored.map((s) => [s.id, s]));
+    for (const id of this.spans.keys()) if (!incoming.has(id)) after.set(id, undefined);
+    for (const span of stored) {
+      const mine = this.spans.get(span.id);
+      if (!mine || !sameContent(mine, span) || mine.quote !== span.quote) after.set(span.id, span);
+      else if (mine !== span) this.spans.set(span.id, span);
+    }
+    const meta = this.replaceSpans(after);
+    this.sorted = [...this.spans.values()].sort(compareSpans);
+    if (this.selectedId && !this.spans.has(this.selectedId)) {
+      this.selectedId = null;
+      meta.select = null;
+    }
+    this.host.dispatch(withAnnotationMeta(this.host.state.tr, meta));
+    this.emit();
+  }
+
+  private scheduleFlashEnd(id: string): void {
+    if (this.flashTimer) clearTimeout(this.flashTimer);
+    this.flashTimer = setTimeout(() => {
+      this.flashTimer = null;
+      if (this.disposed || annotationState(this.host.state).flashing?.id !== id) return;
+      this.host.dispatch(withAnnotationMeta(this.host.state.tr, { flash: null }));
+    }, this.flashMs);
+  }
+
+  private emit(): void {
+    this.snapshot = null;
+    for (const listener of [...this.listeners]) listener();
+  }
+}
+
+/** A caret at (or, between blocks, next to) an editor position. */
+function caretAt(doc: PMNode, pos: number): Selection {
+  return Selection.near(doc.resolve(pos));
+}
+
+function defaultNewId(): string {
+  return `s-${crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;
+}
+
+/** The span an undo or redo is about: the last one it adds or updates. */
+function focusOf(changes: readonly LayerChange[]): string | null | undefined {
+  for (let i = changes.length - 1; i >= 0; i--) {
+    const change = changes[i]!;
+    if (change.op === 'add') return change.span.id;
+    if (change.op === 'update') return change.spanId;
+    if (change.op === 'remove') return undefined;
+  }
+  return undefined;
+}
+
+function lowerBound(sorted: readonly Span[], span: Span): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareSpans(sorted[mid]!, span) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function indexInSorted(sorted: readonly Span[], span: Span): number {
+  const i = lowerBound(sorted, span);
+  return sorted[i]?.id === span.id ? i : sorted.findIndex((s) => s.id === span.id);
+}
+
+function removeSorted(sorted: Span[], span: Span): Span[] {
+  const i = indexInSorted(sorted, span);
+  if (i >= 0) sorted.splice(i, 1);
+  return sorted;
+}
+
+function insertSorted(sorted: Span[], span: Span): Span[] {
+  sorted.splice(lowerBound(sorted, span), 0, span);
+  return sorted;
+}
+
+function sameRange(a: QuotedRange | null, b: QuotedRange | null): boolean {
+  return a === b || (!!a && !!b && a.start === b.start && a.end === b.end);
+}
+
+function sameRecord(a: Record<string, AttributeValue>, b: Record<string, AttributeValue>): boolean {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => a[k] === b[k]);
+}
+
+/** Same span as far as the analyst is concerned (what the workspace fills in aside). */
+function sameContent(a: Span, b: Span): boolean {
+  return (
+    a.id === b.id &&
+    a.label === b.label &&
+    a.start === b.start &&
+    a.end === b.end &&
+    (a.note ?? '') === (b.note ?? '') &&
+    sameRecord(a.attributes, b.attributes) &&
+    JSON.stringify(a.fragments ?? null) === JSON.stringify(b.fragments ?? null)
+  );
+}
+

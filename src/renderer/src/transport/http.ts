@@ -1,0 +1,71 @@
+// GlossApi over HTTP for browser mode (`gloss serve`): each method is a POST of its arguments to
+// /api/<method> with the run's token in a header. Answers are Results; failures become Results too.
+// Uses only fetch, so it runs in the page and in Node tests alike.
+
+import { fail } from '../../../core/api';
+import type { GlossApi, GlossApiMethod, Result } from '../../../core/api';
+
+/** The header carrying the token (the server compares it in constant time). */
+export const TOKEN_HEADER = 'X-Gloss-Token';
+
+export interface HttpApiOptions {
+  /** The run's token; null when the page was opened without one (every call then fails clearly). */
+  token: string | null;
+  /** Origin + path prefix of the server; "" means the page's own origin. */
+  baseUrl?: string;
+  fetch?: typeof fetch;
+}
+
+function isResult(value: unknown): value is Result<unknown> {
+  if (typeof value !== 'object' || value === null || !('ok' in value)) return false;
+  if (value.ok === true) return 'value' in value;
+  if (value.ok !== false || !('error' in value)) return false;
+  const error = value.error;
+  return typeof error === 'object' && error !== null && 'code' in error && 'message' in error;
+}
+
+/** A GlossApi whose every call goes to the `gloss serve` HTTP server; it never throws. */
+export function createHttpApi(opts: HttpApiOptions): GlossApi {
+  const baseUrl = opts.baseUrl ?? '';
+  // Looked up at call time, and called unbound: `someObject.fetch()` is an illegal invocation.
+  const doFetch = opts.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
+
+  async function call<T>(method: GlossApiMethod, args: unknown[]): Promise<Result<T>> {
+    if (opts.token === null) {
+      return fail('forbidden', 'No access token: open the URL that `gloss serve` printed (it ends with ?token=...).');
+    }
+    let response: Response;
+    try {
+      response = await doFetch(`${baseUrl}/api/${method}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', [TOKEN_HEADER]: opts.token },
+        body: JSON.stringify({ args }),
+        credentials: 'same-origin',
+        cache: 'no-store',
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return fail('io', `Cannot reach the Gloss server (is \`gloss serve\` still running?): ${reason}`);
+    }
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      return fail('internal', `The Gloss server answered ${method} with HTTP ${response.status} and no Result`);
+    }
+    // The server is ours, so a well-formed Result is trusted to carry the method's value type.
+    if (!isResult(body)) {
+      return fail('internal', `The Gloss server answered ${method} with HTTP ${response.status} and no Result`);
+    }
+    return body as Result<T>;
+  }
+
+  return {
+    getWorkspace: () => call('getWorkspace', []),
+    listDocuments: () => call('listDocuments', []),
+    openDocument: (docId) => call('openDocument', [docId]),
+    applyChanges: (docId, changes) => call('applyChanges', [docId, changes]),
+    getSettings: () => call('getSettings', []),
+    setAnnotator: (name) => call('setAnnotator', [name]),
+  } satisfies GlossApi;
+}

@@ -1,0 +1,109 @@
+// An in-memory GlossApi for renderer tests, built on the real core functions (applyLayerChanges,
+// buildDocument), so what the renderer sends is judged as the workspace would judge it.
+
+import { fail, ok } from '../../../src/core/api';
+import type { ChangeResult, DocumentSummary, GlossApi, LayerChange, OpenedDocument, Result, WorkspaceInfo } from '../../../src/core/api';
+import { buildDocument, plainTextToBlocks } from '../../../src/core/document';
+import { applyLayerChanges, emptyLayer } from '../../../src/core/layer';
+import type { GlossDocument, Layer, Problem, Schema } from '../../../src/core/model';
+import { CodePointIndex } from '../../../src/core/offsets';
+import { DEFAULT_SCHEMA } from '../../../src/core/schema';
+
+export const FIXED_NOW = '2024-05-01T12:00:00.000Z';
+
+export interface FakeApi extends GlossApi {
+  /** Layers by "<docId>/<annotator>" (what is on disk). */
+  layers: Map<string, Layer>;
+  documents: GlossDocument[];
+  /** Every applyChanges call, in order. */
+  calls: { docId: string; changes: LayerChange[] }[];
+  /** Make the next applyChanges calls fail with this message (until set back to null). */
+  refuseWith: string | null;
+  /** Hold applyChanges answers until release() (to test queueing). */
+  hold: boolean;
+  release(): void;
+  annotator: string;
+  problems: Problem[];
+  readOnly: boolean;
+}
+
+/** A document made like `gloss import` makes one from plain text. */
+export function plainDocument(id: string, text: string): Promise<GlossDocument> {
+  return buildDocument({
+    id,
+    title: id,
+    text,
+    blocks: plainTextToBlocks(text),
+    meta: { source: `${id}.txt`, format: 'txt' },
+    importedAt: FIXED_NOW,
+  });
+}
+
+export function createFakeApi(documents: GlossDocument[], schema: Schema = DEFAULT_SCHEMA): FakeApi {
+  const waiting: (() => void)[] = [];
+  const api: FakeApi = {
+    layers: new Map(),
+    documents,
+    calls: [],
+    refuseWith: null,
+    hold: false,
+    annotator: 'me',
+    problems: [],
+    readOnly: false,
+    release() {
+      const all = waiting.splice(0);
+      for (const go of all) go();
+    },
+    async getWorkspace(): Promise<Result<WorkspaceInfo>> {
+      return ok({ path: '/ws', name: 'Test workspace', schema, annotator: api.annotator, readOnly: api.readOnly, problems: api.problems });
+    },
+    async listDocuments(): Promise<Result<DocumentSummary[]>> {
+      return ok(
+        api.documents.map((d) => {
+          const layer = api.layers.get(key(d.id));
+          return {
+            id: d.id,
+            title: d.title,
+            length: new CodePointIndex(d.text).length,
+            myStatus: layer?.status ?? 'todo',
+            mySpanCount: layer?.spans.length ?? 0,
+            layers: [],
+          };
+        }),
+      );
+    },
+    async openDocument(docId: string): Promise<Result<OpenedDocument>> {
+      const document = api.documents.find((d) => d.id === docId);
+      if (!document) return fail('not-found', `no document "${docId}"`);
+      const mine = structuredClone(api.layers.get(key(docId)) ?? emptyLayer(document, api.annotator, FIXED_NOW));
+      return ok({ document, mine, others: [], problems: [] });
+    },
+    async applyChanges(docId: string, changes: LayerChange[]): Promise<Result<ChangeResult>> {
+      api.calls.push({ docId, changes: structuredClone(changes) });
+      if (api.hold) await new Promise<void>((resolve) => waiting.push(resolve));
+      if (api.refuseWith) return fail('invalid-input', api.refuseWith);
+      const document = api.documents.find((d) => d.id === docId);
+      if (!document) return fail('not-found', `no document "${docId}"`);
+      const layer = api.layers.get(key(docId)) ?? emptyLayer(document, api.annotator, FIXED_NOW);
+      const next = applyLayerChanges(layer, new CodePointIndex(document.text), schema, changes, FIXED_NOW);
+      if (!next.ok) return next;
+      api.layers.set(key(docId), next.value);
+      return ok({ spans: structuredClone(next.value.spans), status: next.value.status, updatedAt: next.value.updatedAt });
+    },
+    async getSettings() {
+      return ok({ annotator: api.annotator });
+    },
+    async setAnnotator(name: string) {
+      api.annotator = name;
+      return ok({ annotator: name });
+    },
+  };
+  // Layers are kept per document and annotator, like annotations/<doc>/<annotator>.json.
+  const key = (docId: string) => `${docId}/${api.annotator}`;
+  return api;
+}
+
+/** The layer "on disk" of a document for the current annotator. */
+export function storedLayer(api: FakeApi, docId: string): Layer | undefined {
+  return api.layers.get(`${docId}/${api.annotator}`);
+}

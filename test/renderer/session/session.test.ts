@@ -1,0 +1,325 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { GlossDocument, Span } from '../../../src/core/model';
+import { DEFAULT_SCHEMA } from '../../../src/core/schema';
+import { annotationState } from '../../../src/renderer/src/editor/annotations';
+import { DocumentSession } from '../../../src/renderer/src/session/session';
+import tajikistan from '../../../resources/sample/tajikistan-russia-industrial-cooperation.txt?raw';
+import digest from '../../../resources/sample/social-monitoring-digest.txt?raw';
+import { createFakeApi, FIXED_NOW, plainDocument, storedLayer } from './fakeApi';
+import type { FakeApi } from './fakeApi';
+import { mountHeadless, selectText as selectRange } from './testHost';
+import type { TestHost } from './testHost';
+
+const LOCAL_NOW = new Date('2024-05-02T08:00:00.000Z');
+
+let doc: GlossDocument;
+let astralDoc: GlossDocument;
+let api: FakeApi;
+
+beforeEach(async () => {
+  doc = await plainDocument('tajikistan', tajikistan);
+  astralDoc = await plainDocument('digest', digest);
+  api = createFakeApi([doc, astralDoc]);
+});
+
+const hosts = new WeakMap<DocumentSession, TestHost>();
+
+async function open(docId = 'tajikistan', readOnly = false): Promise<DocumentSession> {
+  const opened = await api.openDocument(docId);
+  if (!opened.ok) throw new Error(opened.error.message);
+  let n = 0;
+  const session = new DocumentSession({
+    api,
+    opened: opened.value,
+    schema: DEFAULT_SCHEMA,
+    readOnly,
+    now: () => LOCAL_NOW,
+    newId: () => `s${++n}`,
+    flashMs: 5,
+  });
+  hosts.set(session, mountHeadless(session));
+  return session;
+}
+
+function selectText(session: DocumentSession, start: number, end: number): void {
+  selectRange(session, hosts.get(session)!, start, end);
+}
+
+function drawn(session: DocumentSession): string[] {
+  return annotationState(session.state)
+    .decorations.find()
+    .map((d) => {
+      const spec = d.spec as { span: { id: string; label: string } };
+      const cls = (d as unknown as { type: { attrs: { class: string } } }).type.attrs.class;
+      return `${spec.span.id}:${spec.span.label}${cls.includes('gl-selected') ? '*' : ''}`;
+    })
+    .sort();
+}
+
+const stored = (docId = 'tajikistan'): Span[] => storedLayer(api, docId)?.spans ?? [];
+
+describe('DocumentSession: making spans', () => {
+  it('makes a span of a selection, trimmed, in code points, and saves it', async () => {
+    const session = await open();
+    // 74..90 is " Emomali Rahmon " with its spaces.
+    expect(doc.text.slice(74, 90)).toBe(' Emomali Rahmon ');
+    selectText(session, 74, 90);
+    expect(session.getSnapshot().textSelection).toEqual({ start: 75, end: 89, quote: 'Emomali Rahmon' });
+    expect(session.applyLabel('Person')).toBe(true);
+
+    const snap = session.getSnapshot();
+    expect(snap.spans.map((s) => [s.id, s.label, s.start, s.end, s.quote])).toEqual([['s1', 'Person', 75, 89, 'Emomali Rahmon']]);
+    expect(snap.selected?.id).toBe('s1');
+    // The text selection collapsed: the next label key relabels the new span.
+    expect(session.state.selection.empty).toBe(true);
+    expect(drawn(session)).toEqual(['s1:Person*']);
+    expect(snap.save.state).toBe('saving');
+
+    await session.idle();
+    expect(stored().map((s) => [s.label, s.start, s.end, s.quote])).toEqual([['Person', 75, 89, 'Emomali Rahmon']]);
+    expect(session.getSnapshot().save).toEqual({ state: 'saved' });
+    // The workspace's own values (its clock) replace the local ones.
+    expect(session.getSnapshot().spans[0]!.createdAt).toBe(FIXED_NOW);
+  });
+
+  it('does nothing for a blank selection or without anything selected', async () => {
+    const session = await open();
+    selectText(session, 89, 90); // one space
+    expect(session.getSnapshot().textSelection).toBeNull();
+    expect(session.applyLabel('Person')).toBe(false);
+    selectText(session, 10, 10);
+    expect(session.applyLabel('Person')).toBe(false);
+    expect(session.applyLabel('NoSuchLabel')).toBe(false);
+    await session.idle();
+    expect(api.calls).toEqual([]);
+  });
+
+  it('counts astral characters as one code point', async () => {
+    const session = await open('digest');
+    const start = digest.indexOf('€25 million');
+    const cpStart = [...digest.slice(0, start)].length;
+    selectText(session, cpStart, cpStart + 11);
+    session.applyLabel('Money');
+    await session.idle();
+    expect(stored('digest')).toMatchObject([{ label: 'Money', start: cpStart, end: cpStart + 11, quote: '€25 million' }]);
+    // The globe emoji before it is two UTF-16 units but one code point.
+    expect(cpStart).toBe(start - 1);
+  });
+
+  it('relabels the selected span with a label key, keeping allowed attributes', async () => {
+    const session = await open();
+    selectText(session, 75, 89);
+    session.applyLabel('Person');
+    session.setAttributes('s1', { normalized: 'Rahmon, Emomali' });
+    expect(session.applyLabel('Organisation')).toBe(true);
+    expect(session.getSnapshot().selected).toMatchObject({ label: 'Organisation', attributes: { normalized: 'Rahmon, Emomali' } });
+    expect(drawn(session)).toEqual(['s1:Organisation*']);
+    session.applyLabel('Percent');
+    expect(session.getSnapshot().selected).toMatchObject({ label: 'Percent', attributes: {} });
+    session.undo();
+    expect(session.getSnapshot().selected).toMatchObject({ label: 'Organisation', attributes: { normalized: 'Rahmon, Emomali' } });
+    await session.idle();
+    expect(stored()).toMatchObject([{ label: 'Organisation', attributes: { normalized: 'Rahmon, Emomali' } }]);
+  });
+});
+
+describe('DocumentSession: undo and redo reach the disk', () => {
+  it('undoes a create (the other span stays), and redoes it', async () => {
+    const session = await open();
+    selectText(session, 75, 89);
+    session.applyLabel('Person');
+    selectText(session, 1459, 1467);
+    expect(session.getSnapshot().textSelection?.quote).toBe('Gemotest');
+    session.applyLabel('Organisation');
+    await session.idle();
+    expect(stored().map((s) => s.quote)).toEqual(['Emomali Rahmon', 'Gemotest']);
+
+    expect(session.undo()).toBe(true);
+    await session.idle();
+    expect(stored().map((s) => [s.label, s.start, s.end])).toEqual([['Person', 75, 89]]);
+    expect(drawn(session)).toEqual(['s1:Person']);
+
+    expect(session.redo()).toBe(true);
+    await session.idle();
+    expect(stored().map((s) => [s.label, s.start, s.end])).toEqual([
+      ['Person', 75, 89],
+      ['Organisation', 1459, 1467],
+    ]);
+    expect(session.getSnapshot().selected?.id).toBe('s2');
+  });
+
+  it('undoes a delete with the attributes and note the span had', async () => {
+    const session = await open();
+    selectText(session, 75, 89);
+    session.applyLabel('Person');
+    session.setAttributes('s1', { normalized: 'Emomali Rahmon' });
+    session.setNote('s1', 'President');
+    expect(session.removeSelected()).toBe(true);
+    expect(session.getSnapshot().selected).toBeNull();
+    expect(drawn(session)).toEqual([]);
+    await session.idle();
+    expect(stored()).toEqual([]);
+    session.undo();
+    await session.idle();
+    expect(stored()).toMatchObject([{ id: 's1', label: 'Person', attributes: { normalized: 'Emomali Rahmon' }, note: 'President' }]);
+    expect(session.getSnapshot().selected?.id).toBe('s1');
+  });
+
+  it('undoes a run of note edits made in one field as one step', async () => {
+    const session = await open();
+    selectText(session, 75, 89);
+    session.applyLabel('Person');
+    session.setNote('s1', 'P', 'note#1');
+    session.setNote('s1', 'Pr', 'note#1');
+    session.setNote('s1', 'President', 'note#1');
+    session.undo();
+    expect(session.getSnapshot().selected?.note).toBeUndefined();
+    expect(session.getSnapshot().spans).toHaveLength(1);
+    session.undo();
+    expect(session.getSnapshot().spans).toHaveLength(0);
+    expect(session.getSnapshot().canUndo).toBe(false);
+    await session.idle();
+    expect(stored()).toEqual([]);
+  });
+
+  it('keeps the order of edits made faster than the workspace answers', async () => {
+    const session = await open();
+    api.hold = true;
+    selectText(session, 75, 89);
+    session.applyLabel('Person');
+    selectText(session, 1459, 1467);
+    session.applyLabel('Organisation');
+    session.applyLabel('Location');
+    session.undo();
+    session.undo();
+    expect(api.calls).toHaveLength(1);
+    for (let i = 0; i < 5; i++) {
+      api.release();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    api.hold = false;
+    api.release();
+    await session.idle();
+    expect(api.calls.map((c) => c.changes[0]!.op)).toEqual(['add', 'add', 'update', 'update', 'remove']);
+    expect(stored().map((s) => [s.id, s.label])).toEqual([['s1', 'Person']]);
+    expect(session.getSnapshot().spans.map((s) => [s.id, s.label])).toEqual([['s1', 'Person']]);
+  });
+
+  it('does not record status changes for undo', async () => {
+    const session = await open();
+    expect(session.setStatus('done')).toBe(true);
+    expect(session.getSnapshot().status).toBe('done');
+    expect(session.getSnapshot().canUndo).toBe(false);
+    await session.idle();
+    expect(storedLayer(api, 'tajikistan')?.status).toBe('done');
+  });
+});
+
+describe('DocumentSession: selection', () => {
+  it('selects the innermost of the spans under a click', async () => {
+    const session = await open();
+    // "increased by 18 percent to $1.4 billion" with "18 percent" inside it.
+    const outerStart = doc.text.indexOf('increased by 18');
+    const innerStart = doc.text.indexOf('18 percent');
+    selectText(session, outerStart, outerStart + 'increased by 18 percent to $1.4 billion'.length);
+    session.applyLabel('Commitment');
+    selectText(session, innerStart, innerStart + 10);
+    session.applyLabel('Percent');
+    session.select(null);
+    session.selectInnermost(['s1', 's2']);
+    expect(session.getSnapshot().selected?.label).toBe('Percent');
+    session.selectInnermost(['s1']);
+    expect(session.getSnapshot().selected?.label).toBe('Commitment');
+    session.selectInnermost([]);
+    expect(session.getSnapshot().selected).toBeNull();
+    expect(drawn(session)).toEqual(['s1:Commitment', 's2:Percent']);
+  });
+
+  it('lets a new text selection take over from a selected span; Escape clears both', async () => {
+    const session = await open();
+    selectText(session, 75, 89);
+    session.applyLabel('Person');
+    expect(session.getSnapshot().selected?.id).toBe('s1');
+    selectText(session, 100, 110);
+    expect(session.getSnapshot().selected).toBeNull();
+    expect(drawn(session)).toEqual(['s1:Person']);
+    session.select('s1');
+    // Selecting a span collapses the text selection, so a label key relabels it.
+    expect(session.state.selection.empty).toBe(true);
+    selectText(session, 100, 110);
+    session.clearSelection();
+    expect(session.state.selection.empty).toBe(true);
+    expect(session.getSnapshot().textSelection).toBeNull();
+    expect(session.removeSelected()).toBe(false);
+  });
+
+  it('flashes a span it jumps to, then stops', async () => {
+    const session = await open();
+    selectText(session, 75, 89);
+    session.applyLabel('Person');
+    session.select(null);
+    session.select('s1', { reveal: true, flash: true });
+    expect(hosts.get(session)!.revealed).toEqual(['s1']);
+    expect(annotationState(session.state).flashing?.id).toBe('s1');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(annotationState(session.state).flashing).toBeNull();
+  });
+});
+
+describe('DocumentSession: when things go wrong', () => {
+  it('shows a refused save as an error and goes back to what is on disk', async () => {
+    const session = await open();
+    selectText(session, 75, 89);
+    session.applyLabel('Person');
+    await session.idle();
+    api.refuseWith = 'the disk is full';
+    selectText(session, 1459, 1467);
+    session.applyLabel('Organisation');
+    expect(session.getSnapshot().spans).toHaveLength(2);
+    await session.idle();
+    // The resync reads the layer again after the failure.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const snap = session.getSnapshot();
+    expect(snap.save).toEqual({ state: 'error', message: 'the disk is full' });
+    expect(snap.spans.map((s) => s.quote)).toEqual(['Emomali Rahmon']);
+    expect(drawn(session)).toEqual(['s1:Person']);
+    expect(snap.canUndo).toBe(false);
+    api.refuseWith = null;
+    session.select('s1');
+    session.applyLabel('Location');
+    await session.idle();
+    expect(session.getSnapshot().save).toEqual({ state: 'saved' });
+  });
+
+  it('changes nothing in a read-only workspace', async () => {
+    const session = await open('tajikistan', true);
+    selectText(session, 75, 89);
+    expect(session.applyLabel('Person')).toBe(false);
+    expect(session.setStatus('done')).toBe(false);
+    await session.idle();
+    expect(api.calls).toEqual([]);
+    expect(session.getSnapshot().readOnly).toBe(true);
+  });
+
+  it('lists orphan spans without moving them; draws them only where they fit in the text', async () => {
+    const good: Span = { id: 'g', label: 'Person', start: 75, end: 89, quote: 'Emomali Rahmon', attributes: {}, origin: 'manual', createdAt: FIXED_NOW, updatedAt: FIXED_NOW };
+    const changed: Span = { ...good, id: 'c', quote: 'Someone Else' };
+    const outside: Span = { ...good, id: 'o', start: 5000, end: 5010, quote: 'gone' };
+    const opened = await api.openDocument('tajikistan');
+    if (!opened.ok) throw new Error('open');
+    opened.value.mine.spans = [good, changed, outside];
+    const session = new DocumentSession({ api, opened: opened.value, schema: DEFAULT_SCHEMA });
+    const snap = session.getSnapshot();
+    expect(snap.spans.map((s) => [s.id, s.start])).toEqual([
+      ['c', 75],
+      ['g', 75],
+      ['o', 5000],
+    ]);
+    expect([...snap.orphans].sort()).toEqual(['c', 'o']);
+    expect(drawn(session)).toEqual(['c:Person', 'g:Person']);
+    const classes = annotationState(session.state)
+      .decorations.find()
+      .map((d) => (d as unknown as { type: { attrs: { class: string } } }).type.attrs.class);
+    expect(classes.filter((c) => c.includes('gl-orphan'))).toHaveLength(1);
+  });
+});

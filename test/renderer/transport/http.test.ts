@@ -1,0 +1,100 @@
+// The browser-mode HTTP client: against a fake fetch for failures, and against the real
+// `gloss serve` server (src/main/serve.ts) for the contract both sides must agree on.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { fail, ok } from '../../../src/core/api';
+import type { GlossApi, LayerChange } from '../../../src/core/api';
+import { startServer } from '../../../src/main/serve';
+import type { RunningServer } from '../../../src/main/serve';
+import { createHttpApi } from '../../../src/renderer/src/transport/http';
+
+describe('createHttpApi with a fake fetch', () => {
+  it('turns a network failure into an io Result instead of throwing', async () => {
+    const api = createHttpApi({
+      token: 't',
+      fetch: async () => {
+        throw new TypeError('Failed to fetch');
+      },
+    });
+    const result = await api.getWorkspace();
+    expect(result).toEqual(fail('io', 'Cannot reach the Gloss server (is `gloss serve` still running?): Failed to fetch'));
+  });
+
+  it('turns a body that is not a Result into an internal Result', async () => {
+    for (const body of ['<html>proxy error</html>', '{"hello":1}', '{"ok":false,"error":"x"}', 'null']) {
+      const api = createHttpApi({ token: 't', fetch: async () => new Response(body, { status: 502 }) });
+      const result = await api.listDocuments();
+      expect(result.ok, body).toBe(false);
+      if (!result.ok) {
+        expect(result.error.code, body).toBe('internal');
+        expect(result.error.message, body).toContain('HTTP 502');
+      }
+    }
+  });
+
+  it('passes an error Result of the server through, whatever the HTTP status', async () => {
+    const answer = fail('forbidden', 'Missing or wrong access token');
+    const api = createHttpApi({ token: 't', fetch: async () => new Response(JSON.stringify(answer), { status: 403 }) });
+    expect(await api.getSettings()).toEqual(answer);
+  });
+});
+
+describe('createHttpApi against the real server', () => {
+  let root: string;
+  let server: RunningServer;
+  const seen: unknown[][] = [];
+  const api: GlossApi = {
+    getWorkspace: async () => fail('not-found', 'none'),
+    listDocuments: async () => ok([]),
+    openDocument: async (docId) => fail('not-found', `no document ${docId}`),
+    applyChanges: async (docId, changes) => {
+      seen.push([docId, changes]);
+      return ok({ spans: [], status: 'in-progress', updatedAt: '2024-05-01T10:00:00.000Z' });
+    },
+    getSettings: async () => ok({ annotator: 'alice' }),
+    setAnnotator: vi.fn(async (name: string) => ok({ annotator: name })),
+  };
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'gloss-http-client-'));
+    mkdirSync(join(root, 'renderer'));
+    writeFileSync(join(root, 'renderer', 'index.html'), '<!doctype html>');
+    server = await startServer({ api, rendererDir: join(root, 'renderer'), port: 0 });
+  });
+
+  afterAll(async () => {
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('round-trips every kind of call, astral text included', async () => {
+    const client = createHttpApi({ token: server.token, baseUrl: `http://127.0.0.1:${server.port}` });
+    expect(await client.getSettings()).toEqual(ok({ annotator: 'alice' }));
+    expect(await client.setAnnotator('zoë')).toEqual(ok({ annotator: 'zoë' }));
+    expect(await client.openDocument('missing')).toEqual(fail('not-found', 'no document missing'));
+    const changes: LayerChange[] = [
+      { op: 'add', span: { id: 's1', label: 'Quantity', start: 3, end: 5, attributes: { value: 2, unit: '📈' }, note: '𝟐 units' } },
+    ];
+    expect(await client.applyChanges('doc-1', changes)).toEqual(
+      ok({ spans: [], status: 'in-progress', updatedAt: '2024-05-01T10:00:00.000Z' }),
+    );
+    expect(seen).toEqual([['doc-1', changes]]);
+  });
+
+  it('gets a forbidden Result with a wrong token, and the API is not called', async () => {
+    const client = createHttpApi({ token: 'wrong', baseUrl: `http://127.0.0.1:${server.port}` });
+    const result = await client.setAnnotator('mallory');
+    expect(result).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(api.setAnnotator).not.toHaveBeenCalledWith('mallory');
+  });
+
+  it('gets invalid-input for arguments of the wrong shape', async () => {
+    const client = createHttpApi({ token: server.token, baseUrl: `http://127.0.0.1:${server.port}` });
+    // A renderer bug (or hostile page) sending a number where a string belongs is refused in main.
+    const result = await client.openDocument(42 as unknown as string);
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    if (!result.ok) expect(result.error.message).toContain('openDocument: argument 1');
+  });
+});
