@@ -175,6 +175,9 @@ export async function locateText(page: Page, text: string, occurrence = 0): Prom
         else r.setEnd(n1, n1.data.length);
         return r.getClientRects()[0] ?? r.getBoundingClientRect();
       };
+      // Bring the text into the middle of the view first, as a person scrolls to what they read.
+      const [startNode] = point(at);
+      startNode.parentElement?.scrollIntoView({ block: 'center', inline: 'nearest' });
       const first = charRect(at);
       const last = charRect(at + text.length - 1);
       return {
