@@ -3,16 +3,20 @@
 
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { UnrepresentedSpan } from '../core/formats/conll';
+import { CURATION_ANNOTATOR } from '../core/model';
 import type { Problem } from '../core/model';
 import { createGlossApi } from '../main/api';
 import { startServer } from '../main/serve';
 import { SettingsStore } from '../main/settings';
-import { writeFileDurable } from '../main/workspace/durable';
-import { exportWorkspace } from '../main/workspace/exporter';
-import type { ExportFormat } from '../main/workspace/exporter';
-import { importFiles } from '../main/workspace/importer';
-import type { ImportFormat } from '../main/workspace/importer';
+import { isErrnoException, mkdirDurable, writeFileDurable } from '../main/workspace/durable';
+import { exportWorkspace, exportWorkspaceFolder, MULTI_LAYER_FORMATS } from '../main/workspace/exporter';
+import type { ExportFormat, FolderExportFormat } from '../main/workspace/exporter';
+import { importFiles, isDocumentFormat } from '../main/workspace/importer';
+import type { ImportFormat, ProgressStep } from '../main/workspace/importer';
 import { Workspace } from '../main/workspace/workspace';
+import { ProgressLine } from './progress';
+import type { ProgressOptions } from './progress';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -30,7 +34,12 @@ export interface CliContext {
   rendererDir: string;
   /** Resolves when a long-running command (serve) should stop, e.g. on SIGINT/SIGTERM. */
   untilStopped: () => Promise<void>;
+  /** Whether stderr is a terminal (its width, progress timing): progress lines only go to one. */
+  progress?: { isTTY: boolean; columns?: number } & ProgressOptions;
 }
+
+/** How many unrepresented CoNLL spans are listed one by one before "and N more". */
+const LISTED_SPANS = 20;
 
 /** `gloss init <dir> [--name N]` */
 export async function initCommand(ctx: CliContext, dir: string, opts: { name?: string }): Promise<number> {
@@ -41,29 +50,42 @@ export async function initCommand(ctx: CliContext, dir: string, opts: { name?: s
   return EXIT_OK;
 }
 
-/** `gloss import <dir> <file...> [--format F] [--annotator NAME] [--replace]` */
+/** `gloss import <dir> <file...> [--format F] [--annotator NAME] [--replace] [--strict]` */
 export async function importCommand(
   ctx: CliContext,
   dir: string,
   files: string[],
-  opts: { format: ImportFormat | 'auto'; annotator?: string; replace?: boolean },
+  opts: { format: ImportFormat | 'auto'; annotator?: string; replace?: boolean; strict?: boolean },
 ): Promise<number> {
   const ws = await openWorkspace(ctx, dir, false);
   if (!ws) return EXIT_FAILED;
   const settings = await openSettings(ctx, opts.annotator);
   if (!settings) return EXIT_FAILED;
-  const result = await importFiles(
-    ws,
-    files.map((f) => resolve(ctx.cwd, f)),
-    { format: opts.format, annotator: settings.annotator, replace: opts.replace ?? false, now: ctx.now },
-  );
+  const progress = progressLine(ctx);
+  let result;
+  try {
+    result = await importFiles(
+      ws,
+      files.map((f) => resolve(ctx.cwd, f)),
+      {
+        format: opts.format,
+        annotator: settings.annotator,
+        replace: opts.replace ?? false,
+        strict: opts.strict ?? false,
+        now: ctx.now,
+        onProgress: progress.report,
+      },
+    );
+  } finally {
+    progress.line.clear();
+  }
   if (!result.ok) {
     const { file, line, message } = result.error;
     return failWith(ctx, `${displayPath(ctx, file)}${line !== undefined ? `:${line}` : ''}: ${message}\nnothing was imported`);
   }
   for (const notice of result.report.notices) ctx.stderr(`note: ${relativeMessage(ctx, notice)}\n`);
   for (const f of result.report.files) {
-    const annotated = f.format !== 'txt' && f.format !== 'md';
+    const annotated = !isDocumentFormat(f.format);
     const spans = annotated ? `; ${f.spansAdded} span(s) added, ${f.spansSkipped} already there` : '';
     ctx.stdout(
       `${displayPath(ctx, f.file)} (${f.format}): ${f.created} document(s) created, ${f.attached} already in the workspace${spans}\n`,
@@ -72,29 +94,74 @@ export async function importCommand(
   return EXIT_OK;
 }
 
-/** `gloss export <dir> --format F [--annotator NAME] [--out PATH]` */
+/**
+ * `gloss export <dir> --format F [--annotator NAME | --curated] [--out PATH] [--prefer inner|outer]`:
+ * one file to stdout (or `--out`, `-` = stdout); brat is a folder, so it needs `--out DIR`.
+ */
 export async function exportCommand(
   ctx: CliContext,
   dir: string,
-  opts: { format: ExportFormat; annotator?: string; out?: string },
+  opts: { format: ExportFormat | FolderExportFormat; annotator?: string; curated?: boolean; out?: string; prefer?: 'inner' | 'outer' },
 ): Promise<number> {
+  if (opts.prefer !== undefined && opts.format !== 'conll') return usageError(ctx, '--prefer applies to --format conll only');
+  if (opts.format === 'brat' && (opts.out === undefined || opts.out === '-')) {
+    return usageError(ctx, 'brat is a folder of .txt and .ann files: pass --out DIR (it cannot go to stdout)');
+  }
   const ws = await openWorkspace(ctx, dir, true);
   if (!ws) return EXIT_FAILED;
-  let annotator = opts.annotator;
-  if (opts.format !== 'gloss') {
-    // jsonl and doccano carry one layer per document: mine unless told otherwise.
-    const settings = await openSettings(ctx, opts.annotator);
+  let annotator = opts.curated ? CURATION_ANNOTATOR : opts.annotator;
+  if (annotator === undefined && !MULTI_LAYER_FORMATS.includes(opts.format)) {
+    // One layer per document: mine unless told otherwise.
+    const settings = await openSettings(ctx, undefined);
     if (!settings) return EXIT_FAILED;
     annotator = settings.annotator;
   }
-  const output = await exportWorkspace(ws, {
-    format: opts.format,
-    ...(annotator !== undefined ? { annotator } : {}),
-    exportedAt: ctx.now().toISOString(),
-  });
+  const whose = opts.curated ? ' of the curation layer' : annotator !== undefined ? ` of ${annotator}` : '';
+  const progress = progressLine(ctx);
+  const common = { ...(annotator !== undefined ? { annotator } : {}), exportedAt: ctx.now().toISOString(), onProgress: progress.report };
+
+  if (opts.format === 'brat') {
+    const out = resolve(ctx.cwd, opts.out!);
+    let output;
+    try {
+      output = await exportWorkspaceFolder(ws, { ...common, format: opts.format });
+    } finally {
+      progress.line.clear();
+    }
+    for (const warning of output.warnings) ctx.stderr(`warning: ${warning}\n`);
+    let written = 0;
+    try {
+      await mkdirDurable(out);
+      for (const file of output.files) {
+        progress.report({ label: 'writing files', done: written, total: output.files.length });
+        await writeFileDurable(join(out, file.name), file.text);
+        written++;
+      }
+    } catch (error) {
+      const reason = isErrnoException(error) && (error.code === 'EEXIST' || error.code === 'ENOTDIR') ? 'not a folder' : messageOf(error);
+      const partly = written > 0 ? ` (${written} of ${output.files.length} files written)` : '';
+      return failWith(ctx, `${out}: cannot write the brat folder: ${reason}${partly}`);
+    } finally {
+      progress.line.clear();
+    }
+    for (const notice of output.notices) ctx.stderr(`note: ${notice}\n`);
+    ctx.stdout(
+      `exported ${output.documents} document(s), ${output.spans} span(s)${whose} to ${out} (${output.files.length} files: <document>.txt + <document>.ann)\n`,
+    );
+    return EXIT_OK;
+  }
+
+  let output;
+  try {
+    output = await exportWorkspace(ws, { ...common, format: opts.format, ...(opts.prefer !== undefined ? { prefer: opts.prefer } : {}) });
+  } finally {
+    progress.line.clear();
+  }
   for (const warning of output.warnings) ctx.stderr(`warning: ${warning}\n`);
-  const summary = `${output.documents} document(s), ${output.spans} span(s)${annotator !== undefined ? ` of ${annotator}` : ''}`;
-  if (opts.out === undefined) {
+  for (const notice of output.notices) ctx.stderr(`note: ${notice}\n`);
+  if (output.unrepresented) reportUnrepresented(ctx, output.unrepresented, opts.prefer ?? 'outer');
+  const summary = `${output.documents} document(s), ${output.spans} span(s)${whose}`;
+  if (opts.out === undefined || opts.out === '-') {
     ctx.stdout(output.text);
     ctx.stderr(`exported ${summary}\n`);
     return EXIT_OK;
@@ -107,6 +174,19 @@ export async function exportCommand(
   }
   ctx.stdout(`exported ${summary} to ${out}\n`);
   return EXIT_OK;
+}
+
+/** CoNLL: how many spans the file does not hold exactly, and which (the first few). */
+function reportUnrepresented(ctx: CliContext, spans: readonly UnrepresentedSpan[], prefer: 'inner' | 'outer'): void {
+  ctx.stderr(
+    `conll: ${spans.length} span(s) could not be represented exactly` +
+      (spans.length > 0 ? ` (overlaps: the ${prefer === 'inner' ? 'innermost' : 'outermost'} span wins; --prefer changes that)` : '') +
+      '\n',
+  );
+  for (const s of spans.slice(0, LISTED_SPANS)) {
+    ctx.stderr(`  ${s.document}: span ${s.spanId} (${s.label} [${s.start}, ${s.end}) of ${s.annotator}): ${s.reason}\n`);
+  }
+  if (spans.length > LISTED_SPANS) ctx.stderr(`  ... and ${spans.length - LISTED_SPANS} more\n`);
 }
 
 /** `gloss list <dir> [--json]` */
@@ -216,6 +296,18 @@ async function openSettings(ctx: CliContext, annotator: string | undefined): Pro
 
 function reportProblems(ctx: CliContext, problems: readonly Problem[]): void {
   for (const problem of problems) ctx.stderr(`warning: ${problem.message}\n`);
+}
+
+/** A progress line on stderr (only when it is a terminal) and the callback that feeds it. */
+function progressLine(ctx: CliContext): { line: ProgressLine; report: (step: ProgressStep) => void } {
+  const { isTTY = false, columns, ...options } = ctx.progress ?? {};
+  const line = new ProgressLine({ write: ctx.stderr, isTTY, ...(columns !== undefined ? { columns } : {}) }, options);
+  return { line, report: (step) => line.update(step.label, step.done, step.total) };
+}
+
+function usageError(ctx: CliContext, message: string): number {
+  ctx.stderr(`gloss: error: ${message}\n`);
+  return EXIT_USAGE;
 }
 
 function failWith(ctx: CliContext, message: string): number {

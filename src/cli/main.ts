@@ -37,6 +37,7 @@ export function main(args: string[]): Promise<number> {
     now: () => new Date(),
     rendererDir: RENDERER_DIR,
     untilStopped: untilSignal,
+    progress: { isTTY: process.stderr.isTTY === true, ...(process.stderr.columns ? { columns: process.stderr.columns } : {}) },
   };
   return runCli(args, ctx);
 }

@@ -3,8 +3,8 @@
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { annotatorNameProblem } from '../main/settings';
-import { EXPORT_FORMATS } from '../main/workspace/exporter';
-import type { ExportFormat } from '../main/workspace/exporter';
+import { ALL_EXPORT_FORMATS } from '../main/workspace/exporter';
+import type { ExportFormat, FolderExportFormat } from '../main/workspace/exporter';
 import { IMPORT_FORMATS } from '../main/workspace/importer';
 import type { ImportFormat } from '../main/workspace/importer';
 import {
@@ -32,10 +32,10 @@ function parseAnnotator(value: string): string {
   return value;
 }
 
-function annotatorOption(): Option {
-  return new Option('--annotator <name>', 'who the annotations are by (default: the "annotator" setting, else the OS user name)').argParser(
-    parseAnnotator,
-  );
+function annotatorOption(
+  description = 'who the annotations are by (default: the "annotator" setting, else the OS user name)',
+): Option {
+  return new Option('--annotator <name>', description).argParser(parseAnnotator);
 }
 
 /** Build the program; each action hands its command's exit code to `done` (and waits for it). */
@@ -57,22 +57,33 @@ function buildProgram(ctx: CliContext, done: (code: Promise<number>) => Promise<
     .command('import')
     .description('import documents and annotations; all or nothing')
     .argument('<dir>', 'workspace folder')
-    .argument('<file...>', 'files to import: txt, md, gloss dataset, jsonl, doccano')
-    .addOption(new Option('--format <format>', 'format of every file').choices(['auto', ...IMPORT_FORMATS]).default('auto'))
+    .argument('<file...>', 'files to import (documents, annotation files, brat .ann files or folders of brat pairs)')
+    .addOption(
+      new Option('--format <format>', 'format of every file (auto: by extension, then content)').choices(['auto', ...IMPORT_FORMATS]).default('auto'),
+    )
     .addOption(annotatorOption())
     .option('--replace', "replace the annotator's layer instead of merging into it")
-    .action((dir: string, files: string[], opts: { format: ImportFormat | 'auto'; annotator?: string; replace?: boolean }) =>
-      done(importCommand(ctx, dir, files, opts)),
+    .option('--strict', 'refuse labels, relation types and attributes the schema lacks (default: add them, with a note)')
+    .action(
+      (dir: string, files: string[], opts: { format: ImportFormat | 'auto'; annotator?: string; replace?: boolean; strict?: boolean }) =>
+        done(importCommand(ctx, dir, files, opts)),
     );
 
   program
     .command('export')
-    .description('export the workspace as a dataset (to stdout unless --out)')
+    .description('export the workspace as a dataset (to stdout unless --out; brat needs --out DIR)')
     .argument('<dir>', 'workspace folder')
-    .addOption(new Option('--format <format>', 'dataset format').choices(EXPORT_FORMATS).makeOptionMandatory())
-    .addOption(annotatorOption())
-    .option('--out <path>', 'write to this file (atomically) instead of stdout')
-    .action((dir: string, opts: { format: ExportFormat; annotator?: string; out?: string }) => done(exportCommand(ctx, dir, opts)));
+    .addOption(new Option('--format <format>', 'dataset format').choices(ALL_EXPORT_FORMATS).makeOptionMandatory())
+    .addOption(annotatorOption('whose layer to export (default: every layer for gloss, w3c, csv; yours for the others)'))
+    .addOption(new Option('--curated', 'export the curation layer (the adjudicated annotations)').conflicts('annotator'))
+    .option('--out <path>', 'write to this file (atomically), "-" for stdout; for brat, a folder of <doc>.txt + <doc>.ann')
+    .addOption(new Option('--prefer <which>', 'conll: of overlapping spans, write the outer (default) or the inner').choices(['inner', 'outer']))
+    .action(
+      (
+        dir: string,
+        opts: { format: ExportFormat | FolderExportFormat; annotator?: string; curated?: boolean; out?: string; prefer?: 'inner' | 'outer' },
+      ) => done(exportCommand(ctx, dir, opts)),
+    );
 
   program
     .command('list')
@@ -98,10 +109,29 @@ function buildProgram(ctx: CliContext, done: (code: Promise<number>) => Promise<
   return program;
 }
 
+/**
+ * The clock that GLOSS_NOW (an ISO 8601 time) fixes, so that imports and exports made by
+ * scripts and tests are reproducible byte for byte; none when it is unset or empty.
+ */
+export function clockFromEnv(value: string | undefined): { ok: true; now?: () => Date } | { ok: false; message: string } {
+  if (value === undefined || value === '') return { ok: true };
+  const time = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/u.test(value) || Number.isNaN(time)) {
+    return { ok: false, message: `GLOSS_NOW=${JSON.stringify(value)} is not an ISO 8601 time (e.g. 2024-03-14T10:00:00Z)` };
+  }
+  return { ok: true, now: () => new Date(time) };
+}
+
 /** Run `gloss` with these arguments (without "node" and the script); resolves to the exit code. */
 export async function runCli(args: string[], ctx: CliContext): Promise<number> {
+  const clock = clockFromEnv(ctx.env.GLOSS_NOW);
+  if (!clock.ok) {
+    ctx.stderr(`gloss: error: ${clock.message}\n`);
+    return EXIT_USAGE;
+  }
+  const context: CliContext = clock.now ? { ...ctx, now: clock.now } : ctx;
   let exitCode: number | null = null;
-  const program = buildProgram(ctx, async (code) => {
+  const program = buildProgram(context, async (code) => {
     exitCode = await code;
   });
   if (args.length === 0) {

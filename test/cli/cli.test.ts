@@ -176,8 +176,8 @@ describe('errors and usage, in-process', () => {
     [],
     ['import', 'ws'],
     ['export', 'ws'],
-    ['export', 'ws', '--format', 'csv'],
-    ['import', 'ws', 'x.txt', '--format', 'pdf'],
+    ['export', 'ws', '--format', 'xml'],
+    ['import', 'ws', 'x.txt', '--format', 'rtf'],
     ['serve', 'ws', '--port', 'abc'],
     ['serve', 'ws', '--port', '70000'],
     ['import', 'ws', 'x.txt', '--annotator', '../etc'],
@@ -218,11 +218,13 @@ describe('errors and usage, in-process', () => {
     expect(result.stderr).toContain('missing.txt: no such file');
   });
 
-  it('exits 1 with an unknown label, naming file and line', async () => {
+  it('exits 1 with an unknown label under --strict, naming file and line', async () => {
     await writeFile(join(root, 'labels.jsonl'), '{"text": "Hello", "spans": [{"start": 0, "end": 5, "label": "Greeting"}]}\n');
-    const result = await runHere(['import', 'ws', 'labels.jsonl']);
+    const before = await snapshot(ws);
+    const result = await runHere(['import', 'ws', 'labels.jsonl', '--strict']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('labels.jsonl:1: span 1: unknown label "Greeting"');
+    expect(await snapshot(ws)).toEqual(before);
   });
 
   it('lists as a table', async () => {

@@ -282,8 +282,15 @@ export class Workspace {
    * Add new documents with their layers: document files first, then layer files, the manifest
    * last, so that a crash at any moment never leaves the manifest pointing at a missing file.
    */
-  async addDocuments(documents: GlossDocument[], layers: Layer[] = []): Promise<void> {
+  async addDocuments(
+    documents: GlossDocument[],
+    layers: Layer[] = [],
+    /** Called after each document or layer file is written (for progress reports). */
+    onWritten?: (done: number, total: number) => void,
+  ): Promise<void> {
     this.assertWritable();
+    const total = documents.length + layers.length;
+    let done = 0;
     const known = new Set(this.db.data.documents.map((d) => d.id));
     for (const doc of documents) {
       if (known.has(doc.id)) throw new Error(`document "${doc.id}" is already in the workspace`);
@@ -294,8 +301,12 @@ export class Workspace {
       await this.serialised(file, () => writeFileDurable(join(this.dir, file), serializeDocument(doc)));
       this.documentCache.delete(doc.id);
       this.unavailable.delete(doc.id);
+      onWritten?.(++done, total);
     }
-    for (const layer of layers) await this.writeLayer(layer);
+    for (const layer of layers) {
+      await this.writeLayer(layer);
+      onWritten?.(++done, total);
+    }
     if (documents.length === 0) return;
     const entries = documents.map(
       (doc): DocumentEntry => ({
@@ -311,6 +322,24 @@ export class Workspace {
     await this.serialised(MANIFEST_FILE, async () => {
       const previous = this.db.data;
       this.db.data = { ...previous, documents: [...previous.documents, ...entries] };
+      try {
+        await this.db.write();
+      } catch (error) {
+        this.db.data = previous;
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Replace the schema in the manifest (durably). The importer adds the labels, relation types
+   * and attributes a file brings, before writing the layers that use them.
+   */
+  async setSchema(schema: Schema): Promise<void> {
+    this.assertWritable();
+    await this.serialised(MANIFEST_FILE, async () => {
+      const previous = this.db.data;
+      this.db.data = { ...previous, schema };
       try {
         await this.db.write();
       } catch (error) {

@@ -211,15 +211,15 @@ describe('all or nothing', () => {
     expect(await snapshot(ws.dir)).toEqual(before);
   });
 
-  it('refuses offsets outside the text, unknown labels and bad attributes, with the line', async () => {
+  it('refuses offsets outside the text, unknown labels (--strict) and bad attributes, with the line', async () => {
     const before = await snapshot(ws.dir);
     const cases: [string, RegExp][] = [
       [JSON.stringify({ text: 'short', spans: [{ start: 0, end: 9, label: 'Person' }] }), /outside|within the text/],
-      [JSON.stringify({ text: 'short', spans: [{ start: 0, end: 5, label: 'Weapon' }] }), /unknown label "Weapon"/],
+      [JSON.stringify({ text: 'short', spans: [{ start: 0, end: 5, label: 'Weapon' }] }), /unknown label "Weapon".*--strict/],
     ];
     for (const [line, message] of cases) {
       const file = await input('case.jsonl', `\n${line}\n`);
-      const result = await importFiles(ws, [file], options());
+      const result = await importFiles(ws, [file], options({ strict: true }));
       expect(result).toMatchObject({ ok: false, error: { file, line: 2 } });
       expect(!result.ok && result.error.message).toMatch(message);
     }
@@ -243,7 +243,7 @@ describe('all or nothing', () => {
   });
 
   it('refuses a file whose format cannot be told', async () => {
-    const file = await input('report.pdf', 'not really a pdf');
+    const file = await input('report.xyz', 'not really a report');
     const result = await importFiles(ws, [file], options());
     expect(!result.ok && result.error.message).toContain('--format');
     const forced = await importFiles(ws, [file], options({ format: 'txt' }));
