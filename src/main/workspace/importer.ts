@@ -24,6 +24,7 @@ import { CodePointIndex } from '../../core/offsets';
 import { describeAdditions, extendSchema } from '../../core/schema-extend';
 import type { SchemaAddition } from '../../core/schema-extend';
 import { decodeUtf8 } from '../../core/text';
+import { documentParsers } from './documents';
 import { checkImportedItem } from '../../core/validate';
 import { isErrnoException } from './durable';
 import type { Workspace } from './workspace';
@@ -77,7 +78,20 @@ const documentFormats = {
     extensions: ['.md', '.markdown'],
     parse: utf8Document((text, file) => ({ ok: true, items: [{ ...parseMarkdown(text, file), layers: [] }], notices: [] })),
   },
+  html: { extensions: ['.html', '.htm', '.xhtml'], parse: singleDocument(documentParsers.html) },
+  docx: { extensions: ['.docx'], parse: singleDocument(documentParsers.docx), sniff: isZip },
+  pdf: { extensions: ['.pdf'], parse: singleDocument(documentParsers.pdf), sniff: isPdf },
 } satisfies Record<string, DocumentFormat>;
+
+/** A zip archive (a .docx is one) starts with the local file header signature "PK\x03\x04". */
+function isZip(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
+/** A PDF starts with "%PDF-". */
+function isPdf(bytes: Uint8Array): boolean {
+  return new TextDecoder('latin1').decode(bytes.subarray(0, 5)) === '%PDF-';
+}
 
 export type DocumentFormatName = keyof typeof documentFormats;
 
