@@ -12,6 +12,7 @@ import type {
   Fragment,
   GlossDocument,
   Layer,
+  Manifest,
   Relation,
   Schema,
   Span,
@@ -119,6 +120,25 @@ function canonicalMark(m: DocumentMark): DocumentMark {
   const out: DocumentMark = { type: m.type, start: m.start, end: m.end };
   if (m.href !== undefined) out.href = m.href;
   return out;
+}
+
+/** A manifest with a fixed key order (model.ts), so that gloss.json diffs cleanly in Git. */
+export function canonicalManifest(m: Manifest): Manifest {
+  return {
+    format: m.format,
+    version: m.version,
+    name: m.name,
+    schema: m.schema,
+    documents: m.documents.map((d) => ({
+      id: d.id,
+      title: d.title,
+      textSha256: d.textSha256,
+      importedAt: d.importedAt,
+      source: d.source,
+      format: d.format,
+      length: d.length,
+    })),
+  };
 }
 
 /** The document in its stored shape (fixed key order). */

@@ -83,7 +83,7 @@ export class CodePointIndex {
 }
 
 /** Index of the first element >= x in an ascending array. */
-function lowerBound(sorted: number[], x: number): number {
+export function lowerBound(sorted: number[], x: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

@@ -8,7 +8,7 @@ import type { Result } from './api';
 import { isValidAnnotator, isValidDocId } from './document';
 import type { ImportedItem } from './formats/types';
 import { sha256Hex } from './hash';
-import { canonicalDocument, canonicalLayer, checkRange } from './layer';
+import { canonicalDocument, canonicalLayer, canonicalManifest, checkRange } from './layer';
 import type { GlossDocument, Layer, Manifest, Problem, Schema } from './model';
 import { CodePointIndex, codePointLength } from './offsets';
 import { checkAttributes, findLabel, formatZodError, parseSchema, schemaSchema } from './schema';
@@ -178,21 +178,7 @@ export function parseManifestJson(json: unknown, file: string): Result<Manifest>
   if (!parsed.success) return fail('corrupt', `${file}: not a valid Gloss workspace manifest: ${formatZodError(parsed.error)}`);
   const schema = parseSchema(parsed.data.schema);
   if (!schema.ok) return fail('corrupt', `${file}: ${schema.error.message}`);
-  return ok({
-    format: 'gloss.workspace',
-    version: 1,
-    name: parsed.data.name,
-    schema: schema.value,
-    documents: parsed.data.documents.map((d) => ({
-      id: d.id,
-      title: d.title,
-      textSha256: d.textSha256,
-      importedAt: d.importedAt,
-      source: d.source,
-      format: d.format,
-      length: d.length,
-    })),
-  });
+  return ok(canonicalManifest({ format: 'gloss.workspace', version: 1, name: parsed.data.name, schema: schema.value, documents: parsed.data.documents }));
 }
 
 function shorten(s: string, max = 40): string {

@@ -43,7 +43,8 @@ async function pdfBytes(): Promise<Uint8Array> {
 
 async function documents(dir: string): Promise<GlossDocument[]> {
   const ws = await openWorkspace(dir, true);
-  return Promise.all(ws.documents().map((d) => ws.readDocument(d.id)));
+  const docs = await Promise.all(ws.documents().map((d) => ws.readDocument(d.id)));
+  return docs.filter((d): d is GlossDocument => d !== null);
 }
 
 beforeAll(async () => {
@@ -74,6 +75,7 @@ describe('gloss import of documents', () => {
     expect(result.code).toBe(0);
 
     const docs = await documents(ws);
+    expect(docs).toHaveLength(3);
     const byFormat = new Map(docs.map((d) => [d.meta.format, d]));
     const html = byFormat.get('html')!;
     expect(html.title).toBe('Ministry brief');

@@ -2,7 +2,7 @@
 // reading IOB1/IOB2 (and IOBES), writing CoNLL-2003 style IOB2. Offsets are code points.
 
 import type { Block, Layer, Span } from '../model';
-import { CodePointIndex, codePointLength } from '../offsets';
+import { CodePointIndex, codePointLength, lowerBound } from '../offsets';
 import { sortedSpans, spanRanges } from './common';
 import type { ExportDocument, ImportedItem, ImportedSpan, ParseResult } from './types';
 
@@ -208,18 +208,6 @@ interface OutToken {
 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Index of the first element >= x in an ascending array. */
-function lowerBound(sorted: number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Whether [start, end) overlaps one of the sorted, disjoint ranges. */

@@ -8,7 +8,7 @@ import { Low } from 'lowdb';
 import { fail, ok } from '../../core/api';
 import type { Result } from '../../core/api';
 import { isValidAnnotator, isValidDocId } from '../../core/document';
-import { serializeDocument, serializeLayer } from '../../core/layer';
+import { canonicalManifest, serializeDocument, serializeLayer } from '../../core/layer';
 import type { DocumentEntry, GlossDocument, Layer, Manifest, Problem, Schema } from '../../core/model';
 import { codePointLength } from '../../core/offsets';
 import { DEFAULT_SCHEMA } from '../../core/schema';
@@ -506,25 +506,6 @@ export class Workspace {
 /** The manifest adapter: lowdb over a durable file, keys in the order of model.ts. */
 function manifestFile(path: string): DurableJsonFile<Manifest> {
   return new DurableJsonFile<Manifest>(path, { serialize: (m) => stringifyJson(canonicalManifest(m)) });
-}
-
-/** A manifest with a fixed key order, so that the file diffs cleanly in Git. */
-export function canonicalManifest(m: Manifest): Manifest {
-  return {
-    format: m.format,
-    version: m.version,
-    name: m.name,
-    schema: m.schema,
-    documents: m.documents.map((d) => ({
-      id: d.id,
-      title: d.title,
-      textSha256: d.textSha256,
-      importedAt: d.importedAt,
-      source: d.source,
-      format: d.format,
-      length: d.length,
-    })),
-  };
 }
 
 /** Read and check gloss.json; the error names the file. */
