@@ -18,6 +18,7 @@ import {
   serveCommand,
   validateCommand,
 } from './commands';
+import { parseAnnotatorList, runAgreement } from './agreement';
 import type { CliContext } from './commands';
 
 function parsePort(value: string): number {
@@ -97,6 +98,20 @@ function buildProgram(ctx: CliContext, done: (code: Promise<number>) => Promise<
     .description('check every file: corrupt files, orphan spans, dangling relations, unknown labels (exit 1 on any)')
     .argument('<dir>', 'workspace folder')
     .action((dir: string) => done(validateCommand(ctx, dir)));
+
+  program
+    .command('agreement')
+    .description("inter-annotator agreement: span F1 per pair and label, Cohen's kappa, Fleiss' kappa, Krippendorff's alpha")
+    .argument('<dir>', 'workspace folder')
+    .addOption(
+      new Option('--annotators <names>', 'comma-separated annotators to compare (default: all with a layer, except curation)').argParser(
+        parseAnnotatorList,
+      ),
+    )
+    .option('--json', 'print JSON')
+    .action((dir: string, opts: { annotators?: string[]; json?: boolean }) =>
+      done(runAgreement(ctx, dir, { annotators: opts.annotators, json: opts.json ?? false })),
+    );
 
   program
     .command('serve')

@@ -1,0 +1,721 @@
+// Inter-annotator agreement as DESIGN.md §5 defines it: exact-match span precision/recall/F1 per
+// annotator pair and label, and token-level Cohen's kappa, Fleiss' kappa and Krippendorff's alpha
+// (nominal). One implementation for the CLI and the app; the statistics also work on plain data.
+//
+// Undefined values are null, never NaN: F1 when neither side has a span, precision (recall) when
+// b (a) has none, and a kappa/alpha when there is nothing to compare or only one category was ever
+// used (zero expected disagreement: the coefficient is 0/0, and "perfect" would be a guess).
+
+import type { Fragment } from './model';
+import { CodePointIndex } from './offsets';
+
+/** The value of a token that no span of the annotator overlaps. */
+export const OUTSIDE = 'O';
+
+// ---------------------------------------------------------------------------------------------
+// Statistics over plain data
+
+/**
+ * Cohen's kappa of two raters from their paired values (one pair per item both rated).
+ * Null when there are no pairs or both raters used one and the same category throughout.
+ */
+export function cohenKappa<T>(pairs: Iterable<readonly [T, T]>): number | null {
+  const codes = new Interner<T>();
+  const tally = new CohenTally();
+  for (const [a, b] of pairs) tally.add(codes.code(a), codes.code(b));
+  return tally.kappa();
+}
+
+/**
+ * Fleiss' kappa from a subjects × categories matrix of counts (how many raters put subject i in
+ * category j); every row must sum to the same number of raters. Null when there are no subjects,
+ * fewer than two raters, or every rating fell in one category.
+ */
+export function fleissKappa(counts: readonly (readonly number[])[]): number | null {
+  const tally = new FleissTally();
+  for (const row of counts) tally.addCounts(row);
+  return tally.kappa();
+}
+
+/**
+ * Krippendorff's alpha for nominal data. `units` holds, per unit, the values the coders gave it;
+ * null/undefined is a missing value. Units with fewer than two values are not pairable and are
+ * left out, as Krippendorff prescribes. Null when no unit is pairable or only one value occurs.
+ */
+export function krippendorffAlphaNominal<T>(units: Iterable<readonly (T | null | undefined)[]>): number | null {
+  const codes = new Interner<T>();
+  const tally = new AlphaTally();
+  const scratch: number[] = [];
+  for (const unit of units) {
+    let m = 0;
+    for (const value of unit) if (value !== null && value !== undefined) scratch[m++] = codes.code(value);
+    tally.addUnit(scratch, m);
+  }
+  return tally.alpha();
+}
+
+/** Maps values to small integer codes (0, 1, ...) in order of first appearance. */
+class Interner<T> {
+  private readonly codes = new Map<T, number>();
+  code(value: T): number {
+    let code = this.codes.get(value);
+    if (code === undefined) {
+      code = this.codes.size;
+      this.codes.set(value, code);
+    }
+    return code;
+  }
+}
+
+/** Agreement table of two raters, kept as the counts kappa needs. */
+class CohenTally {
+  private n = 0;
+  private agreed = 0;
+  private readonly totalsA: number[] = [];
+  private readonly totalsB: number[] = [];
+
+  add(a: number, b: number): void {
+    this.n++;
+    if (a === b) this.agreed++;
+    this.totalsA[a] = (this.totalsA[a] ?? 0) + 1;
+    this.totalsB[b] = (this.totalsB[b] ?? 0) + 1;
+  }
+
+  get items(): number {
+    return this.n;
+  }
+
+  kappa(): number | null {
+    const n = this.n;
+    if (n === 0) return null;
+    let chance = 0;
+    for (let c = 0; c < this.totalsA.length; c++) chance += (this.totalsA[c] ?? 0) * (this.totalsB[c] ?? 0);
+    // (po - pe) / (1 - pe) with po = agreed/n, pe = chance/n², in counts: exact zero test.
+    const denominator = n * n - chance;
+    return denominator === 0 ? null : (n * this.agreed - chance) / denominator;
+  }
+}
+
+/** Fleiss (1971): subjects rated by the same number of raters each. */
+class FleissTally {
+  private subjects = 0;
+  private raters = -1;
+  /** Σ over subjects and categories of n_ij². */
+  private sumSquares = 0;
+  private readonly totals: number[] = [];
+
+  /** A subject as counts per category. */
+  addCounts(row: readonly number[]): void {
+    let raters = 0;
+    for (let j = 0; j < row.length; j++) {
+      const count = row[j]!;
+      if (!Number.isInteger(count) || count < 0) throw new Error(`fleissKappa: count ${count} is not a non-negative integer`);
+      raters += count;
+      this.sumSquares += count * count;
+      this.totals[j] = (this.totals[j] ?? 0) + count;
+    }
+    this.countSubject(raters);
+  }
+
+  /** A subject as the category codes its raters gave (the first m of `values`). */
+  addRatings(values: readonly number[], m: number): void {
+    for (let i = 0; i < m; i++) {
+      const v = values[i]!;
+      this.totals[v] = (this.totals[v] ?? 0) + 1;
+      // n_ij² summed over categories = ordered pairs (i, i') of raters with equal values, i = i' included.
+      for (let k = 0; k < m; k++) if (values[k] === v) this.sumSquares++;
+    }
+    this.countSubject(m);
+  }
+
+  private countSubject(raters: number): void {
+    if (this.raters >= 0 && raters !== this.raters) {
+      throw new Error(`fleissKappa: every subject needs the same number of raters (${this.raters}, then ${raters})`);
+    }
+    this.raters = raters;
+    this.subjects++;
+  }
+
+  get items(): number {
+    return this.subjects;
+  }
+
+  kappa(): number | null {
+    const N = this.subjects;
+    const n = this.raters;
+    if (N === 0 || n < 2) return null;
+    const ratings = N * n;
+    let squaredTotals = 0;
+    for (const t of this.totals) squaredTotals += (t ?? 0) * (t ?? 0);
+    if (ratings * ratings === squaredTotals) return null;
+    const observed = (this.sumSquares - ratings) / (ratings * (n - 1));
+    const chance = squaredTotals / (ratings * ratings);
+    return (observed - chance) / (1 - chance);
+  }
+}
+
+/** Krippendorff's nominal alpha through the coincidence matrix, kept as marginal sums. */
+class AlphaTally {
+  /** Pairable values n. */
+  private values = 0;
+  /** n_c: pairable values per category. */
+  private readonly totals: number[] = [];
+  /** Σ over units of the off-diagonal coincidences: (m_u² - Σ_c m_uc²) / (m_u - 1). */
+  private disagreement = 0;
+  private units = 0;
+
+  /** A unit with the first m entries of `values` as its (present) values. */
+  addUnit(values: readonly number[], m: number): void {
+    if (m < 2) return;
+    let equalPairs = 0;
+    for (let i = 0; i < m; i++) {
+      const v = values[i]!;
+      this.totals[v] = (this.totals[v] ?? 0) + 1;
+      for (let k = 0; k < m; k++) if (values[k] === v) equalPairs++;
+    }
+    this.values += m;
+    this.disagreement += (m * m - equalPairs) / (m - 1);
+    this.units++;
+  }
+
+  /** Add another tally's units (e.g. one document's to the whole's). */
+  addAll(other: AlphaTally): void {
+    this.values += other.values;
+    this.disagreement += other.disagreement;
+    this.units += other.units;
+    for (let c = 0; c < other.totals.length; c++) this.totals[c] = (this.totals[c] ?? 0) + (other.totals[c] ?? 0);
+  }
+
+  get items(): number {
+    return this.units;
+  }
+
+  alpha(): number | null {
+    const n = this.values;
+    if (n === 0) return null;
+    let squaredTotals = 0;
+    for (const t of this.totals) squaredTotals += (t ?? 0) * (t ?? 0);
+    const expected = n * n - squaredTotals;
+    // alpha = 1 - Do/De, Do = disagreement/n, De = expected/(n(n-1)).
+    return expected === 0 ? null : 1 - ((n - 1) * this.disagreement) / expected;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens
+
+/** A word-like segment of a text, in code points, end exclusive. */
+export interface Token {
+  start: number;
+  end: number;
+}
+
+/** Tokens as two parallel ascending arrays (code points): cheap to build and to binary-search. */
+interface TokenArrays {
+  starts: number[];
+  ends: number[];
+}
+
+const segmenters = new Map<string, Intl.Segmenter>();
+
+/** The word segmenter for a language tag; an unknown or malformed tag falls back to "en". */
+function segmenterFor(language: string | undefined): Intl.Segmenter {
+  const tag = language === undefined || language === '' ? 'en' : language;
+  let segmenter = segmenters.get(tag);
+  if (!segmenter) {
+    try {
+      segmenter = new Intl.Segmenter(tag, { granularity: 'word' });
+    } catch {
+      segmenter = segmenterFor('en');
+    }
+    segmenters.set(tag, segmenter);
+  }
+  return segmenter;
+}
+
+/** The word-like segments of `text` (Intl.Segmenter, granularity "word"), in code points. */
+export function wordTokens(text: string, language?: string): Token[] {
+  const { starts, ends } = tokenize(text, language);
+  return starts.map((start, i) => ({ start, end: ends[i]! }));
+}
+
+const isAsciiSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+const isAsciiAlnum = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+/** . , ; : ! ? ( ) [ ] " ' — punctuation that never joins a word unless letters are on both sides. */
+const isEdgePunctuation = (c: number): boolean =>
+  c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 40 || c === 41 || c === 91 || c === 93 || c === 34 || c === 39;
+
+/**
+ * Exactly the word-like segments of Intl.Segmenter, faster: iterating the segmenter over a whole
+ * report costs microseconds per segment, too slow for a thousand documents. So a run of text
+ * between ASCII whitespace made of ASCII letters and digits, with ASCII punctuation only at its
+ * edges, is taken as one word directly (UAX #29 keeps letters and digits together, WB5-WB10, and
+ * breaks at whitespace and at punctuation without a letter or digit on its far side, WB6/WB11).
+ * Every other run asks the segmenter which segments of the whole text cover it (`containing`), so
+ * its context is the real one. The tests compare the result with the plain segmenter.
+ */
+function tokenize(text: string, language: string | undefined): TokenArrays {
+  const index = new CodePointIndex(text);
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let segments: Intl.Segments | undefined;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let c = text.charCodeAt(i);
+    if (isAsciiSpace(c)) {
+      i++;
+      continue;
+    }
+    const runStart = i;
+    // 0: leading punctuation, 1: in the word, 2: trailing punctuation, 3: needs the segmenter.
+    let state = 0;
+    let wordStart = -1;
+    let wordEnd = -1;
+    while (i < n && !isAsciiSpace((c = text.charCodeAt(i)))) {
+      if (state === 0) {
+        if (isAsciiAlnum(c)) {
+          state = 1;
+          wordStart = i;
+        } else if (!isEdgePunctuation(c)) state = 3;
+      } else if (state === 1) {
+        if (isEdgePunctuation(c)) {
+          state = 2;
+          wordEnd = i;
+        } else if (!isAsciiAlnum(c)) state = 3;
+      } else if (state === 2 && !isEdgePunctuation(c)) state = 3;
+      i++;
+    }
+    if (state === 0) continue; // punctuation only: no word
+    if (state === 3) {
+      segments ??= segmenterFor(language).segment(text);
+      for (let at = runStart; at < i; ) {
+        const s = segments.containing(at)!;
+        const end = s.index + s.segment.length;
+        if (s.isWordLike) {
+          starts.push(index.toCodePoint(s.index));
+          ends.push(index.toCodePoint(end));
+        }
+        at = end;
+      }
+      continue;
+    }
+    if (state === 1) wordEnd = i;
+    // The word is ASCII, but astral characters may come before it: convert its offsets.
+    starts.push(index.toCodePoint(wordStart));
+    ends.push(index.toCodePoint(wordEnd));
+  }
+  return { starts, ends };
+}
+
+/**
+ * Each word-like token of `text` with its value for one annotator: the label of the shortest span
+ * overlapping it (ties: label name order), OUTSIDE if none. What kappa and alpha compare.
+ */
+export function tokenLabels(text: string, spans: readonly AgreementSpan[], language?: string): (Token & { label: string })[] {
+  const tokens = tokenize(text, language);
+  const names: string[] = [OUTSIDE];
+  const codes = new Map<string, number>();
+  const codeOf = (label: string): number => {
+    let code = codes.get(label);
+    if (code === undefined) {
+      code = names.push(label) - 1;
+      codes.set(label, code);
+    }
+    return code;
+  };
+  const { values } = prepareLayer({ annotator: '', spans }, tokens, codeOf, names);
+  return tokens.starts.map((start, t) => ({ start, end: tokens.ends[t]!, label: names[values[t]!]! }));
+}
+
+/** Index of the first token whose end is after `offset` (tokens do not overlap: ends ascend). */
+function firstTokenEndingAfter(ends: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = ends.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ends[mid]! <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Agreement over documents
+
+/** What agreement needs of a span. */
+export interface AgreementSpan {
+  label: string;
+  start: number;
+  end: number;
+  fragments?: readonly Fragment[] | undefined;
+}
+
+/** What agreement needs of a layer (a Layer fits). */
+export interface AgreementLayer {
+  annotator: string;
+  spans: readonly AgreementSpan[];
+}
+
+/** One document with the layers that exist for it; an annotator without a layer here is missing. */
+export interface AgreementDocument {
+  id: string;
+  title?: string | undefined;
+  text: string;
+  /** BCP 47 tag for word segmentation (document meta.language); default "en". */
+  language?: string | undefined;
+  layers: readonly AgreementLayer[];
+}
+
+/** Exact-match span counts of a pair for one label. */
+export interface LabelCounts {
+  tp: number;
+  onlyA: number;
+  onlyB: number;
+  /** 2tp / (2tp + onlyA + onlyB); null when neither side has a span of the label. */
+  f1: number | null;
+}
+
+/** Agreement of annotators a and b, summed over the documents where both have a layer. */
+export interface PairAgreement {
+  a: string;
+  b: string;
+  tp: number;
+  onlyA: number;
+  onlyB: number;
+  /** tp / |b's spans| (a taken as the reference); null when b has none. */
+  precision: number | null;
+  /** tp / |a's spans|; null when a has none. */
+  recall: number | null;
+  /** 2tp / (|A| + |B|); null when neither has a span. */
+  f1: number | null;
+  /** Token-level Cohen's kappa over the tokens both valued. */
+  cohenKappa: number | null;
+  /** Tokens both valued. */
+  tokens: number;
+  /** Per label (sorted by name), the labels either side used. */
+  byLabel: Record<string, LabelCounts>;
+}
+
+/** One document's agreement, for "documents sorted worst agreement first". */
+export interface DocumentAgreement {
+  document: string;
+  title: string;
+  /** The chosen annotators with a layer for this document (at least two). */
+  annotators: string[];
+  /** Distinct spans (label, range, fragments) not chosen by all of them. */
+  disagreements: number;
+  /** Span F1 over the document's pairs: 2Σtp / Σ(|A| + |B|); null when nobody marked anything. */
+  f1: number | null;
+  /** Krippendorff's alpha over the document's tokens. */
+  krippendorffAlpha: number | null;
+  tokens: number;
+}
+
+/** The whole agreement report. The names of the first keys are the CLI's JSON contract (issue 4). */
+export interface AgreementResult {
+  annotators: string[];
+  /** Documents where at least two of the annotators have a layer (the ones compared). */
+  documents: number;
+  pairs: PairAgreement[];
+  /** Over tokens valued by all the annotators. */
+  fleissKappa: number | null;
+  /** Nominal, over tokens valued by at least two annotators. */
+  krippendorffAlpha: number | null;
+  /** Tokens Fleiss' kappa was computed over. */
+  fleissTokens: number;
+  /** Tokens (pairable units) Krippendorff's alpha was computed over. */
+  krippendorffTokens: number;
+  /** Per label, summed over all pairs. */
+  byLabel: Record<string, LabelCounts>;
+  /** The compared documents, worst agreement first (lowest F1, then lowest alpha; nulls last). */
+  byDocument: DocumentAgreement[];
+}
+
+/** A layer prepared once per document: its spans in identity order and its token values. */
+interface PreparedLayer {
+  /** Sorted by compareIdentity, so two layers match in one merge walk. */
+  spans: AgreementSpan[];
+  /** The label code of each span of `spans`. */
+  codes: Int32Array;
+  /** Per token, the code of its value (0 = OUTSIDE). */
+  values: Int32Array;
+}
+
+/** Span counts per label code: matched, a's, b's. */
+interface LabelSums {
+  tp: number[];
+  a: number[];
+  b: number[];
+}
+
+/** Running sums of one pair. */
+interface PairTally {
+  tp: number;
+  spansA: number;
+  spansB: number;
+  byLabel: LabelSums;
+  cohen: CohenTally;
+}
+
+/**
+ * Agreement of `annotators` (two or more, distinct; pairs follow their order) over `documents`.
+ * Runs in time linear in text and spans: each document is segmented once, each span finds its
+ * tokens by binary search, and two layers match in one walk over their sorted spans.
+ */
+export function computeAgreement(documents: readonly AgreementDocument[], annotators: readonly string[]): AgreementResult {
+  if (new Set(annotators).size !== annotators.length) throw new Error('computeAgreement: annotators must be distinct');
+  const m = annotators.length;
+  // Value codes: 0 is OUTSIDE, labels get 1, 2, ... ; names are kept to break ties by name.
+  const labelCodes = new Map<string, number>();
+  const labelNames: string[] = [OUTSIDE];
+  const codeOf = (label: string): number => {
+    let code = labelCodes.get(label);
+    if (code === undefined) {
+      code = labelNames.length;
+      labelCodes.set(label, code);
+      labelNames.push(label);
+    }
+    return code;
+  };
+
+  const pairTallies: PairTally[] = [];
+  for (let i = 0; i < m; i++) {
+    for (let j = i + 1; j < m; j++) {
+      pairTallies.push({ tp: 0, spansA: 0, spansB: 0, byLabel: { tp: [], a: [], b: [] }, cohen: new CohenTally() });
+    }
+  }
+  const fleiss = new FleissTally();
+  const alpha = new AlphaTally();
+  const byDocument: DocumentAgreement[] = [];
+  const scratch: number[] = [];
+  let compared = 0;
+
+  for (const doc of documents) {
+    const layers: (AgreementLayer | undefined)[] = annotators.map(() => undefined);
+    for (const layer of doc.layers) {
+      const at = annotators.indexOf(layer.annotator);
+      if (at < 0) continue;
+      if (layers[at]) throw new Error(`computeAgreement: two layers of ${layer.annotator} for document ${doc.id}`);
+      layers[at] = layer;
+    }
+    const present = layers.filter((l) => l !== undefined).length;
+    if (present < 2) continue;
+    compared++;
+
+    const tokens = tokenize(doc.text, doc.language);
+    const prepared = layers.map((layer) => (layer ? prepareLayer(layer, tokens, codeOf, labelNames) : undefined));
+
+    // Spans, per pair.
+    let docTp = 0;
+    let docSpans = 0;
+    let pairIndex = 0;
+    for (let i = 0; i < m; i++) {
+      for (let j = i + 1; j < m; j++, pairIndex++) {
+        const a = prepared[i];
+        const b = prepared[j];
+        if (!a || !b) continue;
+        const tally = pairTallies[pairIndex]!;
+        const tp = matchSpans(a, b, tally.byLabel);
+        tally.tp += tp;
+        tally.spansA += a.spans.length;
+        tally.spansB += b.spans.length;
+        docTp += tp;
+        docSpans += a.spans.length + b.spans.length;
+        // Tokens: both valued everywhere in this document.
+        const cohen = tally.cohen;
+        for (let t = 0; t < tokens.starts.length; t++) cohen.add(a.values[t]!, b.values[t]!);
+      }
+    }
+
+    // Tokens, all annotators at once.
+    const docAlpha = new AlphaTally();
+    const all = present === m;
+    for (let t = 0; t < tokens.starts.length; t++) {
+      let k = 0;
+      for (const p of prepared) if (p) scratch[k++] = p.values[t]!;
+      docAlpha.addUnit(scratch, k);
+      if (all) fleiss.addRatings(scratch, k);
+    }
+    alpha.addAll(docAlpha);
+
+    byDocument.push({
+      document: doc.id,
+      title: doc.title ?? doc.id,
+      annotators: annotators.filter((_, i) => prepared[i] !== undefined),
+      disagreements: countDisagreements(prepared.filter((p): p is PreparedLayer => p !== undefined)),
+      f1: docSpans === 0 ? null : (2 * docTp) / docSpans,
+      krippendorffAlpha: docAlpha.alpha(),
+      tokens: tokens.starts.length,
+    });
+  }
+
+  const pairs: PairAgreement[] = [];
+  const overall: LabelSums = { tp: [], a: [], b: [] };
+  let pairIndex = 0;
+  for (let i = 0; i < m; i++) {
+    for (let j = i + 1; j < m; j++, pairIndex++) {
+      const tally = pairTallies[pairIndex]!;
+      for (let code = 1; code < labelNames.length; code++) {
+        overall.tp[code] = (overall.tp[code] ?? 0) + (tally.byLabel.tp[code] ?? 0);
+        overall.a[code] = (overall.a[code] ?? 0) + (tally.byLabel.a[code] ?? 0);
+        overall.b[code] = (overall.b[code] ?? 0) + (tally.byLabel.b[code] ?? 0);
+      }
+      pairs.push({
+        a: annotators[i]!,
+        b: annotators[j]!,
+        tp: tally.tp,
+        onlyA: tally.spansA - tally.tp,
+        onlyB: tally.spansB - tally.tp,
+        precision: ratio(tally.tp, tally.spansB),
+        recall: ratio(tally.tp, tally.spansA),
+        f1: ratio(2 * tally.tp, tally.spansA + tally.spansB),
+        cohenKappa: tally.cohen.kappa(),
+        tokens: tally.cohen.items,
+        byLabel: labelTable(tally.byLabel, labelNames),
+      });
+    }
+  }
+
+  byDocument.sort(
+    (x, y) => compareNullsLast(x.f1, y.f1) || compareNullsLast(x.krippendorffAlpha, y.krippendorffAlpha) || compareStrings(x.document, y.document),
+  );
+
+  return {
+    annotators: [...annotators],
+    documents: compared,
+    pairs,
+    fleissKappa: fleiss.kappa(),
+    krippendorffAlpha: alpha.alpha(),
+    fleissTokens: fleiss.items,
+    krippendorffTokens: alpha.items,
+    byLabel: labelTable(overall, labelNames),
+    byDocument,
+  };
+}
+
+/** Order of span identities: start, end, label, then fragments (none first). */
+function compareIdentity(a: AgreementSpan, b: AgreementSpan): number {
+  return a.start - b.start || a.end - b.end || compareStrings(a.label, b.label) || compareFragments(a.fragments, b.fragments);
+}
+
+function compareFragments(a: readonly Fragment[] | undefined, b: readonly Fragment[] | undefined): number {
+  const x = a ?? [];
+  const y = b ?? [];
+  for (let i = 0; i < x.length && i < y.length; i++) {
+    const d = x[i]!.start - y[i]!.start || x[i]!.end - y[i]!.end;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
+function prepareLayer(
+  layer: AgreementLayer,
+  tokens: TokenArrays,
+  codeOf: (label: string) => number,
+  labelNames: readonly string[],
+): PreparedLayer {
+  // Stored layers are sorted by (start, end, label, id) already: the sort then costs one pass.
+  const spans = [...layer.spans].sort(compareIdentity);
+  const codes = new Int32Array(spans.length);
+  const count = tokens.starts.length;
+  const values = new Int32Array(count);
+  // Length of the span that gave each token its value (Infinity: none yet).
+  const lengths = new Float64Array(count).fill(Infinity);
+  for (let s = 0; s < spans.length; s++) {
+    const span = spans[s]!;
+    const code = codeOf(span.label);
+    codes[s] = code;
+    const pieces: readonly Fragment[] = span.fragments && span.fragments.length > 0 ? span.fragments : [span];
+    // A discontinuous span is as long as the text it covers, and overlaps only through its fragments.
+    let length = 0;
+    for (const piece of pieces) length += piece.end - piece.start;
+    for (const piece of pieces) {
+      for (let t = firstTokenEndingAfter(tokens.ends, piece.start); t < count && tokens.starts[t]! < piece.end; t++) {
+        const best = lengths[t]!;
+        // The shortest span wins; between equally long ones, the label first in name order.
+        if (length < best || (length === best && compareStrings(span.label, labelNames[values[t]!]!) < 0)) {
+          lengths[t] = length;
+          values[t] = code;
+        }
+      }
+    }
+  }
+  return { spans, codes, values };
+}
+
+/** Exact matches between two layers, as multisets (one walk over both sorted lists); adds per-label counts. */
+function matchSpans(a: PreparedLayer, b: PreparedLayer, byLabel: LabelSums): number {
+  for (const code of a.codes) byLabel.a[code] = (byLabel.a[code] ?? 0) + 1;
+  for (const code of b.codes) byLabel.b[code] = (byLabel.b[code] ?? 0) + 1;
+  let tp = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.spans.length && j < b.spans.length) {
+    const order = compareIdentity(a.spans[i]!, b.spans[j]!);
+    if (order < 0) i++;
+    else if (order > 0) j++;
+    else {
+      const code = a.codes[i]!;
+      byLabel.tp[code] = (byLabel.tp[code] ?? 0) + 1;
+      tp++;
+      i++;
+      j++;
+    }
+  }
+  return tp;
+}
+
+/** Distinct spans (by identity) that some, but not all, of the layers have: a walk over all at once. */
+function countDisagreements(layers: readonly PreparedLayer[]): number {
+  const heads = layers.map(() => 0);
+  let disagreements = 0;
+  for (;;) {
+    let least: AgreementSpan | undefined;
+    for (const [l, layer] of layers.entries()) {
+      const span = layer.spans[heads[l]!];
+      if (span && (!least || compareIdentity(span, least) < 0)) least = span;
+    }
+    if (!least) return disagreements;
+    let holders = 0;
+    for (const [l, layer] of layers.entries()) {
+      let held = false;
+      // Skip this identity in each layer, duplicates included.
+      while (heads[l]! < layer.spans.length && compareIdentity(layer.spans[heads[l]!]!, least) === 0) {
+        heads[l]!++;
+        held = true;
+      }
+      if (held) holders++;
+    }
+    if (holders < layers.length) disagreements++;
+  }
+}
+
+/** Per label with any span on either side, sorted by name. */
+function labelTable(sums: LabelSums, labelNames: readonly string[]): Record<string, LabelCounts> {
+  const rows: [string, LabelCounts][] = [];
+  for (let code = 1; code < labelNames.length; code++) {
+    const a = sums.a[code] ?? 0;
+    const b = sums.b[code] ?? 0;
+    if (a + b === 0) continue;
+    const tp = sums.tp[code] ?? 0;
+    rows.push([labelNames[code]!, { tp, onlyA: a - tp, onlyB: b - tp, f1: ratio(2 * tp, a + b) }]);
+  }
+  rows.sort((x, y) => compareStrings(x[0], y[0]));
+  // fromEntries defines own properties, so even a label named "__proto__" is an ordinary key.
+  return Object.fromEntries(rows);
+}
+
+function ratio(numerator: number, denominator: number): number | null {
+  return denominator === 0 ? null : numerator / denominator;
+}
+
+function compareNullsLast(x: number | null, y: number | null): number {
+  if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
+  return x - y;
+}
+
+// Code-unit order, not locale order: the same on every machine.
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
