@@ -130,6 +130,15 @@ async function layersByText(dir: string): Promise<Map<string, { spans: View[]; r
   return out;
 }
 
+/** One end of a Prodigy relation. */
+interface ProdigyEnd {
+  start: number;
+  end: number;
+  token_start: number;
+  token_end: number;
+  label: string;
+}
+
 function sortViews(views: View[]): View[] {
   return [...views].sort((a, b) => a.start - b.start || a.end - b.end || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
 }
@@ -203,9 +212,90 @@ describe('round trips on the samples: import → export → import gives the sam
       expect(mapValues(twice, (l) => l.spans)).toEqual(mapValues(once, (l) => l.spans));
       expect(mapValues(once, (l) => l.spans)).toEqual(mapValues(source, (l) => fidelity[format]!(l.spans)));
       if (format === 'gloss' || format === 'brat') expect(once).toEqual(source);
+      if (format !== 'w3c') {
+        // Relations survive every format that carries them, also those that keep only ranges.
+        expect(mapValues(once, (l) => l.relations)).toEqual(mapValues(source, (l) => l.relations));
+        expect(mapValues(twice, (l) => l.relations)).toEqual(mapValues(once, (l) => l.relations));
+      }
       expect((await ok(['validate', second])).code).toBe(0);
     });
   }
+
+  it('jsonl relations are in Prodigy\'s form: token indices into the line\'s tokens, head_span/child_span with code points', async () => {
+    expect([...source.values()].some((l) => l.relations.length > 0)).toBe(true);
+    const out = (await ok(['export', 'src', '--format', 'jsonl', '--annotator', 'alice'])).stdout;
+    const got = new Map<string, string[]>();
+    for (const line of out.trimEnd().split('\n')) {
+      const row = JSON.parse(line) as {
+        text: string;
+        tokens?: { text: string; start: number; end: number; id: number; ws: boolean }[];
+        spans: { start: number; end: number; label: string; text: string; token_start?: number; token_end?: number }[];
+        relations: { head: number; child: number; label: string; head_span: ProdigyEnd; child_span: ProdigyEnd }[];
+      };
+      const rels: string[] = [];
+      if (row.relations.length > 0) {
+        const tokens = row.tokens!;
+        // spaCy's Doc(words, spaces) gives the text back, and each token sits at its offsets.
+        expect(tokens.map((t) => t.text + (t.ws ? ' ' : '')).join('')).toBe(row.text);
+        tokens.forEach((t, i) => {
+          expect(t.id).toBe(i);
+          expect(pySlice(row.text, t.start, t.end)).toBe(t.text);
+        });
+        for (const s of row.spans) {
+          expect(tokens[s.token_start!]!.start).toBe(s.start);
+          expect(tokens[s.token_end!]!.end).toBe(s.end);
+        }
+        for (const r of row.relations) {
+          for (const [token, end] of [[r.head, r.head_span], [r.child, r.child_span]] as const) {
+            expect(token).toBe(end.token_end);
+            expect(row.spans).toContainEqual({ ...end, text: pySlice(row.text, end.start, end.end) });
+          }
+          rels.push(`${r.label} ${r.head_span.label}@${r.head_span.start}-${r.head_span.end} ${r.child_span.label}@${r.child_span.start}-${r.child_span.end}`);
+        }
+      } else {
+        expect(row.tokens).toBeUndefined();
+      }
+      got.set(row.text, rels.sort());
+    }
+    expect(got).toEqual(mapValues(source, (l) => l.relations));
+  });
+
+  it('doccano uses the entities/relations form only where a document has relations, with integer ids unique in the file', async () => {
+    const out = (await ok(['export', 'src', '--format', 'doccano', '--annotator', 'alice'])).stdout;
+    const got = new Map<string, string[]>();
+    const entityIds = new Set<number>();
+    const relationIds = new Set<number>();
+    for (const line of out.trimEnd().split('\n')) {
+      const row = JSON.parse(line) as {
+        text: string;
+        label?: unknown[];
+        entities?: { id: number; label: string; start_offset: number; end_offset: number }[];
+        relations?: { id: number; from_id: number; to_id: number; type: string }[];
+      };
+      if (row.entities === undefined) {
+        expect(Object.keys(row)).toEqual(['text', 'label']);
+        got.set(row.text, []);
+        continue;
+      }
+      expect(Object.keys(row)).toEqual(['text', 'entities', 'relations']);
+      const byId = new Map(row.entities.map((e) => [e.id, e]));
+      for (const e of row.entities) {
+        expect(Number.isInteger(e.id) && !entityIds.has(e.id)).toBe(true);
+        entityIds.add(e.id);
+        expect(Object.keys(e)).toEqual(['id', 'label', 'start_offset', 'end_offset']);
+      }
+      const rels = row.relations!.map((r) => {
+        expect(Number.isInteger(r.id) && !relationIds.has(r.id)).toBe(true);
+        relationIds.add(r.id);
+        expect(Object.keys(r)).toEqual(['id', 'from_id', 'to_id', 'type']);
+        const [from, to] = [byId.get(r.from_id)!, byId.get(r.to_id)!];
+        return `${r.type} ${from.label}@${from.start_offset}-${from.end_offset} ${to.label}@${to.start_offset}-${to.end_offset}`;
+      });
+      expect(rels.length).toBeGreaterThan(0);
+      got.set(row.text, rels.sort());
+    }
+    expect(got).toEqual(mapValues(source, (l) => l.relations));
+  });
 
   it('conll: labels and quotes survive, what cannot be represented is reported, and a second trip is exact', async () => {
     const out1 = join(root, 'out-1.conll');

@@ -2,7 +2,7 @@
 // checking spans against a text, and moving offsets when a text's line endings are normalised.
 
 import { checkRange, compareSpans } from '../layer';
-import type { Span } from '../model';
+import type { Relation, Span } from '../model';
 import type { CodePointIndex } from '../offsets';
 import { normalizeWithOffsets } from '../text';
 import type { ImportedItem, ParseError } from './types';
@@ -95,4 +95,55 @@ export function sortedSpans(spans: Span[]): Span[] {
 /** JSON lines: one compact JSON value a line, each line ending in \n. */
 export function toJsonLines(values: unknown[]): string {
   return values.map((v) => JSON.stringify(v) + '\n').join('');
+}
+
+/**
+ * Every span as its ranges (one per fragment), sorted by (start, end, label) across spans: a
+ * fragment read back is a span of its own, so this order is the one a re-export gives too.
+ */
+export function spanRangesInOrder(spans: Span[]): RelationEnd[] {
+  const ranges = sortedSpans(spans).flatMap((span) => spanRanges(span).map((r) => ({ start: r.start, end: r.end, label: span.label })));
+  // Array.prototype.sort is stable: equal ranges keep their spans' order.
+  return ranges.sort((a, b) => a.start - b.start || a.end - b.end || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+}
+
+/** One end of a relation as a range format writes it: the range of (the first fragment of) a span. */
+export interface RelationEnd {
+  start: number;
+  end: number;
+  label: string;
+}
+
+/** A relation with both ends as ranges, for formats that point at spans by their offsets or by their place in a list. */
+export interface RangeRelation {
+  id: string;
+  type: string;
+  from: RelationEnd;
+  to: RelationEnd;
+}
+
+/**
+ * The relations of a layer with their ends as ranges, in a stable order (by the ends' positions,
+ * then type): relation ids change from one import to the next, positions do not, so an export
+ * read back and written again gives the same bytes. A span written as one range per fragment is
+ * pointed at by its first fragment. A relation whose span is missing (a dangling relation, which
+ * validation reports) cannot be written and is left out.
+ */
+export function relationsByRange(spans: Span[], relations: Relation[]): RangeRelation[] {
+  const byId = new Map(spans.map((s) => [s.id, s]));
+  const endOf = (id: string): RelationEnd | undefined => {
+    const span = byId.get(id);
+    if (!span) return undefined;
+    const first = spanRanges(span)[0]!;
+    return { start: first.start, end: first.end, label: span.label };
+  };
+  const out: RangeRelation[] = [];
+  for (const rel of relations) {
+    const from = endOf(rel.from);
+    const to = endOf(rel.to);
+    if (from && to) out.push({ id: rel.id, type: rel.type, from, to });
+  }
+  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  const compareEnds = (a: RelationEnd, b: RelationEnd): number => a.start - b.start || a.end - b.end || cmp(a.label, b.label);
+  return out.sort((a, b) => compareEnds(a.from, b.from) || compareEnds(a.to, b.to) || cmp(a.type, b.type) || cmp(a.id, b.id));
 }

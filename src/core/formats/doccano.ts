@@ -1,10 +1,11 @@
-// doccano JSONL for sequence labelling: {"text", "label":[[start, end, "Label"], ...]}, and
-// the newer {"text", "entities":[{id, start_offset, end_offset, label}], "relations":[...]}.
+// doccano JSONL for sequence labelling: {"text", "label":[[start, end, "Label"], ...]}, and the
+// relation-extraction form {"text", "entities":[{id, label, start_offset, end_offset}],
+// "relations":[{id, from_id, to_id, type}]} (doccano's ExportedSpan/ExportedRelation.to_dict).
 // Offsets are code points into "text" (doccano counts Python string indices).
 
 import { plainTextToBlocks } from '../document';
 import { CodePointIndex } from '../offsets';
-import { checkSpanAgainstText, isObject, normalizeItem, readJsonLines, sortedSpans, spanRanges, toJsonLines } from './common';
+import { checkSpanAgainstText, isObject, normalizeItem, readJsonLines, relationsByRange, spanRangesInOrder, toJsonLines } from './common';
 import type { ExportDocument, ImportedItem, ImportedRelation, ImportedSpan, ParseResult } from './types';
 
 /** Parse a doccano JSONL file; the first bad line is an error naming it. */
@@ -20,6 +21,7 @@ export function parseDoccano(text: string, file: string): ParseResult {
     const index = new CodePointIndex(value.text);
     const spans: ImportedSpan[] = [];
     const relations: ImportedRelation[] = [];
+    const entityIds = new Set<string>();
     const labelKey = value.label !== undefined ? 'label' : value.labels !== undefined ? 'labels' : null;
     if (labelKey !== null) {
       const list = value[labelKey];
@@ -43,20 +45,24 @@ export function parseDoccano(text: string, file: string): ParseResult {
         const problem = checkSpanAgainstText(index, { start: e.start_offset, end: e.end_offset }, undefined);
         if (problem) return bad(`${where} (${e.label}): ${problem}`);
         const span: ImportedSpan = { label: e.label, start: e.start_offset as number, end: e.end_offset as number };
-        if (typeof e.id === 'string' || typeof e.id === 'number') span.id = String(e.id);
+        if (typeof e.id === 'string' || typeof e.id === 'number') {
+          span.id = String(e.id);
+          if (entityIds.has(span.id)) return bad(`${where} (${e.label}): id ${span.id} is used by an earlier entity`);
+          entityIds.add(span.id);
+        }
         spans.push(span);
       }
     }
     if (value.relations !== undefined) {
       if (!Array.isArray(value.relations)) return bad('"relations" must be a list');
-      const ids = new Set(spans.flatMap((s) => (s.id !== undefined ? [s.id] : [])));
       for (const [i, r] of value.relations.entries()) {
         const where = `relation ${i + 1}`;
         if (!isObject(r) || typeof r.type !== 'string' || r.type === '') return bad(`${where}: expected {from_id, to_id, type}`);
+        if (!isEntityId(r.from_id) || !isEntityId(r.to_id)) return bad(`${where} (${r.type}): "from_id" and "to_id" must be entity ids`);
         const from = String(r.from_id);
         const to = String(r.to_id);
         for (const end of [from, to]) {
-          if (!ids.has(end)) return bad(`${where} (${r.type}): no entity with id ${end}`);
+          if (!entityIds.has(end)) return bad(`${where} (${r.type}): no entity with id ${end}`);
         }
         const rel: ImportedRelation = { type: r.type, from, to };
         if (typeof r.id === 'string' || typeof r.id === 'number') rel.id = String(r.id);
@@ -75,12 +81,39 @@ export function parseDoccano(text: string, file: string): ParseResult {
   return { ok: true, items, notices };
 }
 
-/** One `{"text","label"}` line per document from its first layer; fragments become separate spans. */
+/** Whether a value can be an entity id: doccano writes integers; strings are accepted too. */
+function isEntityId(value: unknown): value is string | number {
+  return typeof value === 'number' || (typeof value === 'string' && value !== '');
+}
+
+/**
+ * One line per document from its first layer: `{"text","label":[[start,end,"Label"]]}` when it has
+ * no relations, else `{"text","entities","relations"}`. Ids are integers, as doccano's importer
+ * requires, numbered through the file (entities and relations each from 1) so no two lines share
+ * one. Fragments become separate spans or entities; a relation points at its span's first one.
+ */
 export function exportDoccano(documents: ExportDocument[]): string {
+  let entityId = 0;
+  let relationId = 0;
   return toJsonLines(
-    documents.map(({ document, layers }) => ({
-      text: document.text,
-      label: sortedSpans(layers[0]?.spans ?? []).flatMap((span) => spanRanges(span).map((r) => [r.start, r.end, span.label])),
-    })),
+    documents.map(({ document, layers }) => {
+      const spans = layers[0]?.spans ?? [];
+      const ranges = spanRangesInOrder(spans);
+      const relations = relationsByRange(spans, layers[0]?.relations ?? []);
+      if (relations.length === 0) return { text: document.text, label: ranges.map((r) => [r.start, r.end, r.label]) };
+      const key = (r: { start: number; end: number; label: string }): string => `${r.start} ${r.end} ${r.label}`;
+      const ids = new Map<string, number>();
+      const entities = ranges.map((r) => {
+        const id = ++entityId;
+        // Identical ranges are one entity to a relation: the first one is pointed at.
+        if (!ids.has(key(r))) ids.set(key(r), id);
+        return { id, label: r.label, start_offset: r.start, end_offset: r.end };
+      });
+      return {
+        text: document.text,
+        entities,
+        relations: relations.map((r) => ({ id: ++relationId, from_id: ids.get(key(r.from))!, to_id: ids.get(key(r.to))!, type: r.type })),
+      };
+    }),
   );
 }
