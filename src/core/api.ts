@@ -112,6 +112,97 @@ export interface Settings {
   annotator: string;
 }
 
+/** The largest upload the app's Import… takes: per file, per import, and how many files at once. */
+export const IMPORT_UPLOAD_LIMITS = {
+  fileBytes: 200 * 1024 * 1024,
+  totalBytes: 256 * 1024 * 1024,
+  files: 1000,
+} as const;
+
+/** Length of the base64 text of `bytes` bytes (with padding). */
+export function base64Length(bytes: number): number {
+  return 4 * Math.ceil(bytes / 3);
+}
+
+/** A file handed to startImport: its plain name (no folders) and its bytes in base64. */
+export interface ImportFile {
+  name: string;
+  dataBase64: string;
+}
+
+/** How startImport reads the files (the options of `gloss import`). */
+export interface ImportJobOptions {
+  /** "auto" (by extension, then content) or an import format name from listFormats(). */
+  format: string;
+  /** Whose layer receives annotations that name no annotator; default: me. */
+  annotator?: string;
+  /** Replace that layer instead of merging into it. */
+  replace?: boolean;
+  /** Refuse labels the schema lacks instead of adding them. */
+  strict?: boolean;
+}
+
+/** The formats Export… writes (those of `gloss export`). */
+export const EXPORT_FORMAT_NAMES = ['gloss', 'jsonl', 'doccano', 'brat', 'conll', 'w3c', 'csv'] as const;
+export type ExportFormatName = (typeof EXPORT_FORMAT_NAMES)[number];
+
+/** What startExport writes (the options of `gloss export`). */
+export interface ExportJobOptions {
+  format: ExportFormatName;
+  /** Whose layer; absent: every layer (gloss, w3c, csv) or mine (the one-layer formats). */
+  annotator?: string;
+  /** The curation layer instead of an annotator's (not with `annotator`). */
+  curated?: boolean;
+  /** CoNLL only: of overlapping spans, write the outermost (default) or the innermost. */
+  prefer?: 'inner' | 'outer';
+}
+
+/** The formats Import… and Export… offer. */
+export interface FormatChoices {
+  import: { name: string; kind: 'document' | 'annotations' }[];
+  /** `layers: 'all'` formats can hold every annotator's layer; the others hold one. */
+  export: { name: ExportFormatName; layers: 'one' | 'all' }[];
+}
+
+export type JobKind = 'import' | 'export';
+export type JobState = 'running' | 'done' | 'failed';
+
+/** A file a job produced, as text or (binary, e.g. a zip) as base64. */
+export type JobFile =
+  | { name: string; mediaType: string; text: string }
+  | { name: string; mediaType: string; contentBase64: string };
+
+export interface JobResult {
+  /** What was done, one line each, the first the headline. */
+  summary: string[];
+  /** What the user should know that did not stop the job. */
+  notices: string[];
+  /** Exports: the file(s) to save. */
+  files?: JobFile[];
+  /** Imports: ids of the documents created. */
+  createdDocuments?: string[];
+}
+
+/** Why a job failed; for bad input, the file and line at fault. */
+export interface JobError {
+  message: string;
+  file?: string;
+  line?: number;
+}
+
+export interface JobStatus {
+  id: string;
+  kind: JobKind;
+  state: JobState;
+  /** Progress of the current phase. */
+  done: number;
+  total: number;
+  /** What is being done, e.g. "reading files". */
+  phase: string;
+  result?: JobResult;
+  error?: JobError;
+}
+
 export interface GlossApi {
   /** The open workspace: name, schema, who I am, problems found on opening. */
   getWorkspace(): Promise<Result<WorkspaceInfo>>;
@@ -125,6 +216,14 @@ export interface GlossApi {
   getSettings(): Promise<Result<Settings>>;
   /** Change who I am; later calls read and write that annotator's layers. */
   setAnnotator(name: string): Promise<Result<Settings>>;
+  /** The import and export formats this workspace's Gloss reads and writes. */
+  listFormats(): Promise<Result<FormatChoices>>;
+  /** Start importing files, all or nothing (as `gloss import`); answers the job id at once. */
+  startImport(files: ImportFile[], options: ImportJobOptions): Promise<Result<string>>;
+  /** Start exporting the workspace as a dataset; answers the job id at once. */
+  startExport(options: ExportJobOptions): Promise<Result<string>>;
+  /** A job's progress, then its result (summary, notices, exported files) or its error. */
+  getJob(jobId: string): Promise<Result<JobStatus>>;
 }
 
 /** The method names of GlossApi: the one registry of channels for IPC and HTTP. */
@@ -135,6 +234,10 @@ export const GLOSS_API_METHODS = [
   'applyChanges',
   'getSettings',
   'setAnnotator',
+  'listFormats',
+  'startImport',
+  'startExport',
+  'getJob',
 ] as const satisfies readonly (keyof GlossApi)[];
 
 export type GlossApiMethod = (typeof GLOSS_API_METHODS)[number];

@@ -3,11 +3,13 @@
 // checked here with zod, and every outcome, failures included, comes back as a Result.
 
 import { z } from 'zod';
-import { fail, ok } from '../core/api';
+import { EXPORT_FORMAT_NAMES, IMPORT_UPLOAD_LIMITS, fail, ok } from '../core/api';
 import type {
   ChangeResult,
   DocumentSummary,
+  FormatChoices,
   GlossApi,
+  JobStatus,
   LayerChange,
   LayerSummary,
   OpenedDocument,
@@ -15,14 +17,15 @@ import type {
   Settings,
   WorkspaceInfo,
 } from '../core/api';
-import { isValidDocId } from '../core/document';
+import { isValidAnnotator, isValidDocId } from '../core/document';
 import { applyLayerChanges, emptyLayer } from '../core/layer';
 import type { GlossDocument, Layer, Problem } from '../core/model';
-import { LAYER_STATUSES } from '../core/model';
+import { CURATION_ANNOTATOR, LAYER_STATUSES } from '../core/model';
 import { CodePointIndex } from '../core/offsets';
 import { formatZodError } from '../core/schema';
 import { checkLayer } from '../core/validate';
 import type { SettingsStore } from './settings';
+import { Transfers, formatChoices, isImportFormat, isOneLayerFormat } from './transfer';
 import { isErrnoException } from './workspace/durable';
 import type { Workspace } from './workspace/workspace';
 
@@ -31,8 +34,10 @@ export interface GlossApiOptions {
   settings: SettingsStore;
   /** The clock for timestamps (tests inject one). */
   now?: () => Date;
-  /** Ids for things the API itself creates; spans get their ids from the caller. */
+  /** Ids for things the API itself creates (jobs); spans get their ids from the caller. */
   newId?: () => string;
+  /** The workspace's import and export jobs, when the caller shares them (the Electron menu). */
+  transfers?: Transfers;
 }
 
 /** Most changes one call may carry: a paste of thousands of spans is fine, an unbounded list is not. */
@@ -71,10 +76,35 @@ const changeSchema = z.discriminatedUnion('op', [
 
 const changesSchema = z.array(changeSchema).max(MAX_CHANGES);
 
+const annotatorSchema = z.string().refine(isValidAnnotator, { message: 'not a valid annotator name' });
+
+// Sizes, names and base64 are checked by Transfers, which says which file is at fault.
+const importFilesSchema = z.array(z.strictObject({ name: z.string(), dataBase64: z.string() })).min(1).max(IMPORT_UPLOAD_LIMITS.files);
+
+const importOptionsSchema = z.strictObject({
+  format: z.string().refine(isImportFormat, { message: 'not an import format (see listFormats)' }),
+  annotator: annotatorSchema.optional(),
+  replace: z.boolean().optional(),
+  strict: z.boolean().optional(),
+});
+
+const exportOptionsSchema = z
+  .strictObject({
+    format: z.enum(EXPORT_FORMAT_NAMES),
+    annotator: annotatorSchema.optional(),
+    curated: z.boolean().optional(),
+    prefer: z.enum(['inner', 'outer']).optional(),
+  })
+  .refine((o) => !(o.curated && o.annotator !== undefined), { message: 'curated and annotator exclude each other' })
+  .refine((o) => o.prefer === undefined || o.format === 'conll', { message: 'prefer applies to conll only' });
+
+const jobIdSchema = z.string().min(1).max(200);
+
 /** The GlossApi over one open workspace; no method ever throws or rejects. */
 export function createGlossApi(options: GlossApiOptions): GlossApi {
   const { workspace: ws, settings } = options;
   const now = options.now ?? (() => new Date());
+  const transfers = options.transfers ?? new Transfers({ workspace: ws, now, ...(options.newId ? { newId: options.newId } : {}) });
   // The text index of the document being edited: built once, not on every keystroke.
   let lastIndex: { docId: string; index: CodePointIndex } | null = null;
   const indexOf = (doc: GlossDocument): CodePointIndex => {
@@ -173,15 +203,18 @@ export function createGlossApi(options: GlossApiOptions): GlossApi {
         const doc = loaded.value;
         const me = settings.annotator;
         const stamp = now().toISOString();
-        const updated = await ws.updateLayer(doc.id, me, (current) => {
-          if (current && current.textSha256 !== doc.textSha256) {
-            return fail('conflict', `${ws.layerFile(doc.id, me)} was made on a different text; it is not changed`);
-          }
-          const base = current ?? emptyLayer(doc, me, stamp);
-          // Nothing to do: answer the current state without creating a file.
-          if (parsed.data.length === 0) return ok(null);
-          return applyLayerChanges(base, indexOf(doc), ws.schema, parsed.data as LayerChange[], stamp);
-        });
+        // Not beside an import, which rewrites layers it read before.
+        const updated = await transfers.edit(() =>
+          ws.updateLayer(doc.id, me, (current) => {
+            if (current && current.textSha256 !== doc.textSha256) {
+              return fail('conflict', `${ws.layerFile(doc.id, me)} was made on a different text; it is not changed`);
+            }
+            const base = current ?? emptyLayer(doc, me, stamp);
+            // Nothing to do: answer the current state without creating a file.
+            if (parsed.data.length === 0) return ok(null);
+            return applyLayerChanges(base, indexOf(doc), ws.schema, parsed.data as LayerChange[], stamp);
+          }),
+        );
         if (!updated.ok) return updated;
         const layer = updated.value ?? (await ws.readLayer(doc.id, me)) ?? emptyLayer(doc, me, stamp);
         return ok({ spans: layer.spans, status: layer.status, updatedAt: layer.updatedAt });
@@ -194,6 +227,39 @@ export function createGlossApi(options: GlossApiOptions): GlossApi {
         const parsed = z.string().max(200).safeParse(name);
         if (!parsed.success) return invalid('name', parsed.error);
         return settings.setAnnotator(parsed.data);
+      }),
+
+    listFormats: () => guard(async (): Promise<Result<FormatChoices>> => ok(formatChoices())),
+
+    startImport: (files, options) =>
+      guard(async (): Promise<Result<string>> => {
+        const parsedFiles = importFilesSchema.safeParse(files);
+        if (!parsedFiles.success) return invalid('files', parsedFiles.error);
+        const parsed = importOptionsSchema.safeParse(options);
+        if (!parsed.success) return invalid('import options', parsed.error);
+        const { format, annotator, replace, strict } = parsed.data;
+        if (!isImportFormat(format)) return fail('invalid-input', `invalid import options: format "${format}"`);
+        return transfers.startImport(
+          { kind: 'upload', files: parsedFiles.data },
+          { format, annotator: annotator ?? settings.annotator, replace: replace ?? false, strict: strict ?? false },
+        );
+      }),
+
+    startExport: (options) =>
+      guard(async (): Promise<Result<string>> => {
+        const parsed = exportOptionsSchema.safeParse(options);
+        if (!parsed.success) return invalid('export options', parsed.error);
+        const { format, curated, prefer } = parsed.data;
+        // As `gloss export`: the one-layer formats take my layer unless told whose.
+        const annotator = curated ? CURATION_ANNOTATOR : (parsed.data.annotator ?? (isOneLayerFormat(format) ? settings.annotator : undefined));
+        return transfers.startExport({ format, ...(annotator !== undefined ? { annotator } : {}), ...(prefer ? { prefer } : {}) });
+      }),
+
+    getJob: (jobId) =>
+      guard(async (): Promise<Result<JobStatus>> => {
+        const parsed = jobIdSchema.safeParse(jobId);
+        if (!parsed.success) return invalid('job id', parsed.error);
+        return transfers.status(parsed.data);
       }),
   };
   return api;

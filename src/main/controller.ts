@@ -6,16 +6,14 @@ import type { BrowserWindow, MessageBoxOptions, OpenDialogOptions, SaveDialogOpt
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fail, ok } from '../core/api';
-import type { GlossApi, Result, ShellCommand } from '../core/api';
-import { slugify } from '../core/document';
+import type { ExportFormatName, GlossApi, JobStatus, Result, ShellCommand } from '../core/api';
 import { SHELL_COMMAND_CHANNEL } from '../preload/channels';
 import { createGlossApi } from './api';
 import type { MenuActions } from './menu';
 import { SettingsStore } from './settings';
-import { writeFileDurable } from './workspace/durable';
-import { exportWorkspace } from './workspace/exporter';
-import type { ExportFormat } from './workspace/exporter';
-import { importFiles } from './workspace/importer';
+import { Transfers, isOneLayerFormat } from './transfer';
+import { mkdirDurable, writeFileDurable } from './workspace/durable';
+import { DOCUMENT_FORMATS } from './workspace/importer';
 import { Workspace } from './workspace/workspace';
 
 /** What the Electron command line may say (after Electron's own arguments). */
@@ -49,11 +47,22 @@ export function sampleWorkspaceDir(env: Record<string, string | undefined> = pro
   return join(dataDir, 'sample-workspace');
 }
 
-const EXPORT_CHOICES: readonly { format: ExportFormat; button: string; extension: string; filter: string }[] = [
-  { format: 'gloss', button: 'Gloss dataset (all layers)', extension: 'gloss.json', filter: 'Gloss dataset' },
-  { format: 'jsonl', button: 'JSONL (my spans)', extension: 'jsonl', filter: 'JSON Lines' },
-  { format: 'doccano', button: 'doccano (my spans)', extension: 'doccano.jsonl', filter: 'doccano JSONL' },
+/** The export formats offered by the menu, in the order of the buttons. */
+const EXPORT_CHOICES: readonly { format: ExportFormatName; button: string; filter: string }[] = [
+  { format: 'gloss', button: 'Gloss dataset (all layers)', filter: 'Gloss dataset' },
+  { format: 'jsonl', button: 'JSONL (my spans)', filter: 'JSON Lines' },
+  { format: 'doccano', button: 'doccano (my spans)', filter: 'doccano JSONL' },
+  { format: 'brat', button: 'brat folder (my spans)', filter: 'brat' },
+  { format: 'conll', button: 'CoNLL (my spans)', filter: 'CoNLL' },
+  { format: 'w3c', button: 'W3C Web Annotation (all layers)', filter: 'JSON-LD' },
+  { format: 'csv', button: 'CSV (all layers)', filter: 'CSV' },
 ];
+
+/** Extensions the Import dialog offers first: every document format's, and the annotation files'. */
+function importExtensions(): string[] {
+  const documents = Object.values(DOCUMENT_FORMATS).flatMap((f) => f.extensions.map((e) => e.slice(1)));
+  return [...new Set([...documents, 'json', 'jsonl', 'ndjson', 'jsonld', 'ann', 'conll', 'iob', 'bio'])];
+}
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -67,6 +76,8 @@ export interface GlossAppOptions {
 /** The open workspace, its API and the window; the menu's actions. One per app. */
 export class GlossApp {
   private workspace: Workspace | null = null;
+  /** The open workspace's import and export jobs, shared by the menu and the API. */
+  private transfers: Transfers | null = null;
   private current: Result<GlossApi> = fail('not-found', 'No workspace is open yet.');
   private window: BrowserWindow | null = null;
   /** A dialog-driven command is running: a second click waits for the first to finish. */
@@ -117,7 +128,8 @@ export class GlossApp {
       return failure;
     }
     this.workspace = opened.value;
-    this.current = ok(createGlossApi({ workspace: opened.value, settings: settings.value, now: this.now }));
+    this.transfers = new Transfers({ workspace: opened.value, now: this.now });
+    this.current = ok(createGlossApi({ workspace: opened.value, settings: settings.value, now: this.now, transfers: this.transfers }));
     this.sendCommand('reload-workspace');
     return ok(undefined);
   }
@@ -141,12 +153,14 @@ export class GlossApp {
     });
   }
 
-  /** File > Import…: reports and annotated datasets into the open workspace, as me. */
+  /** File > Import…: reports and annotated datasets into the open workspace, as me (format by name and content). */
   async importFiles(): Promise<void> {
     await this.exclusive(async () => {
       const ws = this.writableWorkspace();
-      if (!ws.ok) {
-        await this.showMessage({ type: 'error', message: 'Nothing to import into', detail: ws.error.message });
+      const settings = this.options.settings;
+      if (!ws.ok || !this.transfers || !settings.ok) {
+        const detail = !ws.ok ? ws.error.message : 'No workspace is open.';
+        await this.showMessage({ type: 'error', message: 'Nothing to import into', detail });
         return;
       }
       const files = await this.showOpen({
@@ -154,52 +168,39 @@ export class GlossApp {
         buttonLabel: 'Import',
         properties: ['openFile', 'multiSelections'],
         filters: [
-          { name: 'Reports and datasets', extensions: ['txt', 'md', 'markdown', 'json', 'jsonl'] },
+          { name: 'Reports and datasets', extensions: importExtensions() },
           { name: 'All files', extensions: ['*'] },
         ],
       });
       if (!files) return;
-      const settings = this.options.settings;
-      const annotator = settings.ok ? settings.value.annotator : undefined;
-      if (annotator === undefined) return;
-      let result: Awaited<ReturnType<typeof importFiles>>;
-      try {
-        result = await importFiles(ws.value, files, { format: 'auto', annotator, now: this.now });
-      } catch (error) {
-        await this.showMessage({ type: 'error', message: 'Import failed', detail: messageOf(error) });
+      const started = this.transfers.startImport({ kind: 'paths', paths: files }, { format: 'auto', annotator: settings.value.annotator });
+      if (!started.ok) {
+        await this.showMessage({ type: 'error', message: 'Nothing was imported', detail: started.error.message });
         return;
       }
-      if (!result.ok) {
-        const { file, line, message } = result.error;
+      const job = await this.watch(this.transfers, started.value);
+      if (job.state === 'failed') {
+        const { file, line, message } = job.error ?? { message: 'unknown error' };
+        const where = file !== undefined ? `${file}${line !== undefined ? `, line ${line}` : ''}: ` : '';
         await this.showMessage({
           type: 'error',
           message: 'Nothing was imported',
-          detail: `${file}${line !== undefined ? `, line ${line}` : ''}: ${message}`,
+          detail: `${where}${message}\nThe workspace is unchanged.`,
         });
         return;
       }
       this.sendCommand('reload-workspace');
-      const { files: reports, notices, createdDocuments } = result.report;
-      const added = reports.reduce((n, r) => n + r.spansAdded, 0);
-      const skipped = reports.reduce((n, r) => n + r.spansSkipped, 0);
-      await this.showMessage({
-        type: 'info',
-        message: `Imported ${reports.length} file${reports.length === 1 ? '' : 's'}`,
-        detail: [
-          `${createdDocuments.length} new document${createdDocuments.length === 1 ? '' : 's'}; ` +
-            `${added} span${added === 1 ? '' : 's'} added, ${skipped} already there.`,
-          ...notices,
-        ].join('\n'),
-      });
+      const [headline = 'Imported', ...lines] = job.result?.summary ?? [];
+      await this.showMessage({ type: 'info', message: headline, detail: [...lines, ...(job.result?.notices ?? [])].join('\n') });
     });
   }
 
-  /** File > Export…: the workspace as a dataset file the user places. */
+  /** File > Export…: the workspace as a dataset the user places (brat: a folder of files). */
   async exportDataset(): Promise<void> {
     await this.exclusive(async () => {
       const ws = this.workspace;
       const settings = this.options.settings;
-      if (!ws || !settings.ok) {
+      if (!ws || !this.transfers || !settings.ok) {
         await this.showMessage({ type: 'error', message: 'Nothing to export', detail: 'No workspace is open.' });
         return;
       }
@@ -212,28 +213,65 @@ export class GlossApp {
       });
       const picked = EXPORT_CHOICES[choice];
       if (!picked) return;
-      const target = await this.showSave({
-        title: 'Export',
-        defaultPath: join(this.documentsDir(), `${slugify(ws.name)}.${picked.extension}`),
-        filters: [{ name: picked.filter, extensions: [picked.extension.split('.').pop() ?? 'json'] }],
-      });
-      if (!target) return;
+      const annotator = isOneLayerFormat(picked.format) ? settings.value.annotator : undefined;
+      const started = this.transfers.startExport({ format: picked.format, ...(annotator !== undefined ? { annotator } : {}), bundle: false });
+      if (!started.ok) {
+        await this.showMessage({ type: 'error', message: 'Export failed', detail: started.error.message });
+        return;
+      }
+      const job = await this.watch(this.transfers, started.value);
+      const files = job.result?.files ?? [];
+      if (job.state === 'failed' || files.length === 0) {
+        await this.showMessage({ type: 'error', message: 'Export failed', detail: job.error?.message ?? 'nothing was exported' });
+        return;
+      }
+      let written: string;
       try {
-        const output = await exportWorkspace(ws, {
-          format: picked.format,
-          annotator: picked.format === 'gloss' ? undefined : settings.value.annotator,
-          exportedAt: this.now().toISOString(),
-        });
-        await writeFileDurable(target, output.text);
-        await this.showMessage({
-          type: output.warnings.length > 0 ? 'warning' : 'info',
-          message: `Exported ${output.documents} documents, ${output.spans} spans`,
-          detail: [target, ...output.warnings].join('\n'),
-        });
+        if (picked.format === 'brat') {
+          const folder = await this.showOpen({
+            title: 'Export brat files into a folder',
+            buttonLabel: 'Export here',
+            properties: ['openDirectory', 'createDirectory'],
+          });
+          if (!folder?.[0]) return;
+          written = folder[0];
+          await mkdirDurable(written);
+          for (const f of files) await writeFileDurable(join(written, f.name), 'text' in f ? f.text : Buffer.from(f.contentBase64, 'base64'));
+        } else {
+          const only = files[0]!;
+          const target = await this.showSave({
+            title: 'Export',
+            defaultPath: join(this.documentsDir(), only.name),
+            filters: [{ name: picked.filter, extensions: [only.name.split('.').pop() ?? 'txt'] }],
+          });
+          if (!target) return;
+          written = target;
+          await writeFileDurable(target, 'text' in only ? only.text : Buffer.from(only.contentBase64, 'base64'));
+        }
       } catch (error) {
         await this.showMessage({ type: 'error', message: 'Export failed', detail: messageOf(error) });
+        return;
       }
+      const [headline = 'Exported', ...lines] = job.result?.summary ?? [];
+      const notices = job.result?.notices ?? [];
+      await this.showMessage({
+        type: notices.length > 0 ? 'warning' : 'info',
+        message: headline,
+        detail: [written, ...lines, ...notices].join('\n'),
+      });
     });
+  }
+
+  /** Waits for a job, showing its progress on the window's taskbar entry. */
+  private async watch(transfers: Transfers, jobId: string): Promise<JobStatus> {
+    const bar = (fraction: number): void => {
+      if (this.window && !this.window.isDestroyed()) this.window.setProgressBar(fraction);
+    };
+    try {
+      return await transfers.finished(jobId, (status) => bar(status.total > 0 ? status.done / status.total : 2));
+    } finally {
+      bar(-1);
+    }
   }
 
   /** The menu's actions, bound to this app. */

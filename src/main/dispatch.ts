@@ -3,7 +3,7 @@
 // No Electron here, so `gloss serve` (plain Node) and the Electron IPC share it.
 
 import { z } from 'zod';
-import { GLOSS_API_METHODS, fail } from '../core/api';
+import { EXPORT_FORMAT_NAMES, GLOSS_API_METHODS, IMPORT_UPLOAD_LIMITS, base64Length, fail } from '../core/api';
 import type { GlossApi, GlossApiMethod, Result } from '../core/api';
 import { LAYER_STATUSES } from '../core/model';
 import type { LayerStatus } from '../core/model';
@@ -50,6 +50,33 @@ const layerChange = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('status'), status: layerStatus }),
 ]);
 
+// Uploads: each file within the per-file limit, all of them within the per-import one (base64
+// text is 4/3 of the bytes, plus at most one padded group per file).
+const importFile = z.strictObject({
+  name: z.string().min(1).max(255),
+  dataBase64: z.string().max(base64Length(IMPORT_UPLOAD_LIMITS.fileBytes)),
+});
+const importFiles = z
+  .array(importFile)
+  .min(1)
+  .max(IMPORT_UPLOAD_LIMITS.files)
+  .refine(
+    (files) => files.reduce((n, f) => n + f.dataBase64.length, 0) <= base64Length(IMPORT_UPLOAD_LIMITS.totalBytes) + 4 * files.length,
+    `more than ${IMPORT_UPLOAD_LIMITS.totalBytes / (1024 * 1024)} MB in all`,
+  );
+const importOptions = z.strictObject({
+  format: z.string().min(1).max(40),
+  annotator: id.optional(),
+  replace: z.boolean().optional(),
+  strict: z.boolean().optional(),
+});
+const exportOptions = z.strictObject({
+  format: z.enum(EXPORT_FORMAT_NAMES),
+  annotator: id.optional(),
+  curated: z.boolean().optional(),
+  prefer: z.enum(['inner', 'outer']).optional(),
+});
+
 type ArgsSchemas = { [M in GlossApiMethod]: z.ZodType<Parameters<GlossApi[M]>> };
 
 /** The argument list each GlossApi method accepts from outside, exactly (no extra arguments). */
@@ -60,6 +87,10 @@ export const API_ARGS: ArgsSchemas = {
   applyChanges: z.tuple([id, z.array(layerChange).max(MAX_CHANGES)]),
   getSettings: z.tuple([]),
   setAnnotator: z.tuple([z.string().min(1).max(MAX_ID)]),
+  listFormats: z.tuple([]),
+  startImport: z.tuple([importFiles, importOptions]),
+  startExport: z.tuple([exportOptions]),
+  getJob: z.tuple([id]),
 };
 
 const METHODS: ReadonlySet<string> = new Set(GLOSS_API_METHODS);

@@ -6,8 +6,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fail } from '../core/api';
-import type { GlossApi, Result } from '../core/api';
+import { IMPORT_UPLOAD_LIMITS, base64Length, fail } from '../core/api';
+import type { GlossApi, GlossApiMethod, Result } from '../core/api';
 import { dispatchApiCall, isApiMethod } from './dispatch';
 import { SECURITY_HEADERS, readRendererFile } from './renderer-files';
 
@@ -32,6 +32,13 @@ export interface RunningServer {
 export const TOKEN_HEADER = 'x-gloss-token';
 /** An API request body larger than this is refused (a batch of changes is far smaller). */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** startImport carries the files in base64: up to the import limit, plus room for names and JSON. */
+export const MAX_IMPORT_BODY_BYTES = base64Length(IMPORT_UPLOAD_LIMITS.totalBytes) + 4 * IMPORT_UPLOAD_LIMITS.files + 1024 * 1024;
+
+/** The largest body a method's request may have. */
+export function bodyLimit(method: GlossApiMethod): number {
+  return method === 'startImport' ? MAX_IMPORT_BODY_BYTES : MAX_BODY_BYTES;
+}
 
 const HOST = '127.0.0.1';
 
@@ -70,7 +77,14 @@ function sendResult(res: ServerResponse, status: number, result: Result<unknown>
 
 type Body = { ok: true; text: string } | { ok: false; status: number; message: string };
 
-function readBody(req: IncomingMessage): Promise<Body> {
+function readBody(req: IncomingMessage, limit: number): Promise<Body> {
+  const tooLarge: Body = { ok: false, status: 413, message: `request body larger than ${limit} bytes` };
+  // Refused before reading when the client says how much it sends.
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) {
+    req.resume();
+    return Promise.resolve(tooLarge);
+  }
   return new Promise((resolveBody) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -82,8 +96,9 @@ function readBody(req: IncomingMessage): Promise<Body> {
     };
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        finish({ ok: false, status: 413, message: `request body larger than ${MAX_BODY_BYTES} bytes` });
+      if (size > limit) {
+        finish(tooLarge);
+        chunks.length = 0;
         req.resume();
         return;
       }
@@ -102,7 +117,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const token = randomBytes(32).toString('base64url');
   let port = 0;
 
-  const handleApi = async (req: IncomingMessage, res: ServerResponse, method: string): Promise<void> => {
+  const handleApi = async (req: IncomingMessage, res: ServerResponse, method: GlossApiMethod): Promise<void> => {
     if (req.method !== 'POST') {
       sendResult(res, 405, fail('invalid-input', 'API calls are POST requests'));
       return;
@@ -117,7 +132,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       sendResult(res, 415, fail('invalid-input', 'API calls send application/json'));
       return;
     }
-    const body = await readBody(req);
+    const body = await readBody(req, bodyLimit(method));
     if (!body.ok) {
       sendResult(res, body.status, fail('invalid-input', body.message));
       return;
@@ -178,8 +193,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       sendText(res, 400, 'Bad request');
       return;
     }
-    const api = /^\/api\/([A-Za-z]+)$/.exec(url.pathname);
-    if (api && isApiMethod(api[1] ?? '')) await handleApi(req, res, api[1] ?? '');
+    const method = /^\/api\/([A-Za-z]+)$/.exec(url.pathname)?.[1] ?? '';
+    if (isApiMethod(method)) await handleApi(req, res, method);
     else if (url.pathname.startsWith('/api/')) sendResult(res, 404, fail('not-found', 'No such API method'));
     else await handleStatic(req, res, url);
   };

@@ -26,6 +26,10 @@ const gloss = {
   applyChanges: (docId, changes) => invoke('applyChanges', docId, changes),
   getSettings: () => invoke('getSettings'),
   setAnnotator: (name: string) => invoke('setAnnotator', name),
+  listFormats: () => invoke('listFormats'),
+  startImport: (files, options) => invoke('startImport', files, options),
+  startExport: (options) => invoke('startExport', options),
+  getJob: (jobId: string) => invoke('getJob', jobId),
 } satisfies GlossApi;
 
 const listeners = new Set<(command: ShellCommand) => void>();

@@ -4,12 +4,12 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { GlossApi, LayerChange, Result } from '../../src/core/api';
+import type { GlossApi, JobStatus, LayerChange, Result } from '../../src/core/api';
 import { emptyLayer, serializeLayer } from '../../src/core/layer';
 import { createGlossApi } from '../../src/main/api';
 import { SettingsStore } from '../../src/main/settings';
 import type { Workspace } from '../../src/main/workspace/workspace';
-import { NOW, TEXTS, fixedNow, makeWorkspace, openWorkspace, removeDir, tempDir } from './workspace/helpers';
+import { NOW, TEXTS, fixedNow, makeWorkspace, openWorkspace, removeDir, snapshot, tempDir } from './workspace/helpers';
 
 let dir: string;
 let configDir: string;
@@ -206,5 +206,77 @@ describe('who I am', () => {
     expect((await layerOnDisk('bob')).spans.map((s) => s.id)).toEqual(['b1']);
     expect((await layerOnDisk('alice')).spans.map((s) => s.id)).toEqual(['s1']);
     expect(JSON.parse(await readFile(join(configDir, 'settings.json'), 'utf8'))).toEqual({ annotator: 'bob' });
+  });
+});
+
+describe('import and export jobs', () => {
+  const b64 = (text: string): string => Buffer.from(text).toString('base64');
+  const line = JSON.stringify({ text: 'Emoji 🌍 and Emomali Rahmon.', spans: [{ start: 12, end: 26, label: 'Person' }] });
+
+  /** Polls getJob as the renderer does, until the job has finished. */
+  async function settle(started: Promise<Result<string>>): Promise<JobStatus> {
+    const id = value(await started);
+    for (;;) {
+      const status = value(await api.getJob(id));
+      if (status.state !== 'running') return status;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  it('imports uploaded files into my layer; the documents are then listed', async () => {
+    const job = await settle(api.startImport([{ name: 'digest.jsonl', dataBase64: b64(line) }], { format: 'auto' }));
+    expect(job).toMatchObject({ kind: 'import', state: 'done', phase: 'done' });
+    const docs = value(await api.listDocuments());
+    const created = docs.find((d) => d.id === job.result?.createdDocuments?.[0]);
+    expect(created).toMatchObject({ title: 'Emoji 🌍 and Emomali Rahmon.', mySpanCount: 1 });
+    const opened = value(await api.openDocument(created!.id));
+    expect(opened.mine.spans.map((s) => [s.start, s.end, s.quote])).toEqual([[12, 26, 'Emomali Rahmon']]);
+  });
+
+  it('imports into the annotator named in the options', async () => {
+    const job = await settle(api.startImport([{ name: 'digest.jsonl', dataBase64: b64(line) }], { format: 'jsonl', annotator: 'bob' }));
+    const docId = job.result?.createdDocuments?.[0] ?? '';
+    expect(value(await api.openDocument(docId)).others.map((l) => l.annotator)).toEqual(['bob']);
+  });
+
+  it('leaves the workspace byte-for-byte unchanged when a file is bad, naming it and the line', async () => {
+    const before = await snapshot(dir);
+    const bad = `${line}\n{"text": "cut short", "spans": [\n`;
+    const job = await settle(api.startImport([{ name: 'good.txt', dataBase64: b64('Fine.') }, { name: 'broken.jsonl', dataBase64: b64(bad) }], { format: 'auto' }));
+    expect(job).toMatchObject({ state: 'failed', error: { file: 'broken.jsonl', line: 2 } });
+    expect(await snapshot(dir)).toEqual(before);
+    expect(value(await api.listDocuments()).map((d) => d.id)).toEqual(['alpha', 'beta']);
+  });
+
+  it('refuses bad options and unknown jobs as data', async () => {
+    const files = [{ name: 'a.txt', dataBase64: b64('a') }];
+    expect(await api.startImport(files, { format: 'xml' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(await api.startImport(files, { format: 'auto', annotator: '../etc' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(await api.startImport([{ name: '../a.txt', dataBase64: b64('a') }], { format: 'auto' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(await api.startExport({ format: 'csv', curated: true, annotator: 'bob' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(await api.startExport({ format: 'csv', prefer: 'inner' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(await api.getJob('nope')).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+
+  it('exports my layer by default in one-layer formats, every layer in the others, the curation layer when asked', async () => {
+    value(await api.applyChanges('alpha', [addPerson('s1')]));
+    const mine = await settle(api.startExport({ format: 'jsonl' }));
+    expect(mine.result?.summary[0]).toBe('Exported 2 documents, 1 span of alice as JSONL');
+    expect(mine.result?.files?.[0]?.name).toBe('test-alice.jsonl');
+    const all = await settle(api.startExport({ format: 'gloss' }));
+    expect(all.result?.files?.[0]?.name).toBe('test.gloss.json');
+    const curated = await settle(api.startExport({ format: 'csv', curated: true }));
+    expect(curated.result?.summary[0]).toBe('Exported 2 documents, 0 spans of the curation layer as CSV');
+  });
+
+  it('lists the formats it reads and writes', async () => {
+    const formats = value(await api.listFormats());
+    expect(formats.import.map((f) => f.name)).toEqual(expect.arrayContaining(['txt', 'md', 'gloss', 'jsonl', 'doccano', 'brat', 'conll', 'w3c']));
+    expect(formats.export.map((f) => f.name)).toEqual(['gloss', 'jsonl', 'doccano', 'conll', 'w3c', 'csv', 'brat']);
+  });
+
+  it('refuses an import into a read-only workspace', async () => {
+    const readOnly = await makeApi(await openWorkspace(dir, true));
+    expect(await readOnly.startImport([{ name: 'a.txt', dataBase64: b64('a') }], { format: 'auto' })).toMatchObject({ ok: false, error: { code: 'read-only' } });
   });
 });

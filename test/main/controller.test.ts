@@ -53,6 +53,7 @@ describe('GlossApp', () => {
   const fakeWindow = {
     isDestroyed: () => false,
     on: vi.fn(),
+    setProgressBar: vi.fn(),
     webContents: { send: (...args: unknown[]) => sent.push(args) },
   };
 
@@ -127,7 +128,9 @@ describe('GlossApp', () => {
     expect(docs.ok && docs.value.map((d) => d.title).sort()).toEqual(['ru-ministry-briefing', 'social-monitoring-digest']);
     expect(sent).toEqual([['gloss:shell-command', 'reload-workspace']]);
     const message = fake.dialog.showMessageBox.mock.calls[0]?.[1] as { type: string; message: string };
-    expect(message).toMatchObject({ type: 'info', message: 'Imported 2 files' });
+    expect(message).toMatchObject({ type: 'info', message: 'Imported 2 files: 2 new documents.' });
+    // The taskbar progress is cleared once the job is over.
+    expect(fakeWindow.setProgressBar).toHaveBeenLastCalledWith(-1);
   });
 
   it('imports nothing when the dialog is cancelled, and says why when a file is bad', async () => {
@@ -144,6 +147,7 @@ describe('GlossApp', () => {
     expect(message.message).toBe('Nothing was imported');
     expect(message.detail).toContain('bad.jsonl');
     expect(message.detail).toContain('line 2');
+    expect(message.detail).toContain('The workspace is unchanged.');
     const api = app.api();
     if (!api.ok) throw new Error(api.error.message);
     expect(await api.value.listDocuments()).toEqual({ ok: true, value: [] });
@@ -172,8 +176,44 @@ describe('GlossApp', () => {
   it('writes nothing when the export is cancelled at the format question', async () => {
     const app = await makeApp();
     await app.openWorkspace(wsDir);
-    fake.dialog.showMessageBox.mockResolvedValueOnce({ response: 3, checkboxChecked: false });
-    await app.exportDataset();
+    const options = await (async () => {
+      fake.dialog.showMessageBox.mockResolvedValueOnce({ response: 7, checkboxChecked: false });
+      await app.exportDataset();
+      return fake.dialog.showMessageBox.mock.calls[0]?.[1] as { buttons: string[]; cancelId: number };
+    })();
+    expect(options.buttons).toEqual([
+      'Gloss dataset (all layers)',
+      'JSONL (my spans)',
+      'doccano (my spans)',
+      'brat folder (my spans)',
+      'CoNLL (my spans)',
+      'W3C Web Annotation (all layers)',
+      'CSV (all layers)',
+      'Cancel',
+    ]);
+    expect(options.cancelId).toBe(7);
     expect(fake.dialog.showSaveDialog).not.toHaveBeenCalled();
+    expect(fake.dialog.showOpenDialog).not.toHaveBeenCalled();
+  });
+
+  it('exports my spans as brat into the folder picked, one .txt and .ann per document', async () => {
+    const app = await makeApp('alice');
+    await app.openWorkspace(wsDir);
+    const source = join(root, 'alice.jsonl');
+    writeFileSync(source, `${JSON.stringify({ text: 'Rahmon visited Moscow.', spans: [{ start: 0, end: 6, label: 'Person' }] })}\n`);
+    fake.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [source] });
+    await app.importFiles();
+    vi.clearAllMocks();
+    const target = join(root, 'brat-out');
+    fake.dialog.showMessageBox.mockResolvedValueOnce({ response: 3, checkboxChecked: false });
+    fake.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [target] });
+    await app.exportDataset();
+    const folderOptions = fake.dialog.showOpenDialog.mock.calls[0]?.[1] as { properties: string[] };
+    expect(folderOptions.properties).toEqual(['openDirectory', 'createDirectory']);
+    expect(readFileSync(join(target, 'rahmon-visited-moscow.ann'), 'utf8')).toBe('T1\tPerson 0 6\tRahmon\n');
+    expect(readFileSync(join(target, 'rahmon-visited-moscow.txt'), 'utf8')).toBe('Rahmon visited Moscow.');
+    const done = fake.dialog.showMessageBox.mock.calls[1]?.[1] as { message: string; detail: string };
+    expect(done.message).toBe('Exported 1 document, 1 span of alice as brat');
+    expect(done.detail.split('\n')).toEqual([target, '2 files: <document>.txt + <document>.ann']);
   });
 });

@@ -66,6 +66,10 @@ function fakeApi(): GlossApi {
     applyChanges: vi.fn(async () => ok({ spans: [], status: 'in-progress' as const, updatedAt: '2024-01-01T00:00:00.000Z' })),
     getSettings: vi.fn(async () => ok({ annotator: 'alice' })),
     setAnnotator: vi.fn(async (name: string) => ok({ annotator: name })),
+    listFormats: vi.fn(async () => ok({ import: [], export: [] })),
+    startImport: vi.fn(async () => ok('job-1')),
+    startExport: vi.fn(async () => ok('job-2')),
+    getJob: vi.fn(async (jobId: string) => fail('not-found', `no job ${jobId}`)),
   };
 }
 
@@ -214,6 +218,22 @@ describe('argument validation', () => {
     ['applyChanges', ['doc-1', [{ op: 'drop-table' }]]],
     ['applyChanges', ['doc-1', [null]]],
     ['applyChanges', ['doc-1', Array.from({ length: 10_001 }, () => ({ op: 'remove', spanId: 's' }))]],
+    ['listFormats', ['extra']],
+    ['startImport', []],
+    ['startImport', [[], { format: 'auto' }]],
+    ['startImport', [[{ name: 'a.txt', dataBase64: 'YQ==' }]]],
+    ['startImport', [[{ name: 'a.txt', dataBase64: 42 }], { format: 'auto' }]],
+    ['startImport', [[{ name: 'a.txt', dataBase64: 'YQ==', path: '/etc/passwd' }], { format: 'auto' }]],
+    ['startImport', [[{ name: '', dataBase64: 'YQ==' }], { format: 'auto' }]],
+    ['startImport', [[{ name: 'a.txt', dataBase64: 'YQ==' }], { format: 'auto', replace: 'yes' }]],
+    ['startImport', [[{ name: 'a.txt', dataBase64: 'YQ==' }], { format: 'auto', overwrite: true }]],
+    ['startExport', [{ format: 'xml' }]],
+    ['startExport', [{ format: 'conll', prefer: 'middle' }]],
+    ['startExport', [{ format: 'csv', annotator: '' }]],
+    ['startExport', [{ format: 'csv' }, 'extra']],
+    ['getJob', []],
+    ['getJob', ['']],
+    ['getJob', [7]],
   ];
 
   it.each(invalid)('refuses %s(%j) with invalid-input before the API sees it', async (method, args) => {
@@ -255,5 +275,23 @@ describe('argument validation', () => {
     const result = await call('gloss:applyChanges', eventFrom(ours), 'doc-1', changes);
     expect(result.ok).toBe(true);
     expect(api.applyChanges).toHaveBeenCalledWith('doc-1', changes);
+  });
+
+  it('passes well-formed import and export jobs through unchanged', async () => {
+    const files = [
+      { name: 'digest 🌍.jsonl', dataBase64: 'e30K' },
+      { name: 'empty.txt', dataBase64: '' },
+    ];
+    const importOptions = { format: 'jsonl', annotator: 'bob', replace: true, strict: false };
+    expect(await call('gloss:startImport', eventFrom(ours), files, importOptions)).toEqual({ ok: true, value: 'job-1' });
+    expect(api.startImport).toHaveBeenCalledWith(files, importOptions);
+    const exportOptions = { format: 'conll', annotator: 'alice', prefer: 'inner' };
+    expect(await call('gloss:startExport', eventFrom(ours), exportOptions)).toEqual({ ok: true, value: 'job-2' });
+    expect(api.startExport).toHaveBeenCalledWith(exportOptions);
+    expect(await call('gloss:startExport', eventFrom(ours), { format: 'csv', curated: true })).toEqual({ ok: true, value: 'job-2' });
+    await call('gloss:getJob', eventFrom(ours), 'job-1');
+    expect(api.getJob).toHaveBeenCalledWith('job-1');
+    await call('gloss:listFormats', eventFrom(ours));
+    expect(api.listFormats).toHaveBeenCalledOnce();
   });
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fail, ok } from '../../src/core/api';
 import type { GlossApi, LayerChange } from '../../src/core/api';
-import { MAX_BODY_BYTES, cookieName, startServer } from '../../src/main/serve';
+import { MAX_BODY_BYTES, MAX_IMPORT_BODY_BYTES, bodyLimit, cookieName, startServer } from '../../src/main/serve';
 import type { RunningServer } from '../../src/main/serve';
 
 interface Reply {
@@ -51,6 +51,10 @@ function fakeApi(): GlossApi {
     applyChanges: vi.fn(async () => ok({ spans: [], status: 'in-progress' as const, updatedAt: '2024-01-01T00:00:00.000Z' })),
     getSettings: vi.fn(async () => ok({ annotator: 'alice' })),
     setAnnotator: vi.fn(async (name: string) => ok({ annotator: name })),
+    listFormats: vi.fn(async () => ok({ import: [], export: [] })),
+    startImport: vi.fn(async () => ok('job-1')),
+    startExport: vi.fn(async () => ok('job-2')),
+    getJob: vi.fn(async (jobId: string) => fail('not-found', `no job ${jobId}`)),
   };
 }
 
@@ -296,6 +300,59 @@ describe('startServer', () => {
       body: big,
     });
     expect(reply.status).toBe(413);
+    expect(api.getSettings).not.toHaveBeenCalled();
+  });
+
+  it('takes a larger body for startImport only, and still a bounded one', () => {
+    expect(bodyLimit('startImport')).toBe(MAX_IMPORT_BODY_BYTES);
+    expect(bodyLimit('applyChanges')).toBe(MAX_BODY_BYTES);
+    expect(bodyLimit('getJob')).toBe(MAX_BODY_BYTES);
+    // The 256 MB of files in base64 fit; half a gigabyte does not.
+    expect(MAX_IMPORT_BODY_BYTES).toBeGreaterThan(((256 * 1024 * 1024) / 3) * 4);
+    expect(MAX_IMPORT_BODY_BYTES).toBeLessThan(400 * 1024 * 1024);
+  });
+
+  it('passes a startImport body over the ordinary limit through to the API', async () => {
+    const s = await start();
+    const dataBase64 = Buffer.alloc(MAX_BODY_BYTES + 1024, 0x61).toString('base64');
+    const reply = await callApi(s, 'startImport', { args: [[{ name: 'big.txt', dataBase64 }], { format: 'txt' }] });
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.body)).toEqual({ ok: true, value: 'job-1' });
+    expect(api.startImport).toHaveBeenCalledWith([{ name: 'big.txt', dataBase64 }], { format: 'txt' });
+  });
+
+  it('refuses at once a body declared larger than its method allows, without reading it', async () => {
+    const s = await start();
+    const declared = async (method: string, length: number): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: s.port,
+            path: `/api/${method}`,
+            method: 'POST',
+            headers: {
+              Host: `127.0.0.1:${s.port}`,
+              'Content-Type': 'application/json',
+              'X-Gloss-Token': s.token,
+              'Content-Length': String(length),
+            },
+          },
+          (res) => {
+            resolve(res.statusCode ?? 0);
+            res.resume();
+            req.destroy();
+          },
+        );
+        req.on('error', (error: NodeJS.ErrnoException) => {
+          // The server may close the connection while the client still writes.
+          if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') reject(error);
+        });
+        req.write('{"args":[');
+      });
+    expect(await declared('startImport', MAX_IMPORT_BODY_BYTES + 1)).toBe(413);
+    expect(await declared('getSettings', MAX_BODY_BYTES + 1)).toBe(413);
+    expect(api.startImport).not.toHaveBeenCalled();
     expect(api.getSettings).not.toHaveBeenCalled();
   });
 

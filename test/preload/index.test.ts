@@ -58,6 +58,10 @@ describe('preload', () => {
     await gloss.openDocument('doc-1');
     await gloss.applyChanges('doc-1', [{ op: 'remove', spanId: 's1' }]);
     await gloss.getSettings();
+    await gloss.listFormats();
+    await gloss.startImport([{ name: 'a.jsonl', dataBase64: 'e30K' }], { format: 'auto', strict: true });
+    await gloss.startExport({ format: 'csv', curated: true });
+    await gloss.getJob('job-1');
     expect(fake.invoke.mock.calls).toEqual([
       ['gloss:setAnnotator', 'bob'],
       ['gloss:getWorkspace'],
@@ -65,6 +69,10 @@ describe('preload', () => {
       ['gloss:openDocument', 'doc-1'],
       ['gloss:applyChanges', 'doc-1', [{ op: 'remove', spanId: 's1' }]],
       ['gloss:getSettings'],
+      ['gloss:listFormats'],
+      ['gloss:startImport', [{ name: 'a.jsonl', dataBase64: 'e30K' }], { format: 'auto', strict: true }],
+      ['gloss:startExport', { format: 'csv', curated: true }],
+      ['gloss:getJob', 'job-1'],
     ]);
   });
 

@@ -2,7 +2,20 @@
 // buildDocument), so what the renderer sends is judged as the workspace would judge it.
 
 import { fail, ok } from '../../../src/core/api';
-import type { ChangeResult, DocumentSummary, GlossApi, LayerChange, OpenedDocument, Result, WorkspaceInfo } from '../../../src/core/api';
+import type {
+  ChangeResult,
+  DocumentSummary,
+  ExportJobOptions,
+  FormatChoices,
+  GlossApi,
+  ImportFile,
+  ImportJobOptions,
+  JobStatus,
+  LayerChange,
+  OpenedDocument,
+  Result,
+  WorkspaceInfo,
+} from '../../../src/core/api';
 import { buildDocument, plainTextToBlocks } from '../../../src/core/document';
 import { applyLayerChanges, emptyLayer } from '../../../src/core/layer';
 import type { GlossDocument, Layer, Problem, Schema } from '../../../src/core/model';
@@ -25,7 +38,29 @@ export interface FakeApi extends GlossApi {
   annotator: string;
   problems: Problem[];
   readOnly: boolean;
+  /** Every startImport and startExport call, in order. */
+  jobCalls: ({ method: 'startImport'; files: ImportFile[]; options: ImportJobOptions } | { method: 'startExport'; options: ExportJobOptions })[];
+  /** What getJob answers, poll after poll (the last one is repeated); set by the test. */
+  jobAnswers: Result<JobStatus>[];
+  /** What the next startImport/startExport answers (default: ok("job-1")). */
+  startAnswer: Result<string> | null;
 }
+
+/** The formats a small Gloss offers, as listFormats answers them. */
+export const FAKE_FORMATS: FormatChoices = {
+  import: [
+    { name: 'txt', kind: 'document' },
+    { name: 'md', kind: 'document' },
+    { name: 'jsonl', kind: 'annotations' },
+    { name: 'brat', kind: 'annotations' },
+  ],
+  export: [
+    { name: 'gloss', layers: 'all' },
+    { name: 'jsonl', layers: 'one' },
+    { name: 'conll', layers: 'one' },
+    { name: 'csv', layers: 'all' },
+  ],
+};
 
 /** A document made like `gloss import` makes one from plain text. */
 export function plainDocument(id: string, text: string): Promise<GlossDocument> {
@@ -50,6 +85,9 @@ export function createFakeApi(documents: GlossDocument[], schema: Schema = DEFAU
     annotator: 'me',
     problems: [],
     readOnly: false,
+    jobCalls: [],
+    jobAnswers: [],
+    startAnswer: null,
     release() {
       const all = waiting.splice(0);
       for (const go of all) go();
@@ -96,6 +134,21 @@ export function createFakeApi(documents: GlossDocument[], schema: Schema = DEFAU
     async setAnnotator(name: string) {
       api.annotator = name;
       return ok({ annotator: name });
+    },
+    async listFormats() {
+      return ok(FAKE_FORMATS);
+    },
+    async startImport(files: ImportFile[], options: ImportJobOptions) {
+      api.jobCalls.push({ method: 'startImport', files, options });
+      return api.startAnswer ?? ok('job-1');
+    },
+    async startExport(options: ExportJobOptions) {
+      api.jobCalls.push({ method: 'startExport', options });
+      return api.startAnswer ?? ok('job-1');
+    },
+    async getJob(jobId: string) {
+      const answer = api.jobAnswers.length > 1 ? api.jobAnswers.shift() : api.jobAnswers[0];
+      return answer ?? fail('not-found', `no job "${jobId}"`);
     },
   };
   // Layers are kept per document and annotator, like annotations/<doc>/<annotator>.json.

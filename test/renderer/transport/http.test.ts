@@ -55,6 +55,17 @@ describe('createHttpApi against the real server', () => {
     },
     getSettings: async () => ok({ annotator: 'alice' }),
     setAnnotator: vi.fn(async (name: string) => ok({ annotator: name })),
+    listFormats: async () => ok({ import: [{ name: 'jsonl', kind: 'annotations' }], export: [{ name: 'csv', layers: 'all' }] }),
+    startImport: async (files, options) => {
+      seen.push(['startImport', files, options]);
+      return ok('job-1');
+    },
+    startExport: async (options) => {
+      seen.push(['startExport', options]);
+      return ok('job-2');
+    },
+    getJob: async (jobId) =>
+      ok({ id: jobId, kind: 'export', state: 'done', done: 1, total: 1, phase: 'done', result: { summary: ['Exported'], notices: [], files: [{ name: 'w.csv', mediaType: 'text/csv', text: 'a,b\n🌍' }] } }),
   };
 
   beforeAll(async () => {
@@ -81,6 +92,21 @@ describe('createHttpApi against the real server', () => {
       ok({ spans: [], status: 'in-progress', updatedAt: '2024-05-01T10:00:00.000Z' }),
     );
     expect(seen).toEqual([['doc-1', changes]]);
+  });
+
+  it('carries import and export jobs: files in base64, options, and the finished job with its file', async () => {
+    const client = createHttpApi({ token: server.token, baseUrl: `http://127.0.0.1:${server.port}` });
+    seen.length = 0;
+    const files = [{ name: 'données 🌍.jsonl', dataBase64: Buffer.from('{"text":"🌍"}\n').toString('base64') }];
+    expect(await client.startImport(files, { format: 'auto', replace: true })).toEqual(ok('job-1'));
+    expect(await client.startExport({ format: 'conll', prefer: 'inner' })).toEqual(ok('job-2'));
+    expect(seen).toEqual([
+      ['startImport', files, { format: 'auto', replace: true }],
+      ['startExport', { format: 'conll', prefer: 'inner' }],
+    ]);
+    const job = await client.getJob('job-2');
+    expect(job.ok && job.value.result?.files).toEqual([{ name: 'w.csv', mediaType: 'text/csv', text: 'a,b\n🌍' }]);
+    expect(await client.listFormats()).toEqual(ok({ import: [{ name: 'jsonl', kind: 'annotations' }], export: [{ name: 'csv', layers: 'all' }] }));
   });
 
   it('gets a forbidden Result with a wrong token, and the API is not called', async () => {

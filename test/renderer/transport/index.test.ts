@@ -21,6 +21,10 @@ function preloadApi(): GlossApi {
     applyChanges: vi.fn(),
     getSettings: vi.fn(async () => ok({ annotator: 'from-preload' })),
     setAnnotator: vi.fn(),
+    listFormats: vi.fn(),
+    startImport: vi.fn(),
+    startExport: vi.fn(),
+    getJob: vi.fn(),
   };
 }
 

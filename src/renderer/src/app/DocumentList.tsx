@@ -47,7 +47,7 @@ export function DocumentList({ documents, currentId, onOpen }: DocumentListProps
           </li>
         ))}
       </ul>
-      {documents.length === 0 && <p className="gl-empty">No documents yet. Import some with <code>gloss import</code>.</p>}
+      {documents.length === 0 && <p className="gl-empty">No documents yet: use Import…, or drop files on the window.</p>}
     </nav>
   );
 }

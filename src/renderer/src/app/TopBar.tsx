@@ -1,4 +1,4 @@
-// The top bar: which workspace, who I am (editable), and whether my edits are saved.
+// The top bar: which workspace, Import… and Export…, whether my edits are saved, who I am (editable).
 
 import { useState } from 'react';
 import type { WorkspaceInfo } from '../../../core/api';
@@ -9,9 +9,15 @@ export interface TopBarProps {
   save: SaveStatus;
   /** Change who I am; resolves to an error message, or null when done. */
   onChangeAnnotator(name: string): Promise<string | null>;
+  onImport(): void;
+  onExport(): void;
+  /** Why Import… cannot be used now (read-only workspace, a job running), or null. */
+  importRefusal: string | null;
+  /** Why Export… cannot be used now, or null. */
+  exportRefusal: string | null;
 }
 
-export function TopBar({ workspace, save, onChangeAnnotator }: TopBarProps) {
+export function TopBar({ workspace, save, onChangeAnnotator, onImport, onExport, importRefusal, exportRefusal }: TopBarProps) {
   return (
     <header className="gl-topbar">
       <div className="gl-brand">
@@ -20,6 +26,30 @@ export function TopBar({ workspace, save, onChangeAnnotator }: TopBarProps) {
         {workspace?.readOnly && <span className="gl-pill gl-pill-warn">read-only</span>}
       </div>
       <div className="gl-topbar-end">
+        {workspace && (
+          <div className="gl-actions">
+            <button
+              type="button"
+              className="gl-button gl-button-bar"
+              data-testid="import-button"
+              onClick={onImport}
+              disabled={importRefusal !== null}
+              title={importRefusal ?? 'Import reports and annotated datasets (or drop files on the window)'}
+            >
+              Import…
+            </button>
+            <button
+              type="button"
+              className="gl-button gl-button-bar"
+              data-testid="export-button"
+              onClick={onExport}
+              disabled={exportRefusal !== null}
+              title={exportRefusal ?? 'Export the workspace as a dataset'}
+            >
+              Export…
+            </button>
+          </div>
+        )}
         <SaveIndicator save={save} />
         {workspace && (
           <AnnotatorField key={workspace.annotator} current={workspace.annotator} onChange={onChangeAnnotator} />

@@ -67,5 +67,9 @@ export function createHttpApi(opts: HttpApiOptions): GlossApi {
     applyChanges: (docId, changes) => call('applyChanges', [docId, changes]),
     getSettings: () => call('getSettings', []),
     setAnnotator: (name) => call('setAnnotator', [name]),
+    listFormats: () => call('listFormats', []),
+    startImport: (files, options) => call('startImport', [files, options]),
+    startExport: (options) => call('startExport', [options]),
+    getJob: (jobId) => call('getJob', [jobId]),
   } satisfies GlossApi;
 }
