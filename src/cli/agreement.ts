@@ -4,9 +4,9 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { computeAgreement } from '../core/agreement';
-import type { AgreementDocument, AgreementLayer, AgreementResult, LabelCounts } from '../core/agreement';
+import type { AgreementResult, LabelCounts } from '../core/agreement';
 import { isValidAnnotator } from '../core/document';
-import { CURATION_ANNOTATOR } from '../core/model';
+import { agreementInput } from '../main/workspace/agreement';
 import { Workspace } from '../main/workspace/workspace';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './commands';
 import type { CliContext } from './commands';
@@ -56,26 +56,12 @@ export async function runAgreement(ctx: CliContext, dir: string, opts: Agreement
     return EXIT_FAILED;
   }
   const ws = opened.value;
-  const chosen = opts.annotators === undefined ? null : new Set(opts.annotators);
-  const documents: AgreementDocument[] = [];
-  const found = new Set<string>();
-  for (const entry of ws.documents()) {
-    const doc = await ws.readDocument(entry.id);
-    if (!doc) continue;
-    const layers: AgreementLayer[] = [];
-    for (const annotator of await ws.layerAnnotators(entry.id)) {
-      if (chosen ? !chosen.has(annotator) : annotator === CURATION_ANNOTATOR) continue;
-      // A corrupt layer reads as null: it is reported below and counts as missing.
-      const layer = await ws.readLayer(entry.id, annotator);
-      if (!layer) continue;
-      layers.push(layer);
-      found.add(annotator);
-    }
-    documents.push({ id: doc.id, title: doc.title, text: doc.text, language: doc.meta.language, layers });
-  }
+  // The same documents and layers the app's dashboard compares; a corrupt layer counts as missing.
+  const { documents, found: foundList } = await agreementInput(ws, opts.annotators);
+  const found = new Set(foundList);
   for (const problem of ws.problems) ctx.stderr(`warning: ${problem.message}\n`);
 
-  const annotators = opts.annotators ?? [...found].sort();
+  const annotators = opts.annotators ?? foundList;
   if (annotators.length < 2) {
     const which = annotators.length === 0 ? 'no annotator has' : `only ${annotators[0]} has`;
     ctx.stderr(`gloss: error: ${ws.dir}: ${which} a layer (curation aside): agreement needs at least two annotators\n`);

@@ -6,7 +6,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { UnrepresentedSpan } from '../core/formats/conll';
 import { CURATION_ANNOTATOR } from '../core/model';
 import type { Problem } from '../core/model';
-import { createGlossApi } from '../main/api';
+import { closeGlossApi, createGlossApi } from '../main/api';
 import { startServer } from '../main/serve';
 import { SettingsStore } from '../main/settings';
 import { isErrnoException, mkdirDurable, writeFileDurable } from '../main/workspace/durable';
@@ -270,6 +270,7 @@ export async function serveCommand(ctx: CliContext, dir: string, opts: { port: n
   ctx.stderr(`Gloss: workspace ${ws.dir} as ${settings.annotator}, browser mode on 127.0.0.1:${server.port}; Ctrl+C stops\n`);
   await ctx.untilStopped();
   await server.close();
+  closeGlossApi(api);
   return EXIT_OK;
 }
 

@@ -2,8 +2,12 @@
 // (Electron IPC or browser mode over HTTP). Implemented once by createGlossApi() in src/main/api.ts.
 // Every result crosses the boundary as data: { ok: true, value } | { ok: false, error }.
 
+import type { AgreementResult } from './agreement';
+import type { CurationChange } from './curation';
 import type {
   AttributeValue,
+  Comment,
+  CommentTarget,
   GlossDocument,
   Layer,
   LayerStatus,
@@ -11,6 +15,9 @@ import type {
   Schema,
   Span,
 } from './model';
+
+export type { AgreementResult } from './agreement';
+export type { CuratedSpanInput, CurationChange } from './curation';
 
 export type ErrorCode =
   | 'invalid-input'
@@ -94,18 +101,55 @@ export interface SpanPatch {
   note?: string;
 }
 
-/** One edit of my layer. A batch of them is applied atomically, in order. */
+/** A new comment; the workspace fills author (me), createdAt and resolved (false). */
+export interface CommentInput {
+  id: string;
+  /** A span of any layer of the document (mine, a colleague's, the curation layer), or null for the document. */
+  target: CommentTarget | null;
+  text: string;
+}
+
+/**
+ * One edit of my layer. A batch of them is applied atomically, in order. Comments are stored in
+ * my layer whatever they are about, and only comments I wrote can be updated or removed.
+ */
 export type LayerChange =
   | { op: 'add'; span: SpanInput }
   | { op: 'remove'; spanId: string }
   | { op: 'update'; spanId: string; patch: SpanPatch }
-  | { op: 'status'; status: LayerStatus };
+  | { op: 'status'; status: LayerStatus }
+  | { op: 'comment-add'; comment: CommentInput }
+  | { op: 'comment-update'; id: string; text?: string; resolved?: boolean }
+  | { op: 'comment-remove'; id: string };
 
 export interface ChangeResult {
   /** My layer's spans after the change, as stored (quotes and timestamps filled). */
   spans: Span[];
   status: LayerStatus;
+  /** Pass it as applyChanges' baseUpdatedAt next time. */
   updatedAt: string;
+  /** My layer's comments after the change. */
+  comments: Comment[];
+}
+
+/** A workspace file changed on disk by someone else (a `git pull`, a colleague, `gloss import`). */
+export interface WorkspaceChange {
+  /** The document concerned (its document file, or one of its layers). */
+  document?: string;
+  /** Whose layer, for a layer file (`curation` for the curation layer). */
+  annotator?: string;
+  /** Workspace-relative path, `/`-separated: `gloss.json`, `documents/<id>.json`, `annotations/<id>/<annotator>.json`. */
+  file: string;
+}
+
+/** What pollChanges answers. */
+export interface ChangesSince {
+  /** Pass it to the next poll. */
+  cursor: number;
+  /** Files changed since the cursor given, each once, in the order first seen. */
+  changes: WorkspaceChange[];
+  /** Changes may have been missed (a cursor of an earlier run, or older than the log kept): reload everything. */
+  resync?: true;
 }
 
 export interface Settings {
@@ -210,8 +254,12 @@ export interface GlossApi {
   listDocuments(): Promise<Result<DocumentSummary[]>>;
   /** One document with my layer and colleagues' layers. */
   openDocument(docId: string): Promise<Result<OpenedDocument>>;
-  /** Apply edits to my layer of a document and write it durably before answering. */
-  applyChanges(docId: string, changes: LayerChange[]): Promise<Result<ChangeResult>>;
+  /**
+   * Apply edits to my layer of a document and write it durably before answering. With
+   * `baseUpdatedAt` (the updatedAt of my layer as last opened or saved), refuses with "conflict"
+   * when my layer on disk has changed since (written by someone else): reload, never overwrite.
+   */
+  applyChanges(docId: string, changes: LayerChange[], baseUpdatedAt?: string): Promise<Result<ChangeResult>>;
   /** Per-user settings (outside the workspace). */
   getSettings(): Promise<Result<Settings>>;
   /** Change who I am; later calls read and write that annotator's layers. */
@@ -224,6 +272,15 @@ export interface GlossApi {
   startExport(options: ExportJobOptions): Promise<Result<string>>;
   /** A job's progress, then its result (summary, notices, exported files) or its error. */
   getJob(jobId: string): Promise<Result<JobStatus>>;
+  /**
+   * Adjudicate a document into its curation layer; `annotators` are the layers under review (in
+   * the order chosen), whose compareLayers items the changes' keys name. Answers the curation layer after.
+   */
+  applyCuration(docId: string, annotators: string[], changes: CurationChange[]): Promise<Result<Layer>>;
+  /** Agreement over the whole workspace (DESIGN.md §5); default: every annotator with a layer but curation. */
+  getAgreement(annotators?: string[]): Promise<Result<AgreementResult>>;
+  /** Files changed on disk by someone else since `cursor` (start with 0); watching starts on the first call. */
+  pollChanges(cursor: number): Promise<Result<ChangesSince>>;
 }
 
 /** The method names of GlossApi: the one registry of channels for IPC and HTTP. */
@@ -238,6 +295,9 @@ export const GLOSS_API_METHODS = [
   'startImport',
   'startExport',
   'getJob',
+  'applyCuration',
+  'getAgreement',
+  'pollChanges',
 ] as const satisfies readonly (keyof GlossApi)[];
 
 export type GlossApiMethod = (typeof GLOSS_API_METHODS)[number];

@@ -8,6 +8,7 @@ import type {
   AttributeValue,
   Block,
   Comment,
+  CurationDecision,
   DocumentMark,
   Fragment,
   GlossDocument,
@@ -87,9 +88,23 @@ function canonicalComment(c: Comment): Comment {
   };
 }
 
+function canonicalDecision(d: CurationDecision): CurationDecision {
+  const out: CurationDecision = {
+    id: d.id,
+    itemKey: d.itemKey,
+    action: d.action,
+    from: d.from.map((v) => ({ annotator: v.annotator, spanId: v.spanId, updatedAt: v.updatedAt })),
+  } as CurationDecision;
+  if (d.chosen !== undefined) out.chosen = { annotator: d.chosen.annotator, spanId: d.chosen.spanId };
+  if (d.spanId !== undefined) out.spanId = d.spanId;
+  out.by = d.by;
+  out.at = d.at;
+  return out;
+}
+
 /** The layer in its stored shape: fixed key order, attributes sorted, spans sorted. */
 export function canonicalLayer(layer: Layer): Layer {
-  return {
+  const out: Layer = {
     format: 'gloss.layer',
     version: 1,
     offsetUnit: OFFSET_UNIT,
@@ -102,6 +117,9 @@ export function canonicalLayer(layer: Layer): Layer {
     relations: layer.relations.map(canonicalRelation),
     comments: layer.comments.map(canonicalComment),
   };
+  // Decisions keep the order they were taken in: that is the audit trail.
+  if (layer.decisions !== undefined) out.decisions = layer.decisions.map(canonicalDecision);
+  return out;
 }
 
 /** The layer file's content: canonical, pretty-printed JSON and a trailing newline. */
@@ -280,17 +298,83 @@ export function applyLayerChanges(
         next.status = status as Layer['status'];
         break;
       }
+      case 'comment-add':
+      case 'comment-update':
+      case 'comment-remove': {
+        const done = applyCommentChange(next, change as CommentChange, now);
+        if (!done.ok) return fail(done.error.code, `${where} (${op}): ${done.error.message}`);
+        break;
+      }
       default:
         return fail('invalid-input', `${where}: unknown operation ${JSON.stringify(op)}`);
     }
-    if (op !== 'status' && next.status === 'todo') next.status = 'in-progress';
+    // Commenting on a colleague's span is not annotating: it leaves my own work's status alone.
+    if (op !== 'status' && !isCommentOp(op) && next.status === 'todo') next.status = 'in-progress';
   }
   next.updatedAt = now;
   return ok(canonicalLayer(next));
 }
 
+type CommentChange = Extract<LayerChange, { op: 'comment-add' | 'comment-update' | 'comment-remove' }>;
+
+function isCommentOp(op: unknown): boolean {
+  return op === 'comment-add' || op === 'comment-update' || op === 'comment-remove';
+}
+
+/**
+ * A comment change on `layer` (changed in place; the caller works on a copy). Comments live in
+ * their author's layer, so the layer's annotator is the author of what it adds, and may change
+ * or remove only comments it wrote (an imported file may carry others'). A target in this very
+ * layer must name one of its spans; targets in other layers are checked by the caller, which
+ * can read them.
+ */
+function applyCommentChange(layer: Layer, change: CommentChange, now: string): Result<void> {
+  switch (change.op) {
+    case 'comment-add': {
+      const c: unknown = change.comment;
+      if (c === null || typeof c !== 'object') return fail('invalid-input', 'a comment is required');
+      const { id, target, text } = c as { id?: unknown; target?: unknown; text?: unknown };
+      if (typeof id !== 'string' || id.length === 0) return fail('invalid-input', 'a comment needs a non-empty id');
+      if (typeof text !== 'string' || text.trim() === '') return fail('invalid-input', 'a comment needs some text');
+      if (layer.comments.some((x) => x.id === id)) return fail('conflict', `a comment with id "${id}" already exists`);
+      let stored: Comment['target'] = null;
+      if (target !== null) {
+        const t = target as { annotator?: unknown; spanId?: unknown } | undefined;
+        // The annotator's name is checked where names are (the API): here it only has to be one.
+        if (!t || typeof t !== 'object' || typeof t.annotator !== 'string' || t.annotator === '' || typeof t.spanId !== 'string' || t.spanId === '') {
+          return fail('invalid-input', 'a comment target is {annotator, spanId} or null');
+        }
+        if (t.annotator === layer.annotator && !layer.spans.some((s) => s.id === t.spanId)) {
+          return fail('not-found', `no span with id "${t.spanId}" in this layer`);
+        }
+        stored = { annotator: t.annotator, spanId: t.spanId };
+      }
+      layer.comments.push({ id, target: stored, author: layer.annotator, text, createdAt: now, resolved: false });
+      return ok(undefined);
+    }
+    case 'comment-update':
+    case 'comment-remove': {
+      const index = layer.comments.findIndex((x) => x.id === change.id);
+      if (index < 0) return fail('not-found', `no comment with id "${String(change.id)}"`);
+      const comment = layer.comments[index]!;
+      if (comment.author !== layer.annotator) {
+        return fail('forbidden', `comment "${comment.id}" is ${comment.author}'s: only its author changes it`);
+      }
+      if (change.op === 'comment-remove') {
+        layer.comments.splice(index, 1);
+        return ok(undefined);
+      }
+      const { text, resolved } = change as { text?: unknown; resolved?: unknown };
+      if (text !== undefined && (typeof text !== 'string' || text.trim() === '')) return fail('invalid-input', 'a comment needs some text');
+      if (resolved !== undefined && typeof resolved !== 'boolean') return fail('invalid-input', 'resolved is true or false');
+      layer.comments[index] = { ...comment, ...(text !== undefined ? { text } : {}), ...(resolved !== undefined ? { resolved } : {}) };
+      return ok(undefined);
+    }
+  }
+}
+
 /** A stored span from what the renderer or a file gives, checked against schema and text. */
-function makeSpan(
+export function makeSpan(
   input: SpanInput | ImportedSpan,
   text: CodePointIndex,
   schema: Schema,

@@ -106,6 +106,37 @@ export const LAYER_STATUSES: readonly LayerStatus[] = ['todo', 'in-progress', 'd
 /** The reserved annotator name of the adjudicated layer. */
 export const CURATION_ANNOTATOR = 'curation';
 
+/** What a curation decision did with an item of the review (src/core/review.ts). */
+export type CurationAction = 'accept' | 'edit' | 'add' | 'reject';
+export const CURATION_ACTIONS: readonly CurationAction[] = ['accept', 'edit', 'add', 'reject'];
+
+/** One annotator's span as it was when a decision was taken (its updatedAt tells if it changed since). */
+export interface VersionRef {
+  annotator: string;
+  spanId: string;
+  updatedAt: string;
+}
+
+/**
+ * A decision of the curation layer (`annotations/<docId>/curation.json`): who took it when, on
+ * which review item, choosing among (or rejecting) which versions, and the curated span it made.
+ */
+export interface CurationDecision {
+  id: string;
+  /** The review item's key; null for a span added where no annotator marked anything. */
+  itemKey: string | null;
+  action: CurationAction;
+  /** The item's versions when the decision was taken: the ones chosen from, or rejected. */
+  from: VersionRef[];
+  /** accept and edit: the version taken (edit: as the starting point). */
+  chosen?: { annotator: string; spanId: string };
+  /** accept, edit and add: the id of the span made in the curation layer. */
+  spanId?: string;
+  /** Who decided (the reviewer's annotator name). */
+  by: string;
+  at: string;
+}
+
 /** One annotator's annotations of one document: `annotations/<docId>/<annotator>.json`. */
 export interface Layer {
   format: 'gloss.layer';
@@ -119,6 +150,8 @@ export interface Layer {
   spans: Span[];
   relations: Relation[];
   comments: Comment[];
+  /** Only in the curation layer: the decisions that made its spans, in the order taken. */
+  decisions?: CurationDecision[];
 }
 
 export type AttributeType = 'text' | 'number' | 'enum' | 'boolean';
@@ -187,7 +220,8 @@ export interface Problem {
     | 'unknown-label'
     | 'invalid-attribute'
     | 'missing-document'
-    | 'text-mismatch';
+    | 'text-mismatch'
+    | 'dangling-decision';
   /** Workspace-relative path of the file concerned. */
   file: string;
   message: string;

@@ -9,7 +9,8 @@ import { isValidAnnotator, isValidDocId } from './document';
 import type { ImportedItem } from './formats/types';
 import { sha256Hex } from './hash';
 import { canonicalDocument, canonicalLayer, canonicalManifest, checkRange } from './layer';
-import type { GlossDocument, Layer, Manifest, Problem, Schema } from './model';
+import type { CurationAction, GlossDocument, Layer, Manifest, Problem, Schema } from './model';
+import { CURATION_ACTIONS, CURATION_ANNOTATOR } from './model';
 import { CodePointIndex, codePointLength } from './offsets';
 import { checkAttributes, findLabel, formatZodError, parseSchema, schemaSchema } from './schema';
 
@@ -105,6 +106,33 @@ export const commentSchema = z.object({
   resolved: z.boolean(),
 });
 
+const versionRefSchema = z.object({ annotator, spanId: z.string().min(1), updatedAt: z.string() });
+
+/** The zod schema of a curation decision: accept and edit name the version taken and the span made, add the span, reject neither. */
+export const decisionSchema = z
+  .object({
+    id: z.string().min(1),
+    itemKey: z.string().min(1).nullable(),
+    action: z.enum(CURATION_ACTIONS as [CurationAction, ...CurationAction[]]),
+    from: z.array(versionRefSchema),
+    chosen: z.object({ annotator, spanId: z.string().min(1) }).optional(),
+    spanId: z.string().min(1).optional(),
+    by: annotator,
+    at: z.string(),
+  })
+  .superRefine((d, ctx) => {
+    const takes = d.action === 'accept' || d.action === 'edit';
+    if (takes !== (d.chosen !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['chosen'], message: takes ? `an ${d.action} decision names the version it took` : `a decision to ${d.action} takes no version` });
+    }
+    if ((d.action === 'reject') !== (d.spanId === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['spanId'], message: d.action === 'reject' ? 'a reject decision makes no span' : `an ${d.action} decision names the span it made` });
+    }
+    if (d.itemKey === null && d.action !== 'add') {
+      ctx.addIssue({ code: 'custom', path: ['itemKey'], message: 'only an added span may be outside every review item' });
+    }
+  });
+
 function uniqueIds(list: { id: string }[], name: string, ctx: z.RefinementCtx): void {
   const seen = new Set<string>();
   list.forEach((item, i) => {
@@ -130,11 +158,13 @@ export const layerSchema = z
     spans: z.array(spanSchema),
     relations: z.array(relationSchema),
     comments: z.array(commentSchema),
+    decisions: z.array(decisionSchema).optional(),
   })
   .superRefine((layer, ctx) => {
     uniqueIds(layer.spans, 'spans', ctx);
     uniqueIds(layer.relations, 'relations', ctx);
     uniqueIds(layer.comments, 'comments', ctx);
+    if (layer.decisions) uniqueIds(layer.decisions, 'decisions', ctx);
   });
 
 const documentEntrySchema = z.object({
@@ -231,6 +261,7 @@ export function checkLayer(layer: Layer, doc: GlossDocument, schema: Schema, fil
       problems.push({ ...at, kind: 'invalid-attribute', message: `${file}: span "${span.id}": ${message}` });
     }
   }
+  problems.push(...checkDecisions(layer, spanIds, file, base));
   for (const rel of layer.relations) {
     const missing = [rel.from, rel.to].filter((id) => !spanIds.has(id));
     if (missing.length) {
@@ -243,6 +274,29 @@ export function checkLayer(layer: Layer, doc: GlossDocument, schema: Schema, fil
     if (!schema.relations.some((r) => r.type === rel.type)) {
       problems.push({ ...base, kind: 'unknown-label', message: `${file}: relation "${rel.id}" has the type "${rel.type}", which is not in the schema` });
     }
+  }
+  return problems;
+}
+
+/** Decisions only in the curation layer, each span they made still there, and no span made twice. */
+function checkDecisions(layer: Layer, spanIds: ReadonlySet<string>, file: string, base: Pick<Problem, 'file' | 'document' | 'annotator'>): Problem[] {
+  const decisions = layer.decisions ?? [];
+  if (decisions.length === 0) return [];
+  if (layer.annotator !== CURATION_ANNOTATOR) {
+    return [{ ...base, kind: 'invalid-file', message: `${file}: only the ${CURATION_ANNOTATOR} layer holds decisions, this one holds ${decisions.length}` }];
+  }
+  const problems: Problem[] = [];
+  const madeBy = new Map<string, string>();
+  for (const d of decisions) {
+    if (d.spanId === undefined) continue;
+    if (!spanIds.has(d.spanId)) {
+      problems.push({ ...base, kind: 'dangling-decision', spanId: d.spanId, message: `${file}: decision "${d.id}" (${d.action}) made span "${d.spanId}", which is not in this layer` });
+    }
+    const other = madeBy.get(d.spanId);
+    if (other !== undefined) {
+      problems.push({ ...base, kind: 'dangling-decision', spanId: d.spanId, message: `${file}: decisions "${other}" and "${d.id}" both claim span "${d.spanId}"` });
+    }
+    madeBy.set(d.spanId, d.id);
   }
   return problems;
 }

@@ -5,7 +5,10 @@
 import { z } from 'zod';
 import { EXPORT_FORMAT_NAMES, IMPORT_UPLOAD_LIMITS, fail, ok } from '../core/api';
 import type {
+  AgreementResult,
   ChangeResult,
+  ChangesSince,
+  CurationChange,
   DocumentSummary,
   FormatChoices,
   GlossApi,
@@ -17,6 +20,8 @@ import type {
   Settings,
   WorkspaceInfo,
 } from '../core/api';
+import { computeAgreement } from '../core/agreement';
+import { applyCurationChanges } from '../core/curation';
 import { isValidAnnotator, isValidDocId } from '../core/document';
 import { applyLayerChanges, emptyLayer } from '../core/layer';
 import type { GlossDocument, Layer, Problem } from '../core/model';
@@ -26,7 +31,10 @@ import { formatZodError } from '../core/schema';
 import { checkLayer } from '../core/validate';
 import type { SettingsStore } from './settings';
 import { Transfers, formatChoices, isImportFormat, isOneLayerFormat } from './transfer';
+import { agreementInput } from './workspace/agreement';
 import { isErrnoException } from './workspace/durable';
+import { WorkspaceWatcher } from './workspace/watcher';
+import type { WatcherOptions } from './workspace/watcher';
 import type { Workspace } from './workspace/workspace';
 
 export interface GlossApiOptions {
@@ -38,6 +46,16 @@ export interface GlossApiOptions {
   newId?: () => string;
   /** The workspace's import and export jobs, when the caller shares them (the Electron menu). */
   transfers?: Transfers;
+  /** Options of the workspace watcher behind pollChanges (tests shorten the debounce). */
+  watcher?: WatcherOptions;
+}
+
+/** What closing an API must stop (its watcher), per API made here. */
+const closers = new WeakMap<GlossApi, () => void>();
+
+/** Stop what an API made by createGlossApi runs in the background (the workspace watcher). */
+export function closeGlossApi(api: GlossApi): void {
+  closers.get(api)?.();
 }
 
 /** Most changes one call may carry: a paste of thousands of spans is fine, an unbounded list is not. */
@@ -47,6 +65,8 @@ const docIdSchema = z.string().refine(isValidDocId, { message: 'not a valid docu
 const attributesSchema = z.record(z.string().max(200), z.union([z.string().max(100_000), z.number(), z.boolean()]));
 const offsetSchema = z.number().int().nonnegative();
 const spanIdSchema = z.string().min(1).max(200);
+
+const statusSchema = z.enum(LAYER_STATUSES as [Layer['status'], ...Layer['status'][]]);
 
 const changeSchema = z.discriminatedUnion('op', [
   z.strictObject({
@@ -71,12 +91,58 @@ const changeSchema = z.discriminatedUnion('op', [
       note: z.string().max(100_000).optional(),
     }),
   }),
-  z.strictObject({ op: z.literal('status'), status: z.enum(LAYER_STATUSES as [Layer['status'], ...Layer['status'][]]) }),
+  z.strictObject({ op: z.literal('status'), status: statusSchema }),
+  z.strictObject({
+    op: z.literal('comment-add'),
+    comment: z.strictObject({
+      id: spanIdSchema,
+      target: z.strictObject({ annotator: z.string().refine(isValidAnnotator, { message: 'not a valid annotator name' }), spanId: spanIdSchema }).nullable(),
+      text: z.string().min(1).max(100_000),
+    }),
+  }),
+  z.strictObject({ op: z.literal('comment-update'), id: spanIdSchema, text: z.string().min(1).max(100_000).optional(), resolved: z.boolean().optional() }),
+  z.strictObject({ op: z.literal('comment-remove'), id: spanIdSchema }),
 ]);
 
 const changesSchema = z.array(changeSchema).max(MAX_CHANGES);
 
 const annotatorSchema = z.string().refine(isValidAnnotator, { message: 'not a valid annotator name' });
+
+const curatedSpanSchema = z.strictObject({
+  label: z.string().min(1).max(200),
+  start: offsetSchema,
+  end: offsetSchema,
+  attributes: attributesSchema.optional(),
+  note: z.string().max(100_000).optional(),
+  fragments: z.array(z.strictObject({ start: offsetSchema, end: offsetSchema })).max(1000).optional(),
+});
+
+const itemKeySchema = z.string().min(1).max(200);
+
+const curationChangeSchema = z.discriminatedUnion('op', [
+  z.strictObject({ op: z.literal('accept'), itemKey: itemKeySchema, annotator: annotatorSchema, spanId: spanIdSchema }),
+  z.strictObject({ op: z.literal('edit'), itemKey: itemKeySchema, annotator: annotatorSchema, spanId: spanIdSchema, span: curatedSpanSchema }),
+  z.strictObject({ op: z.literal('add'), itemKey: itemKeySchema.nullable(), span: curatedSpanSchema }),
+  z.strictObject({ op: z.literal('reject'), itemKey: itemKeySchema }),
+  z.strictObject({ op: z.literal('accept-all-agreed') }),
+  z.strictObject({ op: z.literal('undo'), decisionId: spanIdSchema }),
+  z.strictObject({ op: z.literal('status'), status: statusSchema }),
+]);
+
+const curationChangesSchema = z.array(curationChangeSchema).max(MAX_CHANGES);
+
+/** Annotators to compare: valid names, each once. */
+const annotatorListSchema = z
+  .array(annotatorSchema)
+  .max(100)
+  .refine((names) => new Set(names).size === names.length, { message: 'an annotator is listed twice' });
+
+const reviewedSchema = annotatorListSchema
+  .min(1)
+  .refine((names) => !names.includes(CURATION_ANNOTATOR), { message: 'the curation layer is what is made, not one of the layers reviewed' });
+
+const baseUpdatedAtSchema = z.string().min(1).max(200).optional();
+const cursorSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 // Sizes, names and base64 are checked by Transfers, which says which file is at fault.
 const importFilesSchema = z.array(z.strictObject({ name: z.string(), dataBase64: z.string() })).min(1).max(IMPORT_UPLOAD_LIMITS.files);
@@ -105,6 +171,9 @@ export function createGlossApi(options: GlossApiOptions): GlossApi {
   const { workspace: ws, settings } = options;
   const now = options.now ?? (() => new Date());
   const transfers = options.transfers ?? new Transfers({ workspace: ws, now, ...(options.newId ? { newId: options.newId } : {}) });
+  const newId = options.newId ?? (() => crypto.randomUUID());
+  // Started by the first pollChanges: a workspace nobody polls is not watched.
+  let watcher: WorkspaceWatcher | null = null;
   // The text index of the document being edited: built once, not on every keystroke.
   let lastIndex: { docId: string; index: CodePointIndex } | null = null;
   const indexOf = (doc: GlossDocument): CodePointIndex => {
@@ -191,33 +260,44 @@ export function createGlossApi(options: GlossApiOptions): GlossApi {
         });
       }),
 
-    applyChanges: (docId, changes) =>
+    applyChanges: (docId, changes, baseUpdatedAt) =>
       guard(async (): Promise<Result<ChangeResult>> => {
         const id = docIdSchema.safeParse(docId);
         if (!id.success) return invalid('docId', id.error);
         const parsed = changesSchema.safeParse(changes);
         if (!parsed.success) return invalid('changes', parsed.error);
+        const base = baseUpdatedAtSchema.safeParse(baseUpdatedAt);
+        if (!base.success) return invalid('baseUpdatedAt', base.error);
         if (ws.readOnly) return fail('read-only', `workspace ${ws.dir} is open read-only`);
+        // Never "curation": the settings refuse that name, so adjudication is the only way in.
+        const me = settings.annotator;
         const loaded = await loadDocument(id.data);
         if (!loaded.ok) return loaded;
         const doc = loaded.value;
-        const me = settings.annotator;
+        const targets = await checkCommentTargets(doc.id, me, parsed.data as LayerChange[]);
+        if (!targets.ok) return targets;
         const stamp = now().toISOString();
+        const file = ws.layerFile(doc.id, me);
         // Not beside an import, which rewrites layers it read before.
         const updated = await transfers.edit(() =>
           ws.updateLayer(doc.id, me, (current) => {
             if (current && current.textSha256 !== doc.textSha256) {
-              return fail('conflict', `${ws.layerFile(doc.id, me)} was made on a different text; it is not changed`);
+              return fail('conflict', `${file} was made on a different text; it is not changed`);
             }
-            const base = current ?? emptyLayer(doc, me, stamp);
+            // Someone else wrote my layer since the renderer read it: its edit was made on
+            // another layer than this one. Never overwrite: the renderer reloads.
+            if (base.data !== undefined && current && current.updatedAt !== base.data) {
+              return fail('conflict', `${file} changed on disk since it was opened (now saved at ${current.updatedAt}, opened at ${base.data}): reload it; this change was not written`);
+            }
+            const layer = current ?? emptyLayer(doc, me, stamp);
             // Nothing to do: answer the current state without creating a file.
             if (parsed.data.length === 0) return ok(null);
-            return applyLayerChanges(base, indexOf(doc), ws.schema, parsed.data as LayerChange[], stamp);
+            return applyLayerChanges(layer, indexOf(doc), ws.schema, parsed.data as LayerChange[], stamp);
           }),
         );
         if (!updated.ok) return updated;
         const layer = updated.value ?? (await ws.readLayer(doc.id, me)) ?? emptyLayer(doc, me, stamp);
-        return ok({ spans: layer.spans, status: layer.status, updatedAt: layer.updatedAt });
+        return ok({ spans: layer.spans, status: layer.status, updatedAt: layer.updatedAt, comments: layer.comments });
       }),
 
     getSettings: () => guard(async (): Promise<Result<Settings>> => ok(settings.get())),
@@ -261,7 +341,93 @@ export function createGlossApi(options: GlossApiOptions): GlossApi {
         if (!parsed.success) return invalid('job id', parsed.error);
         return transfers.status(parsed.data);
       }),
+
+    applyCuration: (docId, annotators, changes) =>
+      guard(async (): Promise<Result<Layer>> => {
+        const id = docIdSchema.safeParse(docId);
+        if (!id.success) return invalid('docId', id.error);
+        const reviewed = reviewedSchema.safeParse(annotators);
+        if (!reviewed.success) return invalid('annotators', reviewed.error);
+        const parsed = curationChangesSchema.safeParse(changes);
+        if (!parsed.success) return invalid('curation changes', parsed.error);
+        if (ws.readOnly) return fail('read-only', `workspace ${ws.dir} is open read-only`);
+        const loaded = await loadDocument(id.data);
+        if (!loaded.ok) return loaded;
+        const doc = loaded.value;
+        // An annotator without a layer (me, before my first span) reviews as an empty one, as
+        // the renderer shows it.
+        const layers: Layer[] = [];
+        for (const annotator of reviewed.data) {
+          layers.push((await ws.readLayer(doc.id, annotator)) ?? emptyLayer(doc, annotator, now().toISOString()));
+        }
+        const stamp = now().toISOString();
+        const file = ws.layerFile(doc.id, CURATION_ANNOTATOR);
+        const updated = await transfers.edit(() =>
+          ws.updateLayer(doc.id, CURATION_ANNOTATOR, (current) => {
+            if (current && current.textSha256 !== doc.textSha256) {
+              return fail('conflict', `${file} was made on a different text; it is not changed`);
+            }
+            if (parsed.data.length === 0) return ok(null);
+            const curation = current ?? emptyLayer(doc, CURATION_ANNOTATOR, stamp);
+            return applyCurationChanges(curation, indexOf(doc), ws.schema, parsed.data as CurationChange[], {
+              layers,
+              who: settings.annotator,
+              now: stamp,
+              newId,
+            });
+          }),
+        );
+        if (!updated.ok) return updated;
+        const layer = updated.value ?? (await ws.readLayer(doc.id, CURATION_ANNOTATOR)) ?? { ...emptyLayer(doc, CURATION_ANNOTATOR, stamp), decisions: [] };
+        return ok(layer);
+      }),
+
+    getAgreement: (annotators) =>
+      guard(async (): Promise<Result<AgreementResult>> => {
+        const chosen = annotatorListSchema.min(2).optional().safeParse(annotators);
+        if (!chosen.success) return invalid('annotators', chosen.error);
+        await ws.reload();
+        const input = await agreementInput(ws, chosen.data);
+        const compared = chosen.data ?? input.found;
+        if (compared.length < 2) {
+          return fail('not-found', `agreement needs at least two annotators with a layer (curation aside); this workspace has ${compared.length === 0 ? 'none' : `only ${compared[0]}`}`);
+        }
+        return ok(computeAgreement(input.documents, compared));
+      }),
+
+    pollChanges: (cursor) =>
+      guard(async (): Promise<Result<ChangesSince>> => {
+        const parsed = cursorSchema.safeParse(cursor);
+        if (!parsed.success) return invalid('cursor', parsed.error);
+        if (!watcher) {
+          watcher = new WorkspaceWatcher(ws, { ...options.watcher });
+          const started = watcher.start();
+          if (!started.ok) return started;
+        }
+        return watcher.since(parsed.data);
+      }),
   };
+
+  /**
+   * A comment on a colleague's span must name a span there (one on my own layer is checked with
+   * the batch, which may add it). Their layers are read, never written.
+   */
+  async function checkCommentTargets(docId: string, me: string, changes: readonly LayerChange[]): Promise<Result<void>> {
+    for (const [i, change] of changes.entries()) {
+      if (change.op !== 'comment-add' || change.comment.target === null || change.comment.target.annotator === me) continue;
+      const { annotator, spanId } = change.comment.target;
+      const layer = await ws.readLayer(docId, annotator);
+      if (!layer?.spans.some((s) => s.id === spanId)) {
+        return fail('not-found', `change ${i + 1} of ${changes.length} (comment-add): ${layer ? `${annotator}'s layer has no span "${spanId}"` : `${annotator} has no layer on "${docId}"`}`);
+      }
+    }
+    return ok(undefined);
+  }
+
+  closers.set(api, () => {
+    watcher?.close();
+    watcher = null;
+  });
   return api;
 }
 

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { fail, ok } from '../core/api';
 import type { ExportFormatName, GlossApi, JobStatus, Result, ShellCommand } from '../core/api';
 import { SHELL_COMMAND_CHANNEL } from '../preload/channels';
-import { createGlossApi } from './api';
+import { closeGlossApi, createGlossApi } from './api';
 import type { MenuActions } from './menu';
 import { SettingsStore } from './settings';
 import { Transfers, isOneLayerFormat } from './transfer';
@@ -113,6 +113,8 @@ export class GlossApp {
 
   /** Opens the workspace in `dir` for the API; on failure the API answers why, until another opens. */
   async openWorkspace(dir: string): Promise<Result<void>> {
+    // The workspace open until now stops being watched, whatever happens next.
+    if (this.current.ok) closeGlossApi(this.current.value);
     const settings = this.options.settings;
     if (!settings.ok) {
       const failure = fail(settings.error.code, `Cannot read your settings: ${settings.error.message}`);

@@ -43,12 +43,42 @@ const spanPatch = z.strictObject({
   note: z.string().max(MAX_TEXT).optional(),
 });
 
+const commentTarget = z.strictObject({ annotator: id, spanId: id });
+
 const layerChange = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('add'), span: spanInput }),
   z.strictObject({ op: z.literal('remove'), spanId: id }),
   z.strictObject({ op: z.literal('update'), spanId: id, patch: spanPatch }),
   z.strictObject({ op: z.literal('status'), status: layerStatus }),
+  z.strictObject({
+    op: z.literal('comment-add'),
+    comment: z.strictObject({ id, target: commentTarget.nullable(), text: z.string().min(1).max(MAX_TEXT) }),
+  }),
+  z.strictObject({ op: z.literal('comment-update'), id, text: z.string().min(1).max(MAX_TEXT).optional(), resolved: z.boolean().optional() }),
+  z.strictObject({ op: z.literal('comment-remove'), id }),
 ]);
+
+const curatedSpan = z.strictObject({
+  label: id,
+  start: offset,
+  end: offset,
+  attributes: attributes.optional(),
+  note: z.string().max(MAX_TEXT).optional(),
+  fragments: z.array(fragment).max(1_000).optional(),
+});
+
+const curationChange = z.discriminatedUnion('op', [
+  z.strictObject({ op: z.literal('accept'), itemKey: id, annotator: id, spanId: id }),
+  z.strictObject({ op: z.literal('edit'), itemKey: id, annotator: id, spanId: id, span: curatedSpan }),
+  z.strictObject({ op: z.literal('add'), itemKey: id.nullable(), span: curatedSpan }),
+  z.strictObject({ op: z.literal('reject'), itemKey: id }),
+  z.strictObject({ op: z.literal('accept-all-agreed') }),
+  z.strictObject({ op: z.literal('undo'), decisionId: id }),
+  z.strictObject({ op: z.literal('status'), status: layerStatus }),
+]);
+
+/** Annotator names as arguments (the API checks they are valid names). */
+const MAX_ANNOTATORS = 100;
 
 // Uploads: each file within the per-file limit, all of them within the per-import one (base64
 // text is 4/3 of the bytes, plus at most one padded group per file).
@@ -84,13 +114,16 @@ export const API_ARGS: ArgsSchemas = {
   getWorkspace: z.tuple([]),
   listDocuments: z.tuple([]),
   openDocument: z.tuple([id]),
-  applyChanges: z.tuple([id, z.array(layerChange).max(MAX_CHANGES)]),
+  applyChanges: z.tuple([id, z.array(layerChange).max(MAX_CHANGES), id.optional()]),
   getSettings: z.tuple([]),
   setAnnotator: z.tuple([z.string().min(1).max(MAX_ID)]),
   listFormats: z.tuple([]),
   startImport: z.tuple([importFiles, importOptions]),
   startExport: z.tuple([exportOptions]),
   getJob: z.tuple([id]),
+  applyCuration: z.tuple([id, z.array(id).min(1).max(MAX_ANNOTATORS), z.array(curationChange).max(MAX_CHANGES)]),
+  getAgreement: z.tuple([z.array(id).max(MAX_ANNOTATORS).optional()]),
+  pollChanges: z.tuple([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)]),
 };
 
 const METHODS: ReadonlySet<string> = new Set(GLOSS_API_METHODS);

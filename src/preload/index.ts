@@ -23,13 +23,18 @@ const gloss = {
   getWorkspace: () => invoke('getWorkspace'),
   listDocuments: () => invoke('listDocuments'),
   openDocument: (docId: string) => invoke('openDocument', docId),
-  applyChanges: (docId, changes) => invoke('applyChanges', docId, changes),
+  // An optional argument left out is not sent: main's argument check counts them.
+  applyChanges: (docId, changes, baseUpdatedAt) =>
+    baseUpdatedAt === undefined ? invoke('applyChanges', docId, changes) : invoke('applyChanges', docId, changes, baseUpdatedAt),
   getSettings: () => invoke('getSettings'),
   setAnnotator: (name: string) => invoke('setAnnotator', name),
   listFormats: () => invoke('listFormats'),
   startImport: (files, options) => invoke('startImport', files, options),
   startExport: (options) => invoke('startExport', options),
   getJob: (jobId: string) => invoke('getJob', jobId),
+  applyCuration: (docId, annotators, changes) => invoke('applyCuration', docId, annotators, changes),
+  getAgreement: (annotators) => (annotators === undefined ? invoke('getAgreement') : invoke('getAgreement', annotators)),
+  pollChanges: (cursor: number) => invoke('pollChanges', cursor),
 } satisfies GlossApi;
 
 const listeners = new Set<(command: ShellCommand) => void>();

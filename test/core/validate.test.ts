@@ -231,3 +231,67 @@ describe('checkImportedItem', () => {
     expect(messages).toHaveLength(8);
   });
 });
+
+describe('curation decisions (parseLayerJson, checkLayer)', () => {
+  const CURATION_FILE = 'annotations/digest/curation.json';
+
+  async function curated(doc: GlossDocument): Promise<Layer> {
+    const alice = await digestLayer(doc);
+    return {
+      ...alice,
+      annotator: 'curation',
+      relations: [],
+      decisions: [
+        {
+          id: 'd1',
+          itemKey: '68-129-00000000000001',
+          action: 'accept',
+          from: [{ annotator: 'alice', spanId: 'c', updatedAt: T1 }],
+          chosen: { annotator: 'alice', spanId: 'c' },
+          spanId: 'c',
+          by: 'carol',
+          at: T1,
+        },
+        { id: 'd2', itemKey: '72-83-00000000000002', action: 'reject', from: [{ annotator: 'bob', spanId: 'x', updatedAt: T1 }], by: 'carol', at: T1 },
+      ],
+    };
+  }
+
+  it('reads a curation layer with decisions back unchanged, and finds nothing wrong with it', async () => {
+    const doc = await digestDocument();
+    const layer = await curated(doc);
+    const back = parseLayerJson(JSON.parse(serializeLayer(layer)), CURATION_FILE);
+    expect(back).toEqual({ ok: true, value: layer });
+    expect(checkLayer(layer, doc, DEFAULT_SCHEMA, CURATION_FILE)).toEqual([]);
+  });
+
+  it('rejects decisions of the wrong shape, naming the file', async () => {
+    const layer = await curated(await digestDocument());
+    const [accept, reject] = layer.decisions!;
+    const bad = [
+      { ...reject!, spanId: 'c' },
+      { ...accept!, chosen: undefined },
+      { ...accept!, action: 'approve' },
+      { ...reject!, itemKey: null },
+      { ...reject!, id: 'd1' },
+    ];
+    for (const decision of bad) {
+      const r = parseLayerJson(JSON.parse(JSON.stringify({ ...layer, decisions: [accept, decision] })), CURATION_FILE);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.message).toMatch(/^annotations\/digest\/curation\.json: .*decisions/);
+    }
+  });
+
+  it('reports decisions whose span is gone or claimed twice, and decisions outside the curation layer', async () => {
+    const doc = await digestDocument();
+    const layer = await curated(doc);
+    const gone = { ...layer, spans: layer.spans.filter((s) => s.id !== 'c') };
+    expect(kinds(checkLayer(gone, doc, DEFAULT_SCHEMA, CURATION_FILE))).toEqual(['dangling-decision']);
+    const twice = { ...layer, decisions: [...layer.decisions!, { ...layer.decisions![0]!, id: 'd3' }] };
+    expect(checkLayer(twice, doc, DEFAULT_SCHEMA, CURATION_FILE).map((p) => p.message)).toEqual([
+      `${CURATION_FILE}: decisions "d1" and "d3" both claim span "c"`,
+    ]);
+    const notCuration = { ...layer, annotator: 'alice' };
+    expect(kinds(checkLayer(notCuration, doc, DEFAULT_SCHEMA, LAYER_FILE))).toEqual(['invalid-file']);
+  });
+});

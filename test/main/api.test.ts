@@ -124,7 +124,7 @@ describe('applyChanges', () => {
   });
 
   it('creates no file for an empty batch', async () => {
-    expect(value(await api.applyChanges('alpha', []))).toEqual({ spans: [], status: 'todo', updatedAt: NOW.toISOString() });
+    expect(value(await api.applyChanges('alpha', []))).toEqual({ spans: [], status: 'todo', updatedAt: NOW.toISOString(), comments: [] });
     expect(await ws.layerAnnotators('alpha')).toEqual([]);
   });
 

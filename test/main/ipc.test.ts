@@ -63,13 +63,16 @@ function fakeApi(): GlossApi {
     getWorkspace: vi.fn(async () => fail('not-found', 'not in this test')),
     listDocuments: vi.fn(async () => ok([])),
     openDocument: vi.fn(async (docId: string) => fail('not-found', `no document ${docId}`)),
-    applyChanges: vi.fn(async () => ok({ spans: [], status: 'in-progress' as const, updatedAt: '2024-01-01T00:00:00.000Z' })),
+    applyChanges: vi.fn(async () => ok({ spans: [], status: 'in-progress' as const, updatedAt: '2024-01-01T00:00:00.000Z', comments: [] })),
     getSettings: vi.fn(async () => ok({ annotator: 'alice' })),
     setAnnotator: vi.fn(async (name: string) => ok({ annotator: name })),
     listFormats: vi.fn(async () => ok({ import: [], export: [] })),
     startImport: vi.fn(async () => ok('job-1')),
     startExport: vi.fn(async () => ok('job-2')),
     getJob: vi.fn(async (jobId: string) => fail('not-found', `no job ${jobId}`)),
+    applyCuration: vi.fn(async (docId: string) => fail('not-found', `no document ${docId}`)),
+    getAgreement: vi.fn(async () => fail('not-found', 'no annotators in this test')),
+    pollChanges: vi.fn(async (cursor: number) => ok({ cursor: cursor + 1, changes: [] })),
   };
 }
 
@@ -234,6 +237,26 @@ describe('argument validation', () => {
     ['getJob', []],
     ['getJob', ['']],
     ['getJob', [7]],
+    ['applyChanges', ['doc-1', [], 42]],
+    ['applyChanges', ['doc-1', [], '2024-01-01T00:00:00.000Z', 'extra']],
+    ['applyChanges', ['doc-1', [{ op: 'comment-add', comment: { id: 'k', target: null, text: '' } }]]],
+    ['applyChanges', ['doc-1', [{ op: 'comment-add', comment: { id: 'k', target: null, text: 'x', author: 'mallory' } }]]],
+    ['applyChanges', ['doc-1', [{ op: 'comment-add', comment: { id: 'k', target: { annotator: 'bob' }, text: 'x' } }]]],
+    ['applyChanges', ['doc-1', [{ op: 'comment-update', id: 'k', resolved: 'yes' }]]],
+    ['applyChanges', ['doc-1', [{ op: 'comment-remove' }]]],
+    ['applyCuration', ['doc-1', [], []]],
+    ['applyCuration', ['doc-1', ['alice', 'bob']]],
+    ['applyCuration', ['doc-1', ['alice', 'bob'], [{ op: 'accept', itemKey: 'k' }]]],
+    ['applyCuration', ['doc-1', ['alice', 'bob'], [{ op: 'reject', itemKey: 'k', because: 'no' }]]],
+    ['applyCuration', ['doc-1', ['alice', 'bob'], [{ op: 'edit', itemKey: 'k', annotator: 'alice', spanId: 's', span: { label: 'Person', start: 0, end: 4, quote: 'x' } }]]],
+    ['applyCuration', ['doc-1', ['alice', 'bob'], [{ op: 'add', span: { label: 'Person', start: 0, end: 4 } }]]],
+    ['applyCuration', ['doc-1', ['alice', 'bob'], [{ op: 'overrule' }]]],
+    ['getAgreement', ['alice,bob']],
+    ['getAgreement', [['alice', 'bob'], 'extra']],
+    ['pollChanges', []],
+    ['pollChanges', [-1]],
+    ['pollChanges', [1.5]],
+    ['pollChanges', ['0']],
   ];
 
   it.each(invalid)('refuses %s(%j) with invalid-input before the API sees it', async (method, args) => {
@@ -275,6 +298,33 @@ describe('argument validation', () => {
     const result = await call('gloss:applyChanges', eventFrom(ours), 'doc-1', changes);
     expect(result.ok).toBe(true);
     expect(api.applyChanges).toHaveBeenCalledWith('doc-1', changes);
+  });
+
+  it('passes comments, a base time, curation changes, agreement and polling through unchanged', async () => {
+    const comments = [
+      { op: 'comment-add', comment: { id: 'k1', target: { annotator: 'bob', spanId: 's1' }, text: 'Is this 🌍 right?' } },
+      { op: 'comment-add', comment: { id: 'k2', target: null, text: 'on the document' } },
+      { op: 'comment-update', id: 'k1', resolved: true },
+      { op: 'comment-update', id: 'k2', text: 'changed' },
+      { op: 'comment-remove', id: 'k2' },
+    ];
+    expect((await call('gloss:applyChanges', eventFrom(ours), 'doc-1', comments, '2024-01-01T00:00:00.000Z')).ok).toBe(true);
+    expect(api.applyChanges).toHaveBeenCalledWith('doc-1', comments, '2024-01-01T00:00:00.000Z');
+    const curation = [
+      { op: 'accept', itemKey: '0-5-00000000000abc', annotator: 'alice', spanId: 's1' },
+      { op: 'edit', itemKey: '0-5-00000000000abc', annotator: 'bob', spanId: 's2', span: { label: 'Money', start: 0, end: 5, attributes: { value: 5 }, note: 'n' } },
+      { op: 'add', itemKey: null, span: { label: 'Person', start: 7, end: 9 } },
+      { op: 'reject', itemKey: '9-12-00000000000def~2' },
+      { op: 'accept-all-agreed' },
+      { op: 'undo', decisionId: 'd1' },
+      { op: 'status', status: 'done' },
+    ];
+    await call('gloss:applyCuration', eventFrom(ours), 'doc-1', ['alice', 'bob'], curation);
+    expect(api.applyCuration).toHaveBeenCalledWith('doc-1', ['alice', 'bob'], curation);
+    await call('gloss:getAgreement', eventFrom(ours));
+    await call('gloss:getAgreement', eventFrom(ours), ['alice', 'bob']);
+    expect(vi.mocked(api.getAgreement).mock.calls).toEqual([[], [['alice', 'bob']]]);
+    expect(await call('gloss:pollChanges', eventFrom(ours), 0)).toEqual({ ok: true, value: { cursor: 1, changes: [] } });
   });
 
   it('passes well-formed import and export jobs through unchanged', async () => {

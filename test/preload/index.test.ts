@@ -62,6 +62,11 @@ describe('preload', () => {
     await gloss.startImport([{ name: 'a.jsonl', dataBase64: 'e30K' }], { format: 'auto', strict: true });
     await gloss.startExport({ format: 'csv', curated: true });
     await gloss.getJob('job-1');
+    await gloss.applyChanges('doc-1', [], '2024-01-01T00:00:00.000Z');
+    await gloss.applyCuration('doc-1', ['alice', 'bob'], [{ op: 'accept-all-agreed' }]);
+    await gloss.getAgreement();
+    await gloss.getAgreement(['alice', 'bob']);
+    await gloss.pollChanges(0);
     expect(fake.invoke.mock.calls).toEqual([
       ['gloss:setAnnotator', 'bob'],
       ['gloss:getWorkspace'],
@@ -73,6 +78,12 @@ describe('preload', () => {
       ['gloss:startImport', [{ name: 'a.jsonl', dataBase64: 'e30K' }], { format: 'auto', strict: true }],
       ['gloss:startExport', { format: 'csv', curated: true }],
       ['gloss:getJob', 'job-1'],
+      // Optional arguments left out are not sent at all.
+      ['gloss:applyChanges', 'doc-1', [], '2024-01-01T00:00:00.000Z'],
+      ['gloss:applyCuration', 'doc-1', ['alice', 'bob'], [{ op: 'accept-all-agreed' }]],
+      ['gloss:getAgreement'],
+      ['gloss:getAgreement', ['alice', 'bob']],
+      ['gloss:pollChanges', 0],
     ]);
   });
 

@@ -47,6 +47,9 @@ type FileRead<T> =
   | { state: 'missing' }
   | { state: 'bad'; kind: 'corrupt-file' | 'invalid-file'; message: string };
 
+/** Told of a file the workspace writes (or moves aside), and when that is done. */
+export type WriteListener = (file: string, done: Promise<void>) => void;
+
 /** Keep this many documents parsed in memory: they are immutable, and editing re-reads one often. */
 const DOCUMENT_CACHE_SIZE = 16;
 
@@ -59,6 +62,7 @@ export class Workspace {
   /** Per-file chains of pending writes ("one writer per file"). */
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly documentCache = new Map<string, GlossDocument>();
+  private readonly writeListeners = new Set<WriteListener>();
 
   private constructor(
     /** Absolute path of the workspace folder. */
@@ -298,7 +302,7 @@ export class Workspace {
     }
     for (const doc of documents) {
       const file = this.documentFile(doc.id);
-      await this.serialised(file, () => writeFileDurable(join(this.dir, file), serializeDocument(doc)));
+      await this.serialised(file, () => this.announced(file, () => writeFileDurable(join(this.dir, file), serializeDocument(doc))));
       this.documentCache.delete(doc.id);
       this.unavailable.delete(doc.id);
       onWritten?.(++done, total);
@@ -323,7 +327,7 @@ export class Workspace {
       const previous = this.db.data;
       this.db.data = { ...previous, documents: [...previous.documents, ...entries] };
       try {
-        await this.db.write();
+        await this.announced(MANIFEST_FILE, () => this.db.write());
       } catch (error) {
         this.db.data = previous;
         throw error;
@@ -341,7 +345,7 @@ export class Workspace {
       const previous = this.db.data;
       this.db.data = { ...previous, schema };
       try {
-        await this.db.write();
+        await this.announced(MANIFEST_FILE, () => this.db.write());
       } catch (error) {
         this.db.data = previous;
         throw error;
@@ -429,7 +433,7 @@ export class Workspace {
     this.assertWritable();
     const file = this.layerFile(layer.document, layer.annotator);
     await mkdirDurable(join(this.dir, ANNOTATIONS_DIR, layer.document));
-    await writeFileDurable(join(this.dir, file), serializeLayer(layer));
+    await this.announced(file, () => writeFileDurable(join(this.dir, file), serializeLayer(layer)));
   }
 
   /** Read and check a workspace JSON file (relative path); never throws for a bad file. */
@@ -465,7 +469,7 @@ export class Workspace {
       return;
     }
     // Called from within the file's queue (by a read), so it moves the file directly.
-    const movedTo = await moveAside(join(this.dir, file), this.now());
+    const movedTo = await this.announced(file, () => moveAside(join(this.dir, file), this.now()));
     const relative = `${file}${movedTo.slice(join(this.dir, file).length)}`;
     this.addProblem({
       kind: read.kind,
@@ -474,6 +478,29 @@ export class Workspace {
       movedTo: relative,
       message: `${read.message}; kept aside as ${relative}`,
     });
+  }
+
+  /**
+   * Be told of every file this workspace is about to write or move aside (workspace-relative
+   * path), with a promise settled when that is done: the watcher tells our writes from others'.
+   * Returns the function that stops telling.
+   */
+  onWrite(listener: WriteListener): () => void {
+    this.writeListeners.add(listener);
+    return () => this.writeListeners.delete(listener);
+  }
+
+  /** Run a write of `file`, announced to the write listeners. */
+  private announced<T>(file: string, write: () => Promise<T>): Promise<T> {
+    const run = write();
+    if (this.writeListeners.size > 0) {
+      const settled = run.then(
+        () => undefined,
+        () => undefined,
+      );
+      for (const listener of this.writeListeners) listener(file, settled);
+    }
+    return run;
   }
 
   private addProblem(problem: Problem): void {

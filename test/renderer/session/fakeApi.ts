@@ -3,7 +3,10 @@
 
 import { fail, ok } from '../../../src/core/api';
 import type {
+  AgreementResult,
   ChangeResult,
+  ChangesSince,
+  CurationChange,
   DocumentSummary,
   ExportJobOptions,
   FormatChoices,
@@ -16,9 +19,11 @@ import type {
   Result,
   WorkspaceInfo,
 } from '../../../src/core/api';
+import { applyCurationChanges } from '../../../src/core/curation';
 import { buildDocument, plainTextToBlocks } from '../../../src/core/document';
 import { applyLayerChanges, emptyLayer } from '../../../src/core/layer';
 import type { GlossDocument, Layer, Problem, Schema } from '../../../src/core/model';
+import { CURATION_ANNOTATOR } from '../../../src/core/model';
 import { CodePointIndex } from '../../../src/core/offsets';
 import { DEFAULT_SCHEMA } from '../../../src/core/schema';
 
@@ -126,7 +131,7 @@ export function createFakeApi(documents: GlossDocument[], schema: Schema = DEFAU
       const next = applyLayerChanges(layer, new CodePointIndex(document.text), schema, changes, FIXED_NOW);
       if (!next.ok) return next;
       api.layers.set(key(docId), next.value);
-      return ok({ spans: structuredClone(next.value.spans), status: next.value.status, updatedAt: next.value.updatedAt });
+      return ok({ spans: structuredClone(next.value.spans), status: next.value.status, updatedAt: next.value.updatedAt, comments: structuredClone(next.value.comments) });
     },
     async getSettings() {
       return ok({ annotator: api.annotator });
@@ -150,7 +155,28 @@ export function createFakeApi(documents: GlossDocument[], schema: Schema = DEFAU
       const answer = api.jobAnswers.length > 1 ? api.jobAnswers.shift() : api.jobAnswers[0];
       return answer ?? fail('not-found', `no job "${jobId}"`);
     },
+    async applyCuration(docId: string, annotators: string[], changes: CurationChange[]): Promise<Result<Layer>> {
+      const document = api.documents.find((d) => d.id === docId);
+      if (!document) return fail('not-found', `no document "${docId}"`);
+      const layers = annotators.map((a) => api.layers.get(`${docId}/${a}`) ?? emptyLayer(document, a, FIXED_NOW));
+      const curation = api.layers.get(`${docId}/${CURATION_ANNOTATOR}`) ?? emptyLayer(document, CURATION_ANNOTATOR, FIXED_NOW);
+      const next = applyCurationChanges(curation, new CodePointIndex(document.text), schema, changes, {
+        layers,
+        who: api.annotator,
+        now: FIXED_NOW,
+        newId: () => `cur-${++curationIds}`,
+      });
+      if (next.ok) api.layers.set(`${docId}/${CURATION_ANNOTATOR}`, next.value);
+      return next;
+    },
+    async getAgreement(): Promise<Result<AgreementResult>> {
+      return fail('not-found', 'agreement is not computed by the fake API');
+    },
+    async pollChanges(cursor: number): Promise<Result<ChangesSince>> {
+      return ok({ cursor, changes: [] });
+    },
   };
+  let curationIds = 0;
   // Layers are kept per document and annotator, like annotations/<doc>/<annotator>.json.
   const key = (docId: string) => `${docId}/${api.annotator}`;
   return api;

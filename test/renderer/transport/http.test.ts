@@ -49,9 +49,9 @@ describe('createHttpApi against the real server', () => {
     getWorkspace: async () => fail('not-found', 'none'),
     listDocuments: async () => ok([]),
     openDocument: async (docId) => fail('not-found', `no document ${docId}`),
-    applyChanges: async (docId, changes) => {
-      seen.push([docId, changes]);
-      return ok({ spans: [], status: 'in-progress', updatedAt: '2024-05-01T10:00:00.000Z' });
+    applyChanges: async (...args) => {
+      seen.push(args);
+      return ok({ spans: [], status: 'in-progress', updatedAt: '2024-05-01T10:00:00.000Z', comments: [] });
     },
     getSettings: async () => ok({ annotator: 'alice' }),
     setAnnotator: vi.fn(async (name: string) => ok({ annotator: name })),
@@ -64,6 +64,15 @@ describe('createHttpApi against the real server', () => {
       seen.push(['startExport', options]);
       return ok('job-2');
     },
+    applyCuration: async (...args) => {
+      seen.push(['applyCuration', ...args]);
+      return fail('not-found', 'no item');
+    },
+    getAgreement: async (...args) => {
+      seen.push(['getAgreement', ...args]);
+      return fail('not-found', 'no annotators');
+    },
+    pollChanges: async (cursor) => ok({ cursor: cursor + 2, changes: [{ document: 'doc-1', annotator: 'bob', file: 'annotations/doc-1/bob.json' }] }),
     getJob: async (jobId) =>
       ok({ id: jobId, kind: 'export', state: 'done', done: 1, total: 1, phase: 'done', result: { summary: ['Exported'], notices: [], files: [{ name: 'w.csv', mediaType: 'text/csv', text: 'a,b\n🌍' }] } }),
   };
@@ -89,9 +98,25 @@ describe('createHttpApi against the real server', () => {
       { op: 'add', span: { id: 's1', label: 'Quantity', start: 3, end: 5, attributes: { value: 2, unit: '📈' }, note: '𝟐 units' } },
     ];
     expect(await client.applyChanges('doc-1', changes)).toEqual(
-      ok({ spans: [], status: 'in-progress', updatedAt: '2024-05-01T10:00:00.000Z' }),
+      ok({ spans: [], status: 'in-progress', updatedAt: '2024-05-01T10:00:00.000Z', comments: [] }),
     );
     expect(seen).toEqual([['doc-1', changes]]);
+  });
+
+  it('carries review calls, and leaves optional arguments out rather than sending null', async () => {
+    const client = createHttpApi({ token: server.token, baseUrl: `http://127.0.0.1:${server.port}` });
+    seen.length = 0;
+    await client.applyChanges('doc-1', [{ op: 'comment-add', comment: { id: 'k1', target: { annotator: 'bob', spanId: 's1' }, text: '🌍?' } }], '2024-05-01T10:00:00.000Z');
+    expect(await client.applyCuration('doc-1', ['alice', 'bob'], [{ op: 'reject', itemKey: '0-5-0123456789abcd' }])).toEqual(fail('not-found', 'no item'));
+    await client.getAgreement();
+    await client.getAgreement(['alice', 'bob']);
+    expect(seen).toEqual([
+      ['doc-1', [{ op: 'comment-add', comment: { id: 'k1', target: { annotator: 'bob', spanId: 's1' }, text: '🌍?' } }], '2024-05-01T10:00:00.000Z'],
+      ['applyCuration', 'doc-1', ['alice', 'bob'], [{ op: 'reject', itemKey: '0-5-0123456789abcd' }]],
+      ['getAgreement'],
+      ['getAgreement', ['alice', 'bob']],
+    ]);
+    expect(await client.pollChanges(5)).toEqual(ok({ cursor: 7, changes: [{ document: 'doc-1', annotator: 'bob', file: 'annotations/doc-1/bob.json' }] }));
   });
 
   it('carries import and export jobs: files in base64, options, and the finished job with its file', async () => {

@@ -25,6 +25,9 @@ function preloadApi(): GlossApi {
     startImport: vi.fn(),
     startExport: vi.fn(),
     getJob: vi.fn(),
+    applyCuration: vi.fn(),
+    getAgreement: vi.fn(),
+    pollChanges: vi.fn(),
   };
 }
 

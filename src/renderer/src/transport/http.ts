@@ -64,12 +64,16 @@ export function createHttpApi(opts: HttpApiOptions): GlossApi {
     getWorkspace: () => call('getWorkspace', []),
     listDocuments: () => call('listDocuments', []),
     openDocument: (docId) => call('openDocument', [docId]),
-    applyChanges: (docId, changes) => call('applyChanges', [docId, changes]),
+    // An optional argument left out is not sent (JSON would make it null).
+    applyChanges: (docId, changes, baseUpdatedAt) => call('applyChanges', baseUpdatedAt === undefined ? [docId, changes] : [docId, changes, baseUpdatedAt]),
     getSettings: () => call('getSettings', []),
     setAnnotator: (name) => call('setAnnotator', [name]),
     listFormats: () => call('listFormats', []),
     startImport: (files, options) => call('startImport', [files, options]),
     startExport: (options) => call('startExport', [options]),
     getJob: (jobId) => call('getJob', [jobId]),
+    applyCuration: (docId, annotators, changes) => call('applyCuration', [docId, annotators, changes]),
+    getAgreement: (annotators) => call('getAgreement', annotators === undefined ? [] : [annotators]),
+    pollChanges: (cursor) => call('pollChanges', [cursor]),
   } satisfies GlossApi;
 }

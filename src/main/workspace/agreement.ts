@@ -1,0 +1,37 @@
+// What agreement is computed over (DESIGN.md §5, ADR 0005): each readable document of a workspace
+// with the layers of the annotators compared. Shared by `gloss agreement` and the app's dashboard.
+
+import type { AgreementDocument, AgreementLayer } from '../../core/agreement';
+import { CURATION_ANNOTATOR } from '../../core/model';
+import type { Workspace } from './workspace';
+
+export interface AgreementInput {
+  documents: AgreementDocument[];
+  /** Annotators with at least one readable layer among those looked at, sorted. */
+  found: string[];
+}
+
+/**
+ * The documents with the layers of `chosen` (default: every annotator but curation). An
+ * annotator without a layer file on a document is missing there; a corrupt layer reads as missing
+ * (and is reported in `ws.problems`).
+ */
+export async function agreementInput(ws: Workspace, chosen?: readonly string[]): Promise<AgreementInput> {
+  const wanted = chosen === undefined ? null : new Set(chosen);
+  const documents: AgreementDocument[] = [];
+  const found = new Set<string>();
+  for (const entry of ws.documents()) {
+    const doc = await ws.readDocument(entry.id);
+    if (!doc) continue;
+    const layers: AgreementLayer[] = [];
+    for (const annotator of await ws.layerAnnotators(entry.id)) {
+      if (wanted ? !wanted.has(annotator) : annotator === CURATION_ANNOTATOR) continue;
+      const layer = await ws.readLayer(entry.id, annotator);
+      if (!layer) continue;
+      layers.push(layer);
+      found.add(annotator);
+    }
+    documents.push({ id: doc.id, title: doc.title, text: doc.text, language: doc.meta.language, layers });
+  }
+  return { documents, found: [...found].sort() };
+}
