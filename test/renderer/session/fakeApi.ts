@@ -49,6 +49,20 @@ export interface FakeApi extends GlossApi {
   jobAnswers: Result<JobStatus>[];
   /** What the next startImport/startExport answers (default: ok("job-1")). */
   startAnswer: Result<string> | null;
+  /** What pollChanges answers, poll after poll (then: nothing changed). */
+  pollAnswers: Result<ChangesSince>[];
+  /** Every cursor pollChanges was given. */
+  polledWith: number[];
+  /** What getAgreement answers (default: a refusal). */
+  agreement: Result<AgreementResult> | null;
+  /** Every getAgreement call's annotators. */
+  agreementCalls: (string[] | undefined)[];
+  /** Every applyCuration call, in order. */
+  curationCalls: { docId: string; annotators: string[]; changes: CurationChange[] }[];
+  /** Every applyChanges baseUpdatedAt, in order. */
+  bases: (string | undefined)[];
+  /** Put a layer "on disk" (someone else's, or mine written from outside). */
+  putLayer(docId: string, layer: Layer): void;
 }
 
 /** The formats a small Gloss offers, as listFormats answers them. */
@@ -93,6 +107,12 @@ export function createFakeApi(documents: GlossDocument[], schema: Schema = DEFAU
     jobCalls: [],
     jobAnswers: [],
     startAnswer: null,
+    pollAnswers: [],
+    polledWith: [],
+    agreement: null,
+    agreementCalls: [],
+    curationCalls: [],
+    bases: [],
     release() {
       const all = waiting.splice(0);
       for (const go of all) go();
@@ -110,7 +130,9 @@ export function createFakeApi(documents: GlossDocument[], schema: Schema = DEFAU
             length: new CodePointIndex(d.text).length,
             myStatus: layer?.status ?? 'todo',
             mySpanCount: layer?.spans.length ?? 0,
-            layers: [],
+            layers: [...api.layers.entries()]
+              .filter(([k]) => k.startsWith(`${d.id}/`))
+              .map(([, l]) => ({ annotator: l.annotator, status: l.status, spanCount: l.spans.length })),
           };
         }),
       );
@@ -119,10 +141,19 @@ export function createFakeApi(documents: GlossDocument[], schema: Schema = DEFAU
       const document = api.documents.find((d) => d.id === docId);
       if (!document) return fail('not-found', `no document "${docId}"`);
       const mine = structuredClone(api.layers.get(key(docId)) ?? emptyLayer(document, api.annotator, FIXED_NOW));
-      return ok({ document, mine, others: [], problems: [] });
+      const others = [...api.layers.entries()]
+        .filter(([k, l]) => k.startsWith(`${docId}/`) && l.annotator !== api.annotator)
+        .map(([, l]) => structuredClone(l))
+        .sort((a, b) => (a.annotator < b.annotator ? -1 : 1));
+      return ok({ document, mine, others, problems: [] });
     },
-    async applyChanges(docId: string, changes: LayerChange[]): Promise<Result<ChangeResult>> {
+    async applyChanges(docId: string, changes: LayerChange[], baseUpdatedAt?: string): Promise<Result<ChangeResult>> {
       api.calls.push({ docId, changes: structuredClone(changes) });
+      api.bases.push(baseUpdatedAt);
+      const onDisk = api.layers.get(key(docId));
+      if (baseUpdatedAt !== undefined && onDisk && onDisk.updatedAt !== baseUpdatedAt) {
+        return fail('conflict', `annotations/${docId}/${api.annotator}.json changed on disk since it was opened`);
+      }
       if (api.hold) await new Promise<void>((resolve) => waiting.push(resolve));
       if (api.refuseWith) return fail('invalid-input', api.refuseWith);
       const document = api.documents.find((d) => d.id === docId);
@@ -156,6 +187,7 @@ export function createFakeApi(documents: GlossDocument[], schema: Schema = DEFAU
       return answer ?? fail('not-found', `no job "${jobId}"`);
     },
     async applyCuration(docId: string, annotators: string[], changes: CurationChange[]): Promise<Result<Layer>> {
+      api.curationCalls.push({ docId, annotators: [...annotators], changes: structuredClone(changes) });
       const document = api.documents.find((d) => d.id === docId);
       if (!document) return fail('not-found', `no document "${docId}"`);
       const layers = annotators.map((a) => api.layers.get(`${docId}/${a}`) ?? emptyLayer(document, a, FIXED_NOW));
@@ -169,11 +201,16 @@ export function createFakeApi(documents: GlossDocument[], schema: Schema = DEFAU
       if (next.ok) api.layers.set(`${docId}/${CURATION_ANNOTATOR}`, next.value);
       return next;
     },
-    async getAgreement(): Promise<Result<AgreementResult>> {
-      return fail('not-found', 'agreement is not computed by the fake API');
+    async getAgreement(annotators?: string[]): Promise<Result<AgreementResult>> {
+      api.agreementCalls.push(annotators);
+      return api.agreement ?? fail('not-found', 'agreement is not computed by the fake API');
     },
     async pollChanges(cursor: number): Promise<Result<ChangesSince>> {
-      return ok({ cursor, changes: [] });
+      api.polledWith.push(cursor);
+      return api.pollAnswers.shift() ?? ok({ cursor, changes: [] });
+    },
+    putLayer(docId: string, layer: Layer): void {
+      api.layers.set(`${docId}/${layer.annotator}`, structuredClone(layer));
     },
   };
   let curationIds = 0;
@@ -185,4 +222,12 @@ export function createFakeApi(documents: GlossDocument[], schema: Schema = DEFAU
 /** The layer "on disk" of a document for the current annotator. */
 export function storedLayer(api: FakeApi, docId: string): Layer | undefined {
   return api.layers.get(`${docId}/${api.annotator}`);
+}
+
+/** A layer as the workspace stores it: spans given as [label, start, end], quotes filled from the text. */
+export function makeLayer(document: GlossDocument, annotator: string, marks: readonly [string, number, number][], schema: Schema = DEFAULT_SCHEMA): Layer {
+  const changes: LayerChange[] = marks.map(([label, start, end], i) => ({ op: 'add', span: { id: `${annotator}-${i + 1}`, label, start, end } }));
+  const made = applyLayerChanges(emptyLayer(document, annotator, FIXED_NOW), new CodePointIndex(document.text), schema, changes, FIXED_NOW);
+  if (!made.ok) throw new Error(made.error.message);
+  return made.value;
 }

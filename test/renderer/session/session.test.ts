@@ -5,7 +5,7 @@ import { annotationState } from '../../../src/renderer/src/editor/annotations';
 import { DocumentSession } from '../../../src/renderer/src/session/session';
 import tajikistan from '../../../resources/sample/tajikistan-russia-industrial-cooperation.txt?raw';
 import digest from '../../../resources/sample/social-monitoring-digest.txt?raw';
-import { createFakeApi, FIXED_NOW, plainDocument, storedLayer } from './fakeApi';
+import { createFakeApi, FIXED_NOW, makeLayer, plainDocument, storedLayer } from './fakeApi';
 import type { FakeApi } from './fakeApi';
 import { mountHeadless, selectText as selectRange } from './testHost';
 import type { TestHost } from './testHost';
@@ -321,5 +321,54 @@ describe('DocumentSession: when things go wrong', () => {
       .decorations.find()
       .map((d) => (d as unknown as { type: { attrs: { class: string } } }).type.attrs.class);
     expect(classes.filter((c) => c.includes('gl-orphan'))).toHaveLength(1);
+  });
+});
+
+describe('DocumentSession: comments and my layer on disk', () => {
+  it('adds a comment to my layer addressed to a colleague’s span, without touching spans, status or undo', async () => {
+    api.putLayer('tajikistan', makeLayer(doc, 'bob', [['Person', 75, 89]]));
+    const session = await open();
+    const id = session.addComment({ annotator: 'bob', spanId: 'bob-1' }, '  Is this the president?  ');
+    expect(id).toBe('c-s1');
+    await session.idle();
+    expect(api.calls.map((c) => c.changes)).toEqual([[{ op: 'comment-add', comment: { id: 'c-s1', target: { annotator: 'bob', spanId: 'bob-1' }, text: 'Is this the president?' } }]]);
+    const snap = session.getSnapshot();
+    expect(snap.comments).toMatchObject([{ id: 'c-s1', author: 'me', resolved: false, text: 'Is this the president?' }]);
+    expect(snap.status).toBe('todo');
+    expect(snap.canUndo).toBe(false);
+    expect(session.addComment(null, '   ')).toBeNull();
+  });
+
+  it('resolves and removes my comments', async () => {
+    const session = await open();
+    const id = session.addComment(null, 'Check the figures.')!;
+    session.resolveComment(id, true);
+    await session.idle();
+    expect(session.getSnapshot().comments).toMatchObject([{ id, resolved: true }]);
+    session.removeComment(id);
+    await session.idle();
+    expect(session.getSnapshot().comments).toEqual([]);
+  });
+
+  it('sends the updatedAt of my layer as last read or written with every edit', async () => {
+    const session = await open();
+    selectText(session, 75, 89);
+    session.applyLabel('Person');
+    await session.idle();
+    selectText(session, 182, 196);
+    session.applyLabel('Person');
+    await session.idle();
+    expect(api.bases).toEqual([FIXED_NOW, FIXED_NOW]);
+  });
+
+  it('takes over my layer as it is on disk: spans redrawn, undo history dropped', async () => {
+    const session = await open();
+    selectText(session, 75, 89);
+    session.applyLabel('Person');
+    await session.idle();
+    session.replaceLayer({ ...makeLayer(doc, 'me', [['Location', 163, 181]]), updatedAt: 'later' });
+    expect(session.getSnapshot().spans.map((s) => s.label)).toEqual(['Location']);
+    expect(session.getSnapshot().canUndo).toBe(false);
+    expect(drawn(session)).toEqual(['me-1:Location']);
   });
 });

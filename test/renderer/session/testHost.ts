@@ -3,7 +3,9 @@
 
 import { TextSelection } from 'prosemirror-state';
 import type { EditorState, Transaction } from 'prosemirror-state';
-import type { DocumentSession, EditorHost } from '../../../src/renderer/src/session/session';
+import type { EditorDocument } from '../../../src/renderer/src/editor/document';
+import type { EditorHost } from '../../../src/renderer/src/session/session';
+import type { Surface } from '../../../src/renderer/src/session/surface';
 
 export interface TestHost extends EditorHost {
   state: EditorState;
@@ -11,7 +13,7 @@ export interface TestHost extends EditorHost {
 }
 
 /** Attach a test host to a session (as mounting the view does). */
-export function mountHeadless(session: DocumentSession): TestHost {
+export function mountHeadless(session: Surface): TestHost {
   const host: TestHost = {
     state: session.state,
     revealed: [],
@@ -28,7 +30,7 @@ export function mountHeadless(session: DocumentSession): TestHost {
 }
 
 /** Select the text between two code points, as a drag or Shift+arrows would. */
-export function selectText(session: DocumentSession, host: TestHost, start: number, end: number): void {
+export function selectText(session: { editor: EditorDocument }, host: TestHost, start: number, end: number): void {
   const { positions } = session.editor;
   const from = positions.toPos(start, 'start');
   const to = positions.toPos(end, 'end');

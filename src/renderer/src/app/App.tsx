@@ -1,26 +1,31 @@
-// The workstation: top bar, document list, the document, and the label palette, inspector and
-// annotations list beside it; Import… (picker or drop) and Export… dialogs over it. The Workbench
-// holds the data; App lays it out and wires the keys.
+// The workstation: top bar, document list, the document, and the label palette, inspector,
+// annotations list and comments beside it (in review mode: the review panel); the agreement page;
+// Import… (picker or drop) and Export… dialogs over it. The Workbench holds the data; App lays
+// it out, wires the keys and keeps watching the workspace for changes made by others.
 
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { FormatChoices, GlossApi, GlossShell } from '../../../core/api';
 import { CURATION_ANNOTATOR } from '../../../core/model';
-import type { Problem } from '../../../core/model';
+import type { CommentTarget, Problem } from '../../../core/model';
 import { installLabelColors } from '../labels';
+import { AgreementView } from './AgreementView';
 import { AnnotationList } from './AnnotationList';
+import { CommentsPanel, collectComments } from './Comments';
 import { DocumentList } from './DocumentList';
 import { DocumentPane } from './DocumentPane';
 import { DropOverlay, useFileDrop } from './DropOverlay';
 import { ExportDialog } from './ExportDialog';
 import { ImportDialog } from './ImportDialog';
 import { Inspector } from './Inspector';
-import { handleAppKey, isTypingTarget } from './keys';
-import { OtherLayers } from './OtherLayers';
+import { handleAppKey, handleReviewKey, isTypingTarget } from './keys';
+import { Modal } from './Modal';
 import { Palette } from './Palette';
 import { ProblemsBanner } from './ProblemsBanner';
+import { ReviewPanel } from './ReviewPanel';
 import { TopBar } from './TopBar';
-import { useSessionSnapshot } from './useSession';
+import { useReviewSnapshot, useSessionSnapshot } from './useSession';
 import { Workbench } from './workbench';
+import type { ViewMode } from './workbench';
 
 export interface AppProps {
   api: GlossApi;
@@ -32,9 +37,17 @@ type Transfer = { kind: 'import'; files: File[]; key: number } | { kind: 'export
 
 export function App({ api, shell }: AppProps) {
   const [bench] = useState(() => new Workbench(api, { onOpened: rememberDocument }));
-  const { workspace, documents, loadError, opened, openError } = useSyncExternalStore(bench.subscribe, bench.getSnapshot);
+  const { workspace, documents, loadError, opened, openError, notice, page, revision, watchError } = useSyncExternalStore(
+    bench.subscribe,
+    bench.getSnapshot,
+  );
   const session = opened?.session ?? null;
   const snapshot = useSessionSnapshot(session);
+  const layerSession = opened?.layerSession ?? null;
+  const layerSnapshot = useSessionSnapshot(layerSession);
+  const review = opened?.review ?? null;
+  const reviewSnapshot = useReviewSnapshot(review);
+  const confirming = reviewSnapshot?.confirmingAll ?? null;
   const [dismissedFor, setDismissedFor] = useState<unknown>(null);
   const [transfer, setTransfer] = useState<Transfer | null>(null);
   const [jobBusy, setJobBusy] = useState(false);
@@ -78,8 +91,16 @@ export function App({ api, shell }: AppProps) {
   const hovering = useFileDrop(importRefusal === null, openImport);
 
   useEffect(() => {
-    void bench.load(rememberedDocument());
+    const remembered = rememberedView();
+    void bench.load(remembered?.docId ?? null, remembered?.mode);
   }, [bench]);
+
+  // Files others change on disk (a git pull, a colleague, gloss import) are taken in as they come.
+  const haveWorkspace = workspace !== null;
+  useEffect(() => {
+    if (!haveWorkspace) return;
+    return bench.watch();
+  }, [bench, haveWorkspace]);
 
   useEffect(() => {
     if (!workspace) return;
@@ -91,8 +112,15 @@ export function App({ api, shell }: AppProps) {
   useEffect(() => {
     if (!workspace) return;
     const onKeyDown = (event: KeyboardEvent) => {
-      // Behind an open dialog the document takes no keys.
-      if (bench.session && !dialogOpen.current) handleAppKey(event, bench.session, workspace.schema);
+      // Behind an open dialog, or on the agreement page, the document takes no keys.
+      const now = bench.getSnapshot();
+      if (dialogOpen.current || now.page !== 'documents' || !now.opened) return;
+      if (now.opened.mode.kind === 'review') {
+        if (now.opened.review) handleReviewKey(event, now.opened.review, workspace.schema);
+        return;
+      }
+      const target = bench.viewSession;
+      if (target) handleAppKey(event, target, workspace.schema);
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
@@ -110,12 +138,23 @@ export function App({ api, shell }: AppProps) {
         document.execCommand(command);
         return;
       }
+      const review = bench.review;
+      if (review) {
+        if (command === 'undo') review.undo();
+        return;
+      }
       if (command === 'undo') bench.session?.undo();
       else bench.session?.redo();
     });
   }, [bench, shell]);
 
   const problems = useMemo(() => mergeProblems(workspace?.problems ?? [], opened?.problems ?? []), [workspace, opened]);
+  const me = workspace?.annotator ?? '';
+  const others = opened?.others;
+  const comments = useMemo(
+    () => (snapshot && others ? collectComments({ annotator: me, spans: snapshot.spans, comments: snapshot.comments }, others) : []),
+    [snapshot, others, me],
+  );
 
   if (loadError) {
     return (
@@ -128,13 +167,28 @@ export function App({ api, shell }: AppProps) {
 
   const schema = workspace?.schema ?? null;
   const choices = haveFormats ? formats : null;
-  const me = workspace?.annotator ?? '';
+  const mode: ViewMode = opened?.mode ?? { kind: 'mine' };
+  const commentsDisabled = workspace?.readOnly ?? true;
+  const comment = (target: CommentTarget, text: string): boolean => session?.addComment(target, text) != null;
+  const jumpTo = (target: CommentTarget) => {
+    if (review && reviewSnapshot && review.annotators.includes(target.annotator)) {
+      const item = reviewSnapshot.items.find((i) => i.versions.some((v) => v.annotator === target.annotator && v.span.id === target.spanId));
+      if (item) {
+        review.setCurrent(item.key, { reveal: true });
+        return;
+      }
+    }
+    bench.viewLayer(target.annotator);
+    // The view of that layer mounts on the next render; then the span can be shown.
+    setTimeout(() => bench.viewSession?.select(target.spanId, { reveal: true, flash: true }), 0);
+  };
+  const viewed = layerSession && layerSnapshot ? { session: layerSession, snapshot: layerSnapshot } : session && snapshot ? { session, snapshot } : null;
   const colleagues = [...new Set(documents.flatMap((d) => d.layers.map((l) => l.annotator)))]
     .filter((name) => name !== me && name !== CURATION_ANNOTATOR)
     .sort();
   return (
     <>
-      <div className="gl-app" inert={transfer !== null}>
+      <div className="gl-app" inert={transfer !== null || confirming !== null}>
         <TopBar
           workspace={workspace}
           save={snapshot?.save ?? { state: 'saved' }}
@@ -143,34 +197,111 @@ export function App({ api, shell }: AppProps) {
           onExport={() => setTransfer({ kind: 'export', key: ++transferKey.current })}
           importRefusal={importRefusal}
           exportRefusal={exportRefusal}
+          agreementOpen={page === 'agreement'}
+          onAgreement={() => bench.showPage(page === 'agreement' ? 'documents' : 'agreement')}
         />
         {workspace?.readOnly && (
           <div className="gl-banner gl-banner-readonly" role="status">
             This workspace opened read-only: nothing can be changed until the problems below are fixed.
           </div>
         )}
+        {notice && (
+          <div className="gl-banner gl-notice" data-testid="notice" role="status" key={notice.id}>
+            <span>{notice.text}</span>
+            <button type="button" className="gl-button gl-button-quiet" onClick={() => bench.dismissNotice()}>
+              Dismiss
+            </button>
+          </div>
+        )}
+        {watchError && (
+          <div className="gl-banner gl-banner-readonly" role="status">
+            {watchError}
+          </div>
+        )}
         {dismissedFor !== problems && problems.length > 0 && (
           <ProblemsBanner problems={problems} onDismiss={() => setDismissedFor(problems)} />
         )}
-        <div className="gl-main">
-          <DocumentList
-            documents={documents}
-            currentId={session?.document.id ?? null}
-            onOpen={(id) => void bench.open(id)}
+        {page === 'agreement' && workspace ? (
+          <AgreementView
+            api={api}
+            workspaceName={workspace.name}
+            revision={revision}
+            onOpenReview={(docId, annotators) => void bench.openReview(docId, annotators)}
+            onClose={() => bench.showPage('documents')}
           />
-          <DocumentPane session={session} snapshot={snapshot} error={openError} loading={!workspace} />
-          <aside className="gl-side" aria-label="Annotation tools">
-            {schema && session && snapshot && (
-              <>
-                <Palette schema={schema} session={session} snapshot={snapshot} />
-                <Inspector schema={schema} session={session} snapshot={snapshot} />
-                <AnnotationList schema={schema} session={session} snapshot={snapshot} />
-                <OtherLayers others={opened?.others ?? []} />
-              </>
-            )}
-          </aside>
-        </div>
+        ) : (
+          <div className="gl-main">
+            <DocumentList
+              documents={documents}
+              me={me}
+              currentId={session?.document.id ?? null}
+              onOpen={(id) => void bench.open(id)}
+            />
+            <DocumentPane bench={bench} me={me} opened={opened} snapshot={snapshot} error={openError} loading={!workspace} />
+            <aside className={`gl-side${mode.kind === 'review' ? ' gl-side-review' : ''}`} aria-label="Annotation tools">
+              {schema && session && snapshot && (
+                <>
+                  {mode.kind === 'review' ? (
+                    review && reviewSnapshot ? (
+                      <ReviewPanel schema={schema} review={review} snapshot={reviewSnapshot} onComment={comment} commentsDisabled={commentsDisabled} />
+                    ) : (
+                      <section className="gl-panel">
+                        <h2 className="gl-section-title">Review</h2>
+                        <p className="gl-empty">Choose at least two annotators above the text.</p>
+                      </section>
+                    )
+                  ) : (
+                    viewed && (
+                      <>
+                        {mode.kind === 'mine' && <Palette schema={schema} session={session} snapshot={snapshot} />}
+                        <Inspector
+                          schema={schema}
+                          session={viewed.session}
+                          snapshot={viewed.snapshot}
+                          onComment={(span, text) => comment({ annotator: viewed.snapshot.annotator, spanId: span.id }, text)}
+                          commentsDisabled={commentsDisabled}
+                        />
+                        <AnnotationList key={viewed.snapshot.annotator} schema={schema} session={viewed.session} snapshot={viewed.snapshot} />
+                      </>
+                    )
+                  )}
+                  <CommentsPanel
+                    me={me}
+                    comments={comments}
+                    onResolve={(id, resolved) => session.resolveComment(id, resolved)}
+                    onRemove={(id) => session.removeComment(id)}
+                    onJump={jumpTo}
+                  />
+                </>
+              )}
+            </aside>
+          </div>
+        )}
       </div>
+      {review && confirming !== null && (
+        <Modal
+          title="Accept all agreed items?"
+          testId="accept-all-dialog"
+          onClose={() => review.cancelAcceptAll()}
+          initialFocus="[data-testid=accept-all-confirm]"
+          footer={
+            <>
+              <button type="button" className="gl-button" onClick={() => review.cancelAcceptAll()}>
+                Cancel
+              </button>
+              <button type="button" className="gl-button gl-button-primary" data-testid="accept-all-confirm" onClick={() => review.confirmAcceptAll()}>
+                Accept {confirming}
+              </button>
+            </>
+          }
+        >
+          <p className="gl-modal-text">
+            {confirming === 1 ? 'The one item' : `The ${confirming} items`} on which {review.annotators.join(', ')} all agree will be copied into the
+            curated layer, each as a decision in your name. Items whose attributes differ are left to you. <kbd className="gl-key">u</kbd> takes
+            the whole step back.
+          </p>
+        </Modal>
+      )}
       <input
         ref={fileInput}
         type="file"
@@ -226,20 +357,28 @@ function mergeProblems(a: readonly Problem[], b: readonly Problem[]): Problem[] 
   return out;
 }
 
-const HASH_PREFIX = '#doc=';
-
-/** The document open before a reload (kept in the address's fragment). */
-function rememberedDocument(): string | null {
-  const hash = window.location.hash;
-  if (!hash.startsWith(HASH_PREFIX)) return null;
-  try {
-    return decodeURIComponent(hash.slice(HASH_PREFIX.length));
-  } catch {
-    return null;
-  }
+/** The document open before a reload and its view, kept in the address's fragment: `#doc=ID[&review=a,b|&layer=a]`. */
+export function rememberedView(hash: string = window.location.hash): { docId: string; mode: ViewMode } | null {
+  if (!hash.startsWith('#')) return null;
+  const params = new URLSearchParams(hash.slice(1));
+  const docId = params.get('doc');
+  if (!docId) return null;
+  const review = params.get('review');
+  const layer = params.get('layer');
+  const mode: ViewMode =
+    review !== null ? { kind: 'review', annotators: review.split(',').filter(Boolean) } : layer ? { kind: 'layer', annotator: layer } : { kind: 'mine' };
+  return { docId, mode };
 }
 
-function rememberDocument(docId: string): void {
+/** The fragment that brings back a document and its view. */
+export function viewHash(docId: string, mode: ViewMode): string {
+  const params = new URLSearchParams({ doc: docId });
+  if (mode.kind === 'review') params.set('review', mode.annotators.join(','));
+  if (mode.kind === 'layer') params.set('layer', mode.annotator);
+  return `#${params.toString()}`;
+}
+
+function rememberDocument(docId: string, mode: ViewMode): void {
   const { pathname, search } = window.location;
-  window.history.replaceState(window.history.state, '', `${pathname}${search}${HASH_PREFIX}${encodeURIComponent(docId)}`);
+  window.history.replaceState(window.history.state, '', `${pathname}${search}${viewHash(docId, mode)}`);
 }

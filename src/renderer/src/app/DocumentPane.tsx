@@ -1,21 +1,27 @@
-// The centre: the document's title and my status of it, then the text in the ProseMirror view.
-// React mounts the view once per opened document and never renders inside it.
+// The centre: the document's title, its layers (whose, status, counts; which one is shown) and
+// the Review toggle, then the text in the ProseMirror view. React mounts the view once per
+// surface (my layer, a colleague's, the review) and never renders inside it.
 
 import { useEffect, useRef } from 'react';
-import { LAYER_STATUSES } from '../../../core/model';
-import type { LayerStatus } from '../../../core/model';
 import { createDocumentView, revealSpan, syncSelectionFromDOM } from '../editor/view';
-import type { DocumentSession, SessionSnapshot } from '../session/session';
-import { STATUS_TEXT } from './DocumentList';
+import type { SessionSnapshot } from '../session/session';
+import type { Surface } from '../session/surface';
+import { LayerBar, ReviewBar } from './Layers';
+import type { OpenedView, Workbench } from './workbench';
 
 export interface DocumentPaneProps {
-  session: DocumentSession | null;
+  bench: Workbench;
+  me: string;
+  opened: OpenedView | null;
+  /** My session's snapshot. */
   snapshot: SessionSnapshot | null;
   error: string | null;
   loading: boolean;
 }
 
-export function DocumentPane({ session, snapshot, error, loading }: DocumentPaneProps) {
+export function DocumentPane({ bench, me, opened, snapshot, error, loading }: DocumentPaneProps) {
+  const session = opened?.session ?? null;
+  const mode = opened?.mode ?? { kind: 'mine' as const };
   return (
     <main className="gl-center">
       {error && (
@@ -23,8 +29,8 @@ export function DocumentPane({ session, snapshot, error, loading }: DocumentPane
           {error}
         </div>
       )}
-      {session && snapshot ? (
-        <article className="gl-page" aria-labelledby="gl-doc-heading">
+      {opened && session && snapshot ? (
+        <article className={`gl-page${mode.kind === 'review' ? ' gl-page-review' : ''}`} aria-labelledby="gl-doc-heading">
           <header className="gl-page-header">
             <h1 id="gl-doc-heading" className="gl-page-title">
               {session.document.title}
@@ -33,25 +39,29 @@ export function DocumentPane({ session, snapshot, error, loading }: DocumentPane
               <span>{session.document.meta.source}</span>
               <span aria-hidden="true">·</span>
               <span>{session.editor.positions.length.toLocaleString('en')} characters</span>
-              <span aria-hidden="true">·</span>
-              <label className="gl-status-select">
-                <span className="gl-visually-hidden">My status</span>
-                <select
-                  className={`gl-select gl-status-${snapshot.status}`}
-                  value={snapshot.status}
-                  disabled={snapshot.readOnly}
-                  onChange={(e) => session.setStatus(e.target.value as LayerStatus)}
-                >
-                  {LAYER_STATUSES.map((s) => (
-                    <option key={s} value={s}>
-                      {STATUS_TEXT[s]}
-                    </option>
-                  ))}
-                </select>
-              </label>
             </div>
+            <LayerBar
+              me={me}
+              mine={snapshot}
+              others={opened.others}
+              mode={mode}
+              onView={(name) => bench.viewLayer(name)}
+              onToggleReview={() => (mode.kind === 'review' ? bench.stopReview() : bench.startReview())}
+              onMyStatus={(status) => session.setStatus(status)}
+            />
+            {mode.kind === 'review' && (
+              <ReviewBar candidates={bench.layerAnnotators()} chosen={mode.annotators} onChange={(chosen) => bench.setReviewAnnotators(chosen)} />
+            )}
+            {mode.kind === 'layer' && (
+              <p className="gl-viewing" role="status">
+                Showing <strong>{mode.annotator === 'curation' ? 'the curated layer' : `${mode.annotator}’s layer`}</strong>, read-only.{' '}
+                <button type="button" className="gl-link-button" onClick={() => bench.viewLayer(me)}>
+                  Back to mine
+                </button>
+              </p>
+            )}
           </header>
-          <DocumentView session={session} />
+          <DocumentView surface={opened.surface} />
         </article>
       ) : (
         !error && <p className="gl-empty gl-center-empty">{loading ? 'Opening the workspace…' : 'Choose a document.'}</p>
@@ -60,28 +70,28 @@ export function DocumentPane({ session, snapshot, error, loading }: DocumentPane
   );
 }
 
-/** The host element of the ProseMirror view for one session. */
-function DocumentView({ session }: { session: DocumentSession }) {
+/** The host element of the ProseMirror view for one surface. */
+function DocumentView({ surface }: { surface: Surface }) {
   const place = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = place.current;
     if (!element) return;
-    const view = createDocumentView(element, session.state, {
-      onTransaction: (tr) => session.onTransaction(tr),
-      onClick: (spanIds) => session.selectInnermost(spanIds),
+    const view = createDocumentView(element, surface.state, {
+      onTransaction: (tr) => surface.onTransaction(tr),
+      onClick: (ids) => surface.onClickIds(ids),
     });
-    const detach = session.attach({
+    const detach = surface.attach({
       get state() {
         return view.state;
       },
       dispatch: (tr) => view.dispatch(tr),
-      reveal: (spanId) => revealSpan(view, spanId),
+      reveal: (id) => revealSpan(view, id),
       syncSelection: () => syncSelectionFromDOM(view),
     });
     return () => {
       detach();
       view.destroy();
     };
-  }, [session]);
+  }, [surface]);
   return <div className="gl-editor" data-testid="editor" ref={place} />;
 }

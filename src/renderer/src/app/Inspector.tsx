@@ -7,27 +7,42 @@ import type { AttributeDef, AttributeValue, Schema, Span } from '../../../core/m
 import { findLabel } from '../../../core/schema';
 import { labelColorClass } from '../labels';
 import type { DocumentSession, SessionSnapshot } from '../session/session';
+import { CommentComposer } from './Comments';
 
 export interface InspectorProps {
   schema: Schema;
   session: DocumentSession;
   snapshot: SessionSnapshot;
+  /** Comment on the selected span (stored in my layer, addressed to the span's annotator). */
+  onComment?(span: Span, text: string): boolean;
+  /** Comments cannot be written (read-only workspace). */
+  commentsDisabled?: boolean;
 }
 
-export function Inspector({ schema, session, snapshot }: InspectorProps) {
+export function Inspector({ schema, session, snapshot, onComment, commentsDisabled }: InspectorProps) {
   const span = snapshot.selected;
   return (
     <section className="gl-panel gl-inspector" data-testid="inspector" aria-label="Selected span">
       <h2 className="gl-section-title">Span</h2>
       {span ? (
-        <SpanInspector
-          key={span.id}
-          schema={schema}
-          session={session}
-          span={span}
-          orphan={snapshot.orphans.has(span.id)}
-          readOnly={snapshot.readOnly}
-        />
+        <>
+          <SpanInspector
+            key={span.id}
+            schema={schema}
+            session={session}
+            span={span}
+            orphan={snapshot.orphans.has(span.id)}
+            readOnly={snapshot.readOnly}
+          />
+          {onComment && (
+            <CommentComposer
+              key={`comment-${span.id}`}
+              addressee={snapshot.annotator}
+              disabled={commentsDisabled}
+              onSubmit={(text) => onComment(span, text)}
+            />
+          )}
+        </>
       ) : snapshot.textSelection ? (
         <p className="gl-empty">
           Selected <q className="gl-inline-quote">{truncate(snapshot.textSelection.quote, 80)}</q>
@@ -120,15 +135,16 @@ function SpanInspector({ schema, session, span, orphan, readOnly }: SpanInspecto
         <span className="gl-origin" title={`Created ${span.createdAt}, updated ${span.updatedAt}`}>
           {originText(span.origin)}
         </span>
-        <button
-          type="button"
-          className="gl-button gl-button-danger"
-          data-testid="inspector-delete"
-          disabled={readOnly}
-          onClick={() => session.remove(span.id)}
-        >
-          Delete
-        </button>
+        {!readOnly && (
+          <button
+            type="button"
+            className="gl-button gl-button-danger"
+            data-testid="inspector-delete"
+            onClick={() => session.remove(span.id)}
+          >
+            Delete
+          </button>
+        )}
       </div>
     </div>
   );

@@ -11,16 +11,19 @@ export interface ModalProps {
   onClose: (() => void) | null;
   children: ReactNode;
   footer: ReactNode;
+  /** The control to focus first (a CSS selector within the dialog); default: the first control. */
+  initialFocus?: string;
 }
 
-export function Modal({ title, testId, onClose, children, footer }: ModalProps) {
+export function Modal({ title, testId, onClose, children, footer, initialFocus }: ModalProps) {
   const panel = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     // The first control, else the panel itself, so that Escape and Tab start inside the dialog.
-    const first = panel.current?.querySelector<HTMLElement>('select, input, button:not([disabled])');
+    const wanted = initialFocus ? panel.current?.querySelector<HTMLElement>(initialFocus) : null;
+    const first = wanted ?? panel.current?.querySelector<HTMLElement>('select, input, button:not([disabled])');
     (first ?? panel.current)?.focus();
-  }, []);
+  }, [initialFocus]);
 
   return (
     <div className="gl-modal-backdrop">

@@ -1,4 +1,4 @@
-// The top bar: which workspace, Import… and Export…, whether my edits are saved, who I am (editable).
+// The top bar: which workspace, Import…, Export… and Agreement, whether my edits are saved, who I am (editable).
 
 import { useState } from 'react';
 import type { WorkspaceInfo } from '../../../core/api';
@@ -15,9 +15,12 @@ export interface TopBarProps {
   importRefusal: string | null;
   /** Why Export… cannot be used now, or null. */
   exportRefusal: string | null;
+  /** The agreement page is shown. */
+  agreementOpen: boolean;
+  onAgreement(): void;
 }
 
-export function TopBar({ workspace, save, onChangeAnnotator, onImport, onExport, importRefusal, exportRefusal }: TopBarProps) {
+export function TopBar({ workspace, save, onChangeAnnotator, onImport, onExport, importRefusal, exportRefusal, agreementOpen, onAgreement }: TopBarProps) {
   return (
     <header className="gl-topbar">
       <div className="gl-brand">
@@ -47,6 +50,16 @@ export function TopBar({ workspace, save, onChangeAnnotator, onImport, onExport,
               title={exportRefusal ?? 'Export the workspace as a dataset'}
             >
               Export…
+            </button>
+            <button
+              type="button"
+              className={`gl-button gl-button-bar${agreementOpen ? ' gl-button-on' : ''}`}
+              data-testid="agreement-button"
+              aria-pressed={agreementOpen}
+              onClick={onAgreement}
+              title="Inter-annotator agreement over the workspace"
+            >
+              Agreement
             </button>
           </div>
         )}

@@ -21,6 +21,19 @@ export interface RenderedSpan {
   readonly colorClass: string;
   /** The stored quote no longer matches the text: drawn, but marked as such. */
   readonly orphan: boolean;
+  /**
+   * Review mode: this highlight stands for a review item (`id` is its key), drawn as
+   * `.gl-review[data-item-key][data-kind][data-decided]` with a tooltip instead of a span.
+   */
+  readonly review?: ReviewMark;
+}
+
+/** How a review item is drawn: its kind, whether it is decided, and who chose what (tooltip). */
+export interface ReviewMark {
+  /** A ReviewKind, or "added" for a curated span added outside any item. */
+  readonly kind: string;
+  readonly decided: boolean;
+  readonly title: string;
 }
 
 /** What a transaction asks of the plugin. Removals run first, then additions. */
@@ -219,11 +232,35 @@ function restyle(doc: PMNode, set: DecorationSet, span: RenderedSpan, flags: Fla
 }
 
 function decorate(span: RenderedSpan, level: number, selected: boolean, flashing: boolean): Decoration[] {
+  if (span.review) return decorateReview(span, span.review, level, selected, flashing);
   let cls = `gl-span gl-lv-${Math.min(level, MAX_LEVEL)} ${span.colorClass}`;
   if (selected) cls += ' gl-selected';
   if (flashing) cls += ' gl-flash';
   if (span.orphan) cls += ' gl-orphan';
   const attrs = { nodeName: 'span', class: cls, 'data-span-id': span.id, 'data-label': span.label };
+  const spec: SpanSpec = { span, level };
+  return span.pieces.map((p) => Decoration.inline(p.from, p.to, attrs, spec));
+}
+
+/** A review item: the selected one is the current item. A span the reviewer added outside any item is drawn apart. */
+function decorateReview(span: RenderedSpan, mark: ReviewMark, level: number, current: boolean, flashing: boolean): Decoration[] {
+  if (mark.kind === 'added') {
+    const attrs = { nodeName: 'span', class: `gl-review-added gl-lv-${Math.min(level, MAX_LEVEL)} ${span.colorClass}`, 'data-added': span.id, 'data-label': span.label, title: mark.title };
+    const spec: SpanSpec = { span, level };
+    return span.pieces.map((p) => Decoration.inline(p.from, p.to, attrs, spec));
+  }
+  let cls = `gl-review gl-lv-${Math.min(level, MAX_LEVEL)} gl-k-${mark.kind}`;
+  if (mark.decided) cls += ' gl-decided';
+  if (current) cls += ' gl-current';
+  if (flashing) cls += ' gl-flash';
+  const attrs = {
+    nodeName: 'span',
+    class: cls,
+    'data-item-key': span.id,
+    'data-kind': mark.kind,
+    'data-decided': String(mark.decided),
+    title: mark.title,
+  };
   const spec: SpanSpec = { span, level };
   return span.pieces.map((p) => Decoration.inline(p.from, p.to, attrs, spec));
 }

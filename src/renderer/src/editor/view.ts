@@ -39,13 +39,20 @@ export function createDocumentView(place: HTMLElement, state: EditorState, event
   return view;
 }
 
-/** The ids of the highlights containing a DOM node, from the innermost element outwards. */
+/**
+ * The ids of the highlights containing a DOM node, from the innermost element outwards: span
+ * ids of `.gl-span` elements, item keys of review items (`.gl-review`).
+ */
 export function spanIdsAt(target: EventTarget | null, root: Element): string[] {
   const ids: string[] = [];
   let node: Node | null = target instanceof Node ? target : null;
   while (node && node !== root) {
-    if (node instanceof HTMLElement && node.classList.contains('gl-span')) {
-      const id = node.getAttribute('data-span-id');
+    if (node instanceof HTMLElement) {
+      const id = node.classList.contains('gl-span')
+        ? node.getAttribute('data-span-id')
+        : node.classList.contains('gl-review')
+          ? node.getAttribute('data-item-key')
+          : null;
       if (id && !ids.includes(id)) ids.push(id);
     }
     node = node.parentNode;
@@ -53,9 +60,10 @@ export function spanIdsAt(target: EventTarget | null, root: Element): string[] {
   return ids;
 }
 
-/** Scroll the first element of a span into the middle of the view's scroll container. */
+/** Scroll the first element of a span (or review item) into the middle of the view's scroll container. */
 export function revealSpan(view: EditorView, spanId: string): void {
-  const element = view.dom.querySelector(`[data-span-id="${CSS.escape(spanId)}"]`);
+  const id = CSS.escape(spanId);
+  const element = view.dom.querySelector(`[data-span-id="${id}"], [data-item-key="${id}"]`);
   element?.scrollIntoView({ block: 'center', behavior: 'smooth' });
 }
 

@@ -106,12 +106,22 @@ export function planBatch(
         status = change.status;
         break;
       }
+      case 'comment-add':
+      case 'comment-update':
+      case 'comment-remove':
+        // Comments touch no span; the workspace answers with the comments as stored.
+        break;
     }
     // Any edit of a span starts the work on a document (as the workspace does). Undo does not
-    // go back to "todo": the inverse is itself an edit.
-    if (change.op !== 'status' && status === 'todo') status = 'in-progress';
+    // go back to "todo": the inverse is itself an edit. Commenting is not annotating.
+    if (change.op !== 'status' && !isCommentChange(change) && status === 'todo') status = 'in-progress';
   }
   return { ok: true, effect: { before, after, status, inverse: inverse.reverse() } };
+}
+
+/** Whether a change is about comments (which live in my layer but are not annotations). */
+export function isCommentChange(change: LayerChange): boolean {
+  return change.op === 'comment-add' || change.op === 'comment-update' || change.op === 'comment-remove';
 }
 
 function makeSpan(input: SpanInput, ctx: BatchContext): Span | string {

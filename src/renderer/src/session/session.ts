@@ -7,8 +7,8 @@
 import { EditorState, Selection } from 'prosemirror-state';
 import type { Transaction } from 'prosemirror-state';
 import type { Node as PMNode } from 'prosemirror-model';
-import type { ChangeResult, GlossApi, LayerChange, OpenedDocument } from '../../../core/api';
-import type { AttributeValue, GlossDocument, LayerStatus, Schema, Span } from '../../../core/model';
+import type { ChangeResult, CommentInput, GlossApi, GlossError, LayerChange, OpenedDocument } from '../../../core/api';
+import type { AttributeValue, Comment, CommentTarget, GlossDocument, Layer, LayerStatus, Schema, Span } from '../../../core/model';
 import { compareSpans } from '../../../core/layer';
 import { findLabel } from '../../../core/schema';
 import { annotationKey, annotationState, createAnnotationPlugin, withAnnotationMeta } from '../editor/annotations';
@@ -23,6 +23,7 @@ import { attributesAllowed, planBatch } from './changes';
 import { ChangeHistory } from './history';
 import { SaveQueue } from './saveQueue';
 import type { SaveStatus } from './saveQueue';
+import type { Surface } from './surface';
 
 /** Where the editor state lives: the ProseMirror view once mounted, a plain holder before. */
 export interface EditorHost {
@@ -47,8 +48,15 @@ export interface SessionOptions {
   newId?: () => string;
   /** Called after my layer was written: to refresh the document list. */
   onLayerSaved?: (docId: string, result: ChangeResult) => void;
+  /**
+   * Called when the workspace refused an edit because my layer changed on disk since I last
+   * read it (someone else wrote it): the session has reloaded it by then.
+   */
+  onConflict?: (docId: string, error: GlossError) => void;
   /** How long a jumped-to span flashes, in ms. */
   flashMs?: number;
+  /** The document already built for the editor (it never changes): shared between sessions. */
+  editor?: EditorDocument;
 }
 
 /** What the side panels show; a new object whenever something in it changes. */
@@ -65,10 +73,14 @@ export interface SessionSnapshot {
   /** Spans whose quote no longer matches the text. */
   readonly orphans: ReadonlySet<string>;
   readonly readOnly: boolean;
+  /** The layer's annotator (me, or the colleague whose layer a read-only session shows). */
+  readonly annotator: string;
+  /** The comments stored in this layer (written by its annotator), as on disk. */
+  readonly comments: readonly Comment[];
 }
 
 /** A plain holder of the editor state, used until (and after) a view is mounted. */
-class StateHost implements EditorHost {
+export class StateHost implements EditorHost {
   constructor(
     public state: EditorState,
     private readonly onTransaction: (tr: Transaction) => void,
@@ -80,10 +92,12 @@ class StateHost implements EditorHost {
   }
 }
 
-export class DocumentSession {
+export class DocumentSession implements Surface {
   readonly document: GlossDocument;
   readonly editor: EditorDocument;
   readonly readOnly: boolean;
+  /** Whose layer this is. */
+  readonly annotator: string;
 
   private readonly schema: Schema;
   private readonly api: SessionOptions['api'];
@@ -91,6 +105,10 @@ export class DocumentSession {
   private readonly newId: () => string;
   private readonly flashMs: number;
   private readonly onLayerSaved: SessionOptions['onLayerSaved'];
+  private readonly onConflict: SessionOptions['onConflict'];
+  /** My layer's updatedAt as last read or written: what the workspace checks edits against. */
+  private baseUpdatedAt: string;
+  private comments: readonly Comment[];
 
   private readonly spans = new Map<string, Span>();
   private readonly rendered = new Map<string, RenderedSpan>();
@@ -120,8 +138,12 @@ export class DocumentSession {
     this.newId = opts.newId ?? defaultNewId;
     this.flashMs = opts.flashMs ?? 1200;
     this.onLayerSaved = opts.onLayerSaved;
+    this.onConflict = opts.onConflict;
     this.status = opts.opened.mine.status;
-    this.editor = buildEditorDocument(this.document);
+    this.annotator = opts.opened.mine.annotator;
+    this.baseUpdatedAt = opts.opened.mine.updatedAt;
+    this.comments = opts.opened.mine.comments;
+    this.editor = opts.editor ?? buildEditorDocument(this.document);
 
     const initial: RenderedSpan[] = [];
     for (const span of opts.opened.mine.spans) {
@@ -136,9 +158,9 @@ export class DocumentSession {
 
     const state = EditorState.create({ doc: this.editor.doc, plugins: [readOnlyTextPlugin(), createAnnotationPlugin(initial)] });
     this.host = new StateHost(state, (tr) => this.onTransaction(tr));
-    this.queue = new SaveQueue((changes) => this.api.applyChanges(this.document.id, changes), {
+    this.queue = new SaveQueue((changes) => this.api.applyChanges(this.document.id, changes, this.baseUpdatedAt), {
       onSaved: (result, pending) => this.onSaved(result, pending),
-      onFailed: () => void this.showWhatIsOnDisk(),
+      onFailed: (error) => void this.showWhatIsOnDisk(error),
       onStatus: () => this.emit(),
     });
   }
@@ -165,6 +187,8 @@ export class DocumentSession {
         status: this.status,
         orphans: (this.orphansShown ??= new Set(this.orphans)),
         readOnly: this.readOnly,
+        annotator: this.annotator,
+        comments: this.comments,
       };
     }
     return this.snapshot;
@@ -265,6 +289,41 @@ export class DocumentSession {
     return this.commit([{ op: 'update', spanId, patch: { note } }], { coalesceKey });
   }
 
+  /**
+   * Comment on a span of any layer of this document (or, target null, on the document). The
+   * comment is stored in my layer; it is not an undoable step (resolve or remove it instead).
+   */
+  addComment(target: CommentTarget | null, text: string): string | null {
+    const body = text.trim();
+    if (!body) return null;
+    const id = `c-${this.newId()}`;
+    const comment: CommentInput = { id, target, text: body };
+    return this.commit([{ op: 'comment-add', comment }], { record: false }) ? id : null;
+  }
+
+  /** Mark one of my comments resolved (or open again). */
+  resolveComment(id: string, resolved: boolean): boolean {
+    return this.commit([{ op: 'comment-update', id, resolved }], { record: false });
+  }
+
+  /** Remove one of my comments. */
+  removeComment(id: string): boolean {
+    return this.commit([{ op: 'comment-remove', id }], { record: false });
+  }
+
+  /**
+   * Take over my layer as it is now on disk (someone else changed it): spans, status, comments.
+   * The undo history goes, since it was made against what was there before.
+   */
+  replaceLayer(layer: Layer): void {
+    if (this.disposed) return;
+    this.history.clear();
+    this.status = layer.status;
+    this.baseUpdatedAt = layer.updatedAt;
+    this.comments = layer.comments;
+    this.resetTo(layer.spans);
+  }
+
   /** Set my status of this document (not an undoable step). */
   setStatus(status: LayerStatus): boolean {
     if (status === this.status) return false;
@@ -291,6 +350,11 @@ export class DocumentSession {
     if (id && opts.reveal) this.host.reveal?.(id);
     if (id && opts.flash) this.scheduleFlashEnd(id);
     if (changed) this.emit();
+  }
+
+  /** A click in the text (Surface): selects the innermost span under the pointer. */
+  onClickIds(ids: readonly string[]): void {
+    this.selectInnermost(ids);
   }
 
   /** A click on highlighted text: select the innermost of the spans under the pointer. */
@@ -457,6 +521,11 @@ export class DocumentSession {
   }
 
   private onSaved(result: ChangeResult, pending: number): void {
+    this.baseUpdatedAt = result.updatedAt;
+    if (result.comments !== this.comments) {
+      this.comments = result.comments;
+      this.emit();
+    }
     this.onLayerSaved?.(this.document.id, result);
     // Once everything is written, the workspace's spans are the truth: take over the values it
     // filled in (quotes, times) and, should the two ever disagree, show what is on disk.
@@ -467,14 +536,13 @@ export class DocumentSession {
   }
 
   /** After a refused edit (and the ones behind it, dropped), show again what is saved on disk. */
-  private async showWhatIsOnDisk(): Promise<void> {
+  private async showWhatIsOnDisk(error: GlossError): Promise<void> {
     this.localError = null;
     this.emit();
     const reopened = await this.api.openDocument(this.document.id).catch(() => null);
     if (!reopened || !reopened.ok || this.disposed) return;
-    this.history.clear();
-    this.status = reopened.value.mine.status;
-    this.resetTo(reopened.value.mine.spans);
+    this.replaceLayer(reopened.value.mine);
+    if (error.code === 'conflict') this.onConflict?.(this.document.id, error);
   }
 
   private reconcile(stored: readonly Span[]): void {

@@ -1,0 +1,321 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { CurationChange } from '../../../src/core/api';
+import type { GlossDocument, Layer } from '../../../src/core/model';
+import { CURATION_ANNOTATOR } from '../../../src/core/model';
+import { DEFAULT_SCHEMA } from '../../../src/core/schema';
+import { annotationState } from '../../../src/renderer/src/editor/annotations';
+import { buildEditorDocument } from '../../../src/renderer/src/editor/document';
+import { ReviewSession } from '../../../src/renderer/src/session/review';
+import { createFakeApi, makeLayer, plainDocument } from './fakeApi';
+import type { FakeApi } from './fakeApi';
+import { mountHeadless, selectText } from './testHost';
+import type { TestHost } from './testHost';
+
+// 0-14 Emomali Rahmon · 19-33 Denis Manturov · 37-45 Dushanbe · 49-55 Monday
+const TEXT = 'Emomali Rahmon met Denis Manturov in Dushanbe on Monday.';
+
+let doc: GlossDocument;
+let api: FakeApi;
+let bob: Layer;
+let carol: Layer;
+
+beforeEach(async () => {
+  doc = await plainDocument('report', TEXT);
+  api = createFakeApi([doc]);
+  api.annotator = 'rita';
+  bob = makeLayer(doc, 'bob', [
+    ['Person', 0, 14],
+    ['Person', 19, 33],
+    ['Location', 37, 45],
+  ]);
+  carol = makeLayer(doc, 'carol', [
+    ['Person', 0, 14],
+    ['Organisation', 19, 33],
+    ['Location', 37, 42],
+    ['Date', 49, 55],
+  ]);
+  api.putLayer('report', bob);
+  api.putLayer('report', carol);
+});
+
+const hosts = new WeakMap<ReviewSession, TestHost>();
+let stale = 0;
+
+function open(layers: Layer[] = [bob, carol], curation: Layer | null = null): ReviewSession {
+  stale = 0;
+  const review = new ReviewSession({
+    api,
+    document: doc,
+    editor: buildEditorDocument(doc),
+    schema: DEFAULT_SCHEMA,
+    layers,
+    curation,
+    onStale: () => stale++,
+  });
+  hosts.set(review, mountHeadless(review));
+  return review;
+}
+
+function curation(): Layer | undefined {
+  return api.layers.get(`report/${CURATION_ANNOTATOR}`);
+}
+
+/** What the curation layer holds now, as "Label start-end". */
+function curated(): string[] {
+  return (curation()?.spans ?? []).map((s) => `${s.label} ${s.start}-${s.end}`);
+}
+
+/** The review highlights as drawn: "start-end kind decided (current)". */
+function drawn(review: ReviewSession): string[] {
+  return annotationState(review.state)
+    .decorations.find()
+    .map((d) => {
+      const attrs = (d as unknown as { type: { attrs: Record<string, string> } }).type.attrs;
+      const { from, to } = d;
+      if (attrs['data-added']) return `${from}-${to} added ${attrs['data-label']}`;
+      return `${from}-${to} ${attrs['data-kind']} ${attrs['data-decided']}${attrs.class!.includes('gl-current') ? ' current' : ''}`;
+    })
+    .sort();
+}
+
+const kinds = (review: ReviewSession) => review.getSnapshot().items.map((i) => `${i.start}-${i.end} ${i.kind}`);
+const currentAt = (review: ReviewSession) => {
+  const c = review.getSnapshot().current;
+  return c ? `${c.start}-${c.end}` : null;
+};
+const lastChanges = (): CurationChange[] => api.curationCalls[api.curationCalls.length - 1]!.changes;
+
+describe('ReviewSession', () => {
+  it('merges the layers into items, draws each with its kind and tooltip, and starts on the first undecided one', () => {
+    const review = open();
+    expect(kinds(review)).toEqual(['0-14 agreed', '19-33 label-conflict', '37-45 boundary-mismatch', '49-55 missing']);
+    const snap = review.getSnapshot();
+    expect(snap.remaining).toBe(4);
+    expect(snap.agreedOpen).toBe(1);
+    expect(snap.annotators).toEqual(['bob', 'carol']);
+    expect(currentAt(review)).toBe('0-14');
+    // Editor positions are code points + 1 inside the one paragraph.
+    expect(drawn(review)).toEqual(['1-15 agreed false current', '20-34 label-conflict false', '38-46 boundary-mismatch false', '50-56 missing false']);
+    const title = (annotationState(review.state).decorations.find(20, 34)[0] as unknown as { type: { attrs: Record<string, string> } }).type.attrs.title;
+    expect(title).toBe('Label conflict\nbob: Person “Denis Manturov”\ncarol: Organisation “Denis Manturov”');
+  });
+
+  it('accepts the version of the annotator in a key position, marks the item decided, and moves to the next undecided item', async () => {
+    const review = open();
+    review.next();
+    expect(currentAt(review)).toBe('19-33');
+    review.acceptPosition(2);
+    await review.idle();
+    expect(lastChanges()).toEqual([{ op: 'accept', itemKey: review.getSnapshot().items[1]!.key, annotator: 'carol', spanId: 'carol-2' }]);
+    expect(api.curationCalls[0]!.annotators).toEqual(['bob', 'carol']);
+    expect(curated()).toEqual(['Organisation 19-33']);
+    expect(review.getSnapshot().remaining).toBe(3);
+    expect(currentAt(review)).toBe('37-45');
+    expect(drawn(review)).toContain('20-34 label-conflict true');
+    expect(review.getSnapshot().decisions.get(review.getSnapshot().items[1]!.key)).toMatchObject([{ action: 'accept', by: 'rita', chosen: { annotator: 'carol' } }]);
+  });
+
+  it('says why when the annotator in that position marked nothing there, and sends nothing', async () => {
+    const review = open();
+    review.setCurrent(review.getSnapshot().items[3]!.key);
+    expect(review.acceptPosition(1)).toBe(false);
+    expect(review.getSnapshot().message).toMatch(/^bob marked nothing here/);
+    expect(review.acceptPosition(7)).toBe(false);
+    expect(review.getSnapshot().message).toBe('No annotator 7 in this review.');
+    await review.idle();
+    expect(api.curationCalls).toEqual([]);
+    expect(currentAt(review)).toBe('49-55');
+  });
+
+  it('replaces an item’s decision when another key is pressed on it, and undo brings the first back', async () => {
+    const review = open();
+    const conflict = review.getSnapshot().items[1]!.key;
+    review.setCurrent(conflict);
+    review.acceptPosition(2);
+    review.setCurrent(conflict);
+    review.acceptPosition(1);
+    await review.idle();
+    expect(lastChanges().map((c) => c.op)).toEqual(['undo', 'accept']);
+    expect(curated()).toEqual(['Person 19-33']);
+    expect(review.getSnapshot().decisions.get(conflict)).toHaveLength(1);
+    review.undo();
+    await review.idle();
+    expect(curated()).toEqual(['Organisation 19-33']);
+    review.undo();
+    await review.idle();
+    expect(curated()).toEqual([]);
+    expect(curation()?.decisions).toEqual([]);
+    expect(review.getSnapshot().remaining).toBe(4);
+  });
+
+  it('rejects an item explicitly (a decision, no span), and undo takes it back', async () => {
+    const review = open();
+    review.setCurrent(review.getSnapshot().items[3]!.key);
+    review.reject();
+    await review.idle();
+    expect(curated()).toEqual([]);
+    expect(curation()?.decisions).toMatchObject([{ action: 'reject', itemKey: review.getSnapshot().items[3]!.key, by: 'rita' }]);
+    expect(drawn(review)).toContain('50-56 missing true');
+    expect(review.getSnapshot().remaining).toBe(3);
+    review.undo();
+    await review.idle();
+    expect(curation()?.decisions).toEqual([]);
+    // Back on the item the undone decision was about.
+    expect(drawn(review)).toContain('50-56 missing false current');
+  });
+
+  it('after a restart (no history of its own) undo takes back the last decision on disk', async () => {
+    const first = open();
+    first.setCurrent(first.getSnapshot().items[2]!.key);
+    first.acceptPosition(1);
+    first.reject();
+    await first.idle();
+    const again = open([bob, carol], curation()!);
+    expect(again.getSnapshot().remaining).toBe(2);
+    expect(again.getSnapshot().canUndo).toBe(true);
+    again.undo();
+    await again.idle();
+    expect(curation()?.decisions?.map((d) => d.action)).toEqual(['accept']);
+    expect(again.getSnapshot().remaining).toBe(3);
+  });
+
+  it('accepts every agreed item in one step after a confirmation, and undoes it as one step', async () => {
+    const review = open();
+    review.requestAcceptAll();
+    expect(review.getSnapshot().confirmingAll).toBe(1);
+    expect(api.curationCalls).toEqual([]);
+    review.cancelAcceptAll();
+    expect(review.getSnapshot().confirmingAll).toBeNull();
+    review.requestAcceptAll();
+    review.confirmAcceptAll();
+    await review.idle();
+    expect(lastChanges()).toEqual([{ op: 'accept-all-agreed' }]);
+    expect(curated()).toEqual(['Person 0-14']);
+    expect(review.getSnapshot().agreedOpen).toBe(0);
+    review.requestAcceptAll();
+    expect(review.getSnapshot().confirmingAll).toBeNull();
+    expect(review.getSnapshot().message).toBe('No agreed items are waiting for a decision.');
+    review.undo();
+    await review.idle();
+    expect(curated()).toEqual([]);
+  });
+
+  it('adds a span of the selected text: to the current item when it overlaps it, else to no item; drawn apart', async () => {
+    const review = open();
+    const boundary = review.getSnapshot().items[2]!.key;
+    review.setCurrent(boundary);
+    selectText(review, hosts.get(review)!, 37, 45);
+    expect(review.getSnapshot().textSelection).toMatchObject({ start: 37, end: 45, quote: 'Dushanbe' });
+    review.addSpan('Location');
+    await review.idle();
+    expect(lastChanges()).toEqual([{ op: 'add', itemKey: boundary, span: { label: 'Location', start: 37, end: 45, attributes: {} } }]);
+    expect(review.getSnapshot().textSelection).toBeNull();
+    review.setCurrent(review.getSnapshot().items[0]!.key);
+    selectText(review, hosts.get(review)!, 15, 18);
+    review.addSpan('Commitment');
+    await review.idle();
+    expect(lastChanges()).toMatchObject([{ op: 'add', itemKey: null, span: { label: 'Commitment', start: 15, end: 18 } }]);
+    expect(curated()).toEqual(['Commitment 15-18', 'Location 37-45']);
+    expect(review.getSnapshot().added).toHaveLength(1);
+    expect(drawn(review)).toContain('16-19 added Commitment');
+    review.undo();
+    await review.idle();
+    expect(drawn(review).some((d) => d.includes('added'))).toBe(false);
+  });
+
+  it('asks for a selection before adding a span', () => {
+    const review = open();
+    expect(review.addSpan('Person')).toBe(false);
+    expect(review.getSnapshot().message).toMatch(/^Select text first/);
+  });
+
+  it('edits a version into the curated layer: label, range and attributes', async () => {
+    const review = open();
+    const boundary = review.getSnapshot().items[2]!.key;
+    review.setCurrent(boundary);
+    review.startEdit({ annotator: 'carol', spanId: 'carol-3' });
+    expect(review.getSnapshot().editing).toMatchObject({ itemKey: boundary, from: { annotator: 'carol', spanId: 'carol-3' }, initial: { label: 'Location', start: 37, end: 42 } });
+    review.saveEdit({ label: 'Location', start: 37, end: 45, attributes: { normalized: 'Dushanbe, Tajikistan' } });
+    await review.idle();
+    expect(review.getSnapshot().editing).toBeNull();
+    expect(curation()?.spans).toMatchObject([{ label: 'Location', start: 37, end: 45, quote: 'Dushanbe', attributes: { normalized: 'Dushanbe, Tajikistan' }, origin: 'manual' }]);
+    expect(curation()?.decisions).toMatchObject([{ action: 'edit', chosen: { annotator: 'carol', spanId: 'carol-3' } }]);
+    // Editing again starts from the curated span and replaces the decision.
+    review.setCurrent(boundary);
+    review.startEdit();
+    expect(review.getSnapshot().editing?.initial).toMatchObject({ start: 37, end: 45, attributes: { normalized: 'Dushanbe, Tajikistan' } });
+    review.saveEdit({ label: 'Location', start: 37, end: 45, attributes: {} });
+    await review.idle();
+    expect(lastChanges().map((c) => c.op)).toEqual(['undo', 'edit']);
+    expect(curation()?.spans).toHaveLength(1);
+  });
+
+  it('walks the items with next and previous, within the filter', () => {
+    const review = open();
+    review.setFilter('disagreements');
+    expect(review.getSnapshot().visible.map((i) => i.kind)).toEqual(['label-conflict', 'boundary-mismatch', 'missing']);
+    review.next();
+    expect(currentAt(review)).toBe('19-33');
+    review.next();
+    review.next();
+    expect(currentAt(review)).toBe('49-55');
+    expect(review.next()).toBe(false);
+    expect(review.getSnapshot().message).toBe('This is the last item.');
+    review.previous();
+    expect(currentAt(review)).toBe('37-45');
+    expect(hosts.get(review)!.revealed.length).toBeGreaterThan(0);
+  });
+
+  it('takes in layers changed on disk: new items drawn, the others left as they were', () => {
+    const review = open();
+    const agreedBefore = annotationState(review.state).decorations.find(1, 15)[0]!.spec as unknown;
+    const carol2 = makeLayer(doc, 'carol', [
+      ['Person', 0, 14],
+      ['Person', 19, 33],
+      ['Location', 37, 42],
+      ['Date', 49, 55],
+    ]);
+    review.updateLayers([bob, carol2], null);
+    expect(kinds(review)).toEqual(['0-14 agreed', '19-33 agreed', '37-45 boundary-mismatch', '49-55 missing']);
+    // Not redrawn: the same decoration spec (find() hands out copies of the decorations).
+    expect(annotationState(review.state).decorations.find(1, 15)[0]!.spec).toBe(agreedBefore);
+    expect(drawn(review)).toContain('20-34 agreed false');
+  });
+
+  it('reports a refusal and asks for the layers again when the items are not the workspace’s any more', async () => {
+    const review = open();
+    // Bob's layer changed on disk, the review has not seen it yet.
+    api.putLayer('report', makeLayer(doc, 'bob', [['Person', 0, 14]]));
+    review.setCurrent(review.getSnapshot().items[1]!.key);
+    review.acceptPosition(1);
+    await review.idle();
+    expect(review.getSnapshot().error).toMatch(/no review item/);
+    expect(stale).toBe(1);
+    expect(curated()).toEqual([]);
+  });
+
+  it('takes keys typed ahead on the items they were typed on, moving on at once', async () => {
+    const review = open();
+    api.hold = true;
+    review.next();
+    review.acceptPosition(1);
+    expect(currentAt(review)).toBe('37-45');
+    review.acceptPosition(2);
+    expect(currentAt(review)).toBe('49-55');
+    review.reject();
+    // On to what is left: the agreed item at the start.
+    expect(currentAt(review)).toBe('0-14');
+    await review.idle();
+    expect(api.curationCalls.map((c) => c.changes.map((x) => x.op).join('+'))).toEqual(['accept', 'accept', 'reject']);
+    expect(curated()).toEqual(['Person 19-33', 'Location 37-42']);
+    expect(review.getSnapshot().remaining).toBe(1);
+  });
+
+  it('shows progress while a decision is written', async () => {
+    const review = open();
+    review.acceptPosition(1);
+    expect(review.getSnapshot().busy).toBe(true);
+    await review.idle();
+    expect(review.getSnapshot().busy).toBe(false);
+  });
+});
