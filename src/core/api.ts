@@ -122,9 +122,17 @@ export type LayerChange =
   | { op: 'comment-update'; id: string; text?: string; resolved?: boolean }
   | { op: 'comment-remove'; id: string };
 
+/**
+ * What applyChanges answers: only what the batch touched, never the whole layer (a layer can hold
+ * thousands of spans; answering all of them per key press cost more than the edit itself).
+ */
 export interface ChangeResult {
-  /** My layer's spans after the change, as stored (quotes and timestamps filled). */
-  spans: Span[];
+  /** The spans this batch added or updated, as stored now (quotes and timestamps filled), sorted. */
+  changed: Span[];
+  /** Ids of the spans this batch removed (absent from the layer after it). */
+  removed: string[];
+  /** How many spans my layer holds after the change. */
+  spanCount: number;
   status: LayerStatus;
   /** Pass it as applyChanges' baseUpdatedAt next time. */
   updatedAt: string;

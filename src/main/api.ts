@@ -24,7 +24,7 @@ import { computeAgreement } from '../core/agreement';
 import { applyCurationChanges } from '../core/curation';
 import { isValidAnnotator, isValidDocId } from '../core/document';
 import { applyLayerChanges, emptyLayer } from '../core/layer';
-import type { GlossDocument, Layer, Problem } from '../core/model';
+import type { GlossDocument, Layer, Problem, Span } from '../core/model';
 import { CURATION_ANNOTATOR, LAYER_STATUSES } from '../core/model';
 import { CodePointIndex } from '../core/offsets';
 import { formatZodError } from '../core/schema';
@@ -297,7 +297,7 @@ export function createGlossApi(options: GlossApiOptions): GlossApi {
         );
         if (!updated.ok) return updated;
         const layer = updated.value ?? (await ws.readLayer(doc.id, me)) ?? emptyLayer(doc, me, stamp);
-        return ok({ spans: layer.spans, status: layer.status, updatedAt: layer.updatedAt, comments: layer.comments });
+        return ok(changeResult(layer, parsed.data as LayerChange[]));
       }),
 
     getSettings: () => guard(async (): Promise<Result<Settings>> => ok(settings.get())),
@@ -429,6 +429,22 @@ export function createGlossApi(options: GlossApiOptions): GlossApi {
     watcher = null;
   });
   return api;
+}
+
+/** The answer to applyChanges: the spans the batch touched as stored now, and the ids it removed. */
+function changeResult(layer: Layer, changes: readonly LayerChange[]): ChangeResult {
+  const touched = new Set<string>();
+  for (const change of changes) {
+    if (change.op === 'add') touched.add(change.span.id);
+    else if (change.op === 'update' || change.op === 'remove') touched.add(change.spanId);
+  }
+  const changed: Span[] = [];
+  if (touched.size > 0) {
+    for (const span of layer.spans) if (touched.has(span.id)) changed.push(span);
+  }
+  const present = new Set(changed.map((s) => s.id));
+  const removed = [...touched].filter((id) => !present.has(id));
+  return { changed, removed, spanCount: layer.spans.length, status: layer.status, updatedAt: layer.updatedAt, comments: layer.comments };
 }
 
 function invalid(what: string, error: z.ZodError): Result<never> {

@@ -48,7 +48,7 @@ function fakeApi(): GlossApi {
     getWorkspace: vi.fn(async () => fail('not-found', 'no workspace in this test')),
     listDocuments: vi.fn(async () => ok([])),
     openDocument: vi.fn(async (docId: string) => fail('not-found', `no document ${docId}`)),
-    applyChanges: vi.fn(async () => ok({ spans: [], status: 'in-progress' as const, updatedAt: '2024-01-01T00:00:00.000Z', comments: [] })),
+    applyChanges: vi.fn(async () => ok({ changed: [], removed: [], spanCount: 0, status: 'in-progress' as const, updatedAt: '2024-01-01T00:00:00.000Z', comments: [] })),
     getSettings: vi.fn(async () => ok({ annotator: 'alice' })),
     setAnnotator: vi.fn(async (name: string) => ok({ annotator: name })),
     listFormats: vi.fn(async () => ok({ import: [], export: [] })),

@@ -162,7 +162,18 @@ export function createFakeApi(documents: GlossDocument[], schema: Schema = DEFAU
       const next = applyLayerChanges(layer, new CodePointIndex(document.text), schema, changes, FIXED_NOW);
       if (!next.ok) return next;
       api.layers.set(key(docId), next.value);
-      return ok({ spans: structuredClone(next.value.spans), status: next.value.status, updatedAt: next.value.updatedAt, comments: structuredClone(next.value.comments) });
+      // As the workspace answers: only the spans the batch touched, and the ids it removed.
+      const touched = new Set(changes.flatMap((c) => (c.op === 'add' ? [c.span.id] : c.op === 'update' || c.op === 'remove' ? [c.spanId] : [])));
+      const changed = next.value.spans.filter((s) => touched.has(s.id));
+      const removed = [...touched].filter((id) => !changed.some((s) => s.id === id));
+      return ok({
+        changed: structuredClone(changed),
+        removed,
+        spanCount: next.value.spans.length,
+        status: next.value.status,
+        updatedAt: next.value.updatedAt,
+        comments: structuredClone(next.value.comments),
+      });
     },
     async getSettings() {
       return ok({ annotator: api.annotator });

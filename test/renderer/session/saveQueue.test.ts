@@ -5,7 +5,7 @@ import { SaveQueue } from '../../../src/renderer/src/session/saveQueue';
 import type { SaveStatus } from '../../../src/renderer/src/session/saveQueue';
 
 const status = (n: number): LayerChange[] => [{ op: 'status', status: n % 2 ? 'done' : 'in-progress' }];
-const result = (n: number): ChangeResult => ({ spans: [], status: 'in-progress', updatedAt: `t${n}`, comments: [] });
+const result = (n: number): ChangeResult => ({ changed: [], removed: [], spanCount: 0, status: 'in-progress', updatedAt: `t${n}`, comments: [] });
 
 /** A send function whose answers the test releases one by one. */
 function controlledSend() {

@@ -371,4 +371,24 @@ describe('DocumentSession: comments and my layer on disk', () => {
     expect(session.getSnapshot().canUndo).toBe(false);
     expect(drawn(session)).toEqual(['me-1:Location']);
   });
+
+  it('reads my layer again (keeping undo) when an answer disagrees with the spans it holds', async () => {
+    const session = await open();
+    selectText(session, 75, 89);
+    session.applyLabel('Person');
+    await session.idle();
+    // A span slipped into the stored layer without a new updatedAt (never expected): the next
+    // answer names only its own span, but its span count tells the two apart.
+    const layer = storedLayer(api, 'tajikistan')!;
+    const extra = makeLayer(doc, 'me', [['Location', 163, 181]]).spans[0]!;
+    api.layers.set('tajikistan/me', { ...layer, spans: [...layer.spans, extra] });
+    selectText(session, 1459, 1467);
+    session.applyLabel('Organisation');
+    await session.idle();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(api.calls.at(-1)!.changes).toHaveLength(1);
+    expect(session.getSnapshot().spans.map((s) => [s.id, s.label])).toEqual([['s1', 'Person'], ['me-1', 'Location'], ['s2', 'Organisation']]);
+    expect(drawn(session)).toEqual(['me-1:Location', 's1:Person', 's2:Organisation*']);
+    expect(session.getSnapshot().canUndo).toBe(true);
+  });
 });

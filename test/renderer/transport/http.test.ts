@@ -51,7 +51,7 @@ describe('createHttpApi against the real server', () => {
     openDocument: async (docId) => fail('not-found', `no document ${docId}`),
     applyChanges: async (...args) => {
       seen.push(args);
-      return ok({ spans: [], status: 'in-progress', updatedAt: '2024-05-01T10:00:00.000Z', comments: [] });
+      return ok({ changed: [], removed: [], spanCount: 0, status: 'in-progress', updatedAt: '2024-05-01T10:00:00.000Z', comments: [] });
     },
     getSettings: async () => ok({ annotator: 'alice' }),
     setAnnotator: vi.fn(async (name: string) => ok({ annotator: name })),
@@ -98,7 +98,7 @@ describe('createHttpApi against the real server', () => {
       { op: 'add', span: { id: 's1', label: 'Quantity', start: 3, end: 5, attributes: { value: 2, unit: '📈' }, note: '𝟐 units' } },
     ];
     expect(await client.applyChanges('doc-1', changes)).toEqual(
-      ok({ spans: [], status: 'in-progress', updatedAt: '2024-05-01T10:00:00.000Z', comments: [] }),
+      ok({ changed: [], removed: [], spanCount: 0, status: 'in-progress', updatedAt: '2024-05-01T10:00:00.000Z', comments: [] }),
     );
     expect(seen).toEqual([['doc-1', changes]]);
   });

@@ -410,7 +410,7 @@ export class Workbench {
   private onLayerSaved(docId: string, result: ChangeResult): void {
     this.set({
       documents: this.state.documents.map((d) =>
-        d.id === docId ? { ...d, myStatus: result.status, mySpanCount: result.spans.length } : d,
+        d.id === docId ? { ...d, myStatus: result.status, mySpanCount: result.spanCount } : d,
       ),
     });
   }

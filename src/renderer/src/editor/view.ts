@@ -64,7 +64,58 @@ export function spanIdsAt(target: EventTarget | null, root: Element): string[] {
 export function revealSpan(view: EditorView, spanId: string): void {
   const id = CSS.escape(spanId);
   const element = view.dom.querySelector(`[data-span-id="${id}"], [data-item-key="${id}"]`);
-  element?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  if (!element) return;
+  element.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  settleOn(element);
+}
+
+/** The last reveal still settling: a new one takes over. */
+let settling: { stop: boolean } | null = null;
+
+/**
+ * Blocks out of sight are not laid out (content-visibility: auto in app.css): until drawn they
+ * count with an estimated height, so a long smooth scroll ends off its target once the blocks it
+ * passed got their real heights. When the scroll has come to rest, put the element back in the
+ * middle if it is not near it (a few times at most; each pass draws the blocks it lands among).
+ */
+function settleOn(element: Element): void {
+  const scroller = scrollParentOf(element);
+  if (!scroller) return;
+  if (settling) settling.stop = true;
+  const token = { stop: false };
+  settling = token;
+  let lastTop = Number.NaN;
+  let still = 0;
+  let frames = 0;
+  let corrections = 0;
+  const step = () => {
+    if (token.stop || !element.isConnected || ++frames > 240) return;
+    const top = scroller.scrollTop;
+    still = top === lastTop ? still + 1 : 0;
+    lastTop = top;
+    // At rest for a few frames: the smooth scroll (or the last correction) is over.
+    if (still < 3) {
+      requestAnimationFrame(step);
+      return;
+    }
+    const box = scroller.getBoundingClientRect();
+    const rect = element.getBoundingClientRect();
+    const offCentre = Math.abs(rect.top + rect.height / 2 - (box.top + box.height / 2));
+    if (offCentre <= box.height / 4 || corrections >= 4) return;
+    corrections++;
+    still = 0;
+    element.scrollIntoView({ block: 'center' });
+    requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
+}
+
+function scrollParentOf(element: Element): Element | null {
+  for (let node = element.parentElement; node; node = node.parentElement) {
+    const overflow = getComputedStyle(node).overflowY;
+    if ((overflow === 'auto' || overflow === 'scroll') && node.scrollHeight > node.clientHeight) return node;
+  }
+  return element.ownerDocument.scrollingElement;
 }
 
 /**

@@ -120,6 +120,11 @@ export class DocumentSession implements Surface {
   private selectedId: string | null = null;
   private textSelection: QuotedRange | null = null;
   private localError: string | null = null;
+  /**
+   * What the workspace answered for the batches written since the last reconcile: the stored
+   * form of the spans they touched (undefined = removed). Taken over once nothing is pending.
+   */
+  private stored = new Map<string, Span | undefined>();
 
   private readonly history = new ChangeHistory();
   private readonly queue: SaveQueue;
@@ -318,6 +323,7 @@ export class DocumentSession implements Surface {
   replaceLayer(layer: Layer): void {
     if (this.disposed) return;
     this.history.clear();
+    this.stored.clear();
     this.status = layer.status;
     this.baseUpdatedAt = layer.updatedAt;
     this.comments = layer.comments;
@@ -526,12 +532,16 @@ export class DocumentSession implements Surface {
       this.comments = result.comments;
       this.emit();
     }
+    for (const span of result.changed) this.stored.set(span.id, span);
+    for (const id of result.removed) this.stored.set(id, undefined);
     this.onLayerSaved?.(this.document.id, result);
     // Once everything is written, the workspace's spans are the truth: take over the values it
     // filled in (quotes, times) and, should the two ever disagree, show what is on disk.
     if (pending === 0 && !this.disposed) {
       this.status = result.status;
-      this.reconcile(result.spans);
+      const stored = this.stored;
+      this.stored = new Map();
+      this.reconcile(stored, result.spanCount);
     }
   }
 
@@ -545,20 +555,27 @@ export class DocumentSession implements Surface {
     if (error.code === 'conflict') this.onConflict?.(this.document.id, error);
   }
 
-  private reconcile(stored: readonly Span[]): void {
-    let same = stored.length === this.spans.size;
-    for (const span of stored) {
-      const mine = this.spans.get(span.id);
-      if (!mine || !sameContent(mine, span)) {
+  /**
+   * Take over what the workspace stored for the spans written since the last reconcile (`stored`,
+   * undefined = removed; `spanCount` = how many the layer holds now). Only those spans are looked
+   * at; should they (or the count) disagree with mine, the layer is read again from disk.
+   */
+  private reconcile(stored: ReadonlyMap<string, Span | undefined>, spanCount: number): void {
+    let same = spanCount === this.spans.size;
+    for (const [id, span] of stored) {
+      const mine = this.spans.get(id);
+      if (span ? !mine || !sameContent(mine, span) : mine !== undefined) {
         same = false;
         break;
       }
     }
     if (!same) {
-      this.resetTo(stored);
+      void this.reloadSpans();
       return;
     }
-    for (const span of stored) {
+    let changed = false;
+    for (const span of stored.values()) {
+      if (!span) continue;
       const mine = this.spans.get(span.id)!;
       if (mine.quote === span.quote && mine.createdAt === span.createdAt && mine.updatedAt === span.updatedAt && mine.origin === span.origin) continue;
       this.spans.set(span.id, span);
@@ -567,8 +584,17 @@ export class DocumentSession implements Surface {
         this.sorted = this.sorted.slice();
         this.sorted[i] = span;
       }
+      changed = true;
     }
-    this.emit();
+    if (changed) this.emit();
+  }
+
+  /** Make my spans what is on disk (keeping the history), after the two disagreed. */
+  private async reloadSpans(): Promise<void> {
+    const reopened = await this.api.openDocument(this.document.id).catch(() => null);
+    // Edits made meanwhile are answered (and checked) on their own.
+    if (!reopened || !reopened.ok || this.disposed || this.queue.status.state !== 'saved') return;
+    this.resetTo(reopened.value.mine.spans);
   }
 
   /** Make my spans exactly `stored`, redrawing only those that differ. */
