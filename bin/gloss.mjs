@@ -1,7 +1,82 @@
 #!/usr/bin/env node
-// The `gloss` command. Runs the TypeScript CLI (src/cli/main.ts) through tsx, in this process, so
-// that `npx gloss` works right after `npm install`, without a build step.
-import { tsImport } from 'tsx/esm/api';
+// The `gloss` command. Runs src/cli/main.ts compiled into one file, out/cli/main.mjs, which it
+// builds itself with esbuild when missing or older than a source file, so that `npx gloss` works
+// right after `npm install` without a build step and starts without compiling TypeScript each
+// time (ADR 0010). Where that cannot be built or written, or GLOSS_CLI_FROM_SOURCE=1, it runs
+// the sources through tsx.
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const { main } = await tsImport('../src/cli/main.ts', import.meta.url);
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ENTRY = join(ROOT, 'src', 'cli', 'main.ts');
+/** Same depth below the package as src/cli: main.ts finds out/renderer two folders up in both. */
+const BUNDLE = join(ROOT, 'out', 'cli', 'main.mjs');
+/** What the CLI is built from: a change to any file there rebuilds it. */
+const SOURCE_DIRS = ['src/cli', 'src/core', 'src/main'].map((d) => join(ROOT, d));
+
+/** Newest modification time (ms) of the files under `dir`, recursively; 0 when there is none. */
+function newestMtime(dir) {
+  let newest = 0;
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    const mtime = entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs;
+    if (mtime > newest) newest = mtime;
+  }
+  return newest;
+}
+
+function bundleMtime() {
+  try {
+    return statSync(BUNDLE).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+/** The built CLI, (re)built when stale; null when it cannot be (then tsx runs the sources). */
+async function builtCli() {
+  if (process.env.GLOSS_CLI_FROM_SOURCE === '1') return null;
+  const sources = Math.max(...SOURCE_DIRS.map(newestMtime));
+  if (bundleMtime() >= sources) return BUNDLE;
+  // Written beside and renamed into place: a concurrent gloss never loads a half-written file.
+  const temp = join(dirname(BUNDLE), `.main.mjs.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  try {
+    const { build } = await import('esbuild');
+    mkdirSync(dirname(BUNDLE), { recursive: true });
+    await build({
+      entryPoints: [ENTRY],
+      outfile: temp,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      // Dependencies stay in node_modules, loaded as they are: only our sources are compiled.
+      packages: 'external',
+      logLevel: 'silent',
+    });
+    // Dated as the sources it was built from: a file saved during the build is newer, and rebuilds.
+    utimesSync(temp, new Date(), new Date(sources));
+    renameSync(temp, BUNDLE);
+    return BUNDLE;
+  } catch {
+    rmSync(temp, { force: true });
+    return null;
+  }
+}
+
+const bundle = await builtCli();
+let main;
+if (bundle) {
+  ({ main } = await import(pathToFileURL(bundle).href));
+} else {
+  const { tsImport } = await import('tsx/esm/api');
+  ({ main } = await tsImport('../src/cli/main.ts', import.meta.url));
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -33,6 +33,8 @@ test('drag-select + key, double-click + key, undo removes only the last span', a
   await page.keyboard.press('Control+z');
   await expect.poll(() => ws.spansOnDisk(doc, 'alice')).toEqual(['Person 75-89']);
   await expect(page.locator('.gl-span[data-label=Organisation]')).toHaveCount(0);
+  // The layer file itself (what Git and other tools read) follows shortly after the edits stop.
+  await expect.poll(() => ws.spansInLayerFile(doc, 'alice')).toEqual(['Person 75-89']);
 
   await page.keyboard.press('Control+Shift+z');
   await expect.poll(() => ws.spansOnDisk(doc, 'alice')).toEqual(['Person 75-89', 'Organisation 1459-1467']);

@@ -1,10 +1,14 @@
 // Test fixtures: every test gets its own copy of the sample workspace and its own `gloss serve`,
-// and reads what is on disk the way an analyst's colleague would: the layer files themselves.
+// and reads what is on disk the way an analyst's colleague would: the layer files themselves
+// (with their journals replayed, as every reader does).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test as base, expect, type Page } from '@playwright/test';
+import type { Layer } from '../../src/core/model';
+import { replayJournal } from '../../src/main/workspace/journal';
 import { GLOSS_BIN, ROOT } from './global-setup';
 
 export interface StoredSpan {
@@ -41,11 +45,30 @@ export class WorkspaceDir {
     return join(this.dir, 'annotations', docId, `${annotator}.json`);
   }
 
-  /** The layer file as it is on disk now, or null when there is none. */
+  /**
+   * The layer as it is on disk now, or null when there is none: the layer file plus its journal
+   * of changes not yet compacted into it (docs/adr/0009), replayed as every reader does.
+   */
   readLayer(docId: string, annotator: string): StoredLayer | null {
     const path = this.layerPath(docId, annotator);
     if (!existsSync(path)) return null;
-    return JSON.parse(readFileSync(path, 'utf8')) as StoredLayer;
+    const bytes = readFileSync(path);
+    const layer = JSON.parse(bytes.toString('utf8')) as Layer;
+    const journal = join(this.dir, 'annotations', docId, `${annotator}.journal.jsonl`);
+    if (!existsSync(journal)) return layer;
+    const replay = replayJournal(layer, createHash('sha256').update(bytes).digest('hex'), readFileSync(journal, 'utf8'), journal);
+    return replay.state === 'replayed' ? replay.layer : layer;
+  }
+
+  /**
+   * Spans of the layer file alone (no journal replayed), as Git or a colleague's tool sees it:
+   * the journal is folded into it shortly after the edits stop.
+   */
+  spansInLayerFile(docId: string, annotator: string): string[] {
+    const path = this.layerPath(docId, annotator);
+    if (!existsSync(path)) return [];
+    const layer = JSON.parse(readFileSync(path, 'utf8')) as StoredLayer;
+    return layer.spans.map((s) => `${s.label} ${s.start}-${s.end}`);
   }
 
   /** Spans on disk as "Label start-end" strings, for compact assertions. */
@@ -122,7 +145,13 @@ export { expect };
 
 /** Opens a document from the list by its title (or a part of it). */
 export async function openDocument(page: Page, docId: string): Promise<void> {
-  await page.locator(`[data-testid=doc-item][data-doc-id="${docId}"]`).click();
+  const item = page.locator(`[data-testid=doc-item][data-doc-id="${docId}"]`);
+  // A banner (problems found while opening) can appear and move the list under the pointer:
+  // click again until that document is the open one.
+  await expect(async () => {
+    await item.click();
+    await expect(item).toHaveAttribute('aria-current', 'page', { timeout: 1000 });
+  }).toPass({ timeout: 10_000 });
   await expect(page.locator('[data-testid=editor] .ProseMirror')).toBeVisible();
 }
 

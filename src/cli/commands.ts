@@ -14,6 +14,7 @@ import { exportWorkspace, exportWorkspaceFolder, MULTI_LAYER_FORMATS } from '../
 import type { ExportFormat, FolderExportFormat } from '../main/workspace/exporter';
 import { importFiles, isDocumentFormat } from '../main/workspace/importer';
 import type { ImportFormat, ProgressStep } from '../main/workspace/importer';
+import { eachLimited } from '../main/workspace/read-ahead';
 import { Workspace } from '../main/workspace/workspace';
 import { ProgressLine } from './progress';
 import type { ProgressOptions } from './progress';
@@ -40,6 +41,10 @@ export interface CliContext {
 
 /** How many unrepresented CoNLL spans are listed one by one before "and N more". */
 const LISTED_SPANS = 20;
+/** `gloss list`: documents whose files are read ahead of the one being listed. */
+const LIST_READ_AHEAD = 32;
+/** Files of a folder export (brat) written at a time. */
+const WRITE_CONCURRENCY = 16;
 
 /** `gloss init <dir> [--name N]` */
 export async function initCommand(ctx: CliContext, dir: string, opts: { name?: string }): Promise<number> {
@@ -107,7 +112,7 @@ export async function exportCommand(
   if (opts.format === 'brat' && (opts.out === undefined || opts.out === '-')) {
     return usageError(ctx, 'brat is a folder of .txt and .ann files: pass --out DIR (it cannot go to stdout)');
   }
-  const ws = await openWorkspace(ctx, dir, true);
+  const ws = await openWorkspace(ctx, dir, true, false, true);
   if (!ws) return EXIT_FAILED;
   let annotator = opts.curated ? CURATION_ANNOTATOR : opts.annotator;
   if (annotator === undefined && !MULTI_LAYER_FORMATS.includes(opts.format)) {
@@ -128,15 +133,18 @@ export async function exportCommand(
     } finally {
       progress.line.clear();
     }
+    // Opened lazily: what reading found (corrupt, missing files) is known now, said as before.
+    reportProblems(ctx, ws.problems);
     for (const warning of output.warnings) ctx.stderr(`warning: ${warning}\n`);
     let written = 0;
     try {
       await mkdirDurable(out);
-      for (const file of output.files) {
-        progress.report({ label: 'writing files', done: written, total: output.files.length });
+      progress.report({ label: 'writing files', done: 0, total: output.files.length });
+      // Several at a time: each durable write waits for its fsyncs, the disk takes them together.
+      await eachLimited(output.files, WRITE_CONCURRENCY, async (file) => {
         await writeFileDurable(join(out, file.name), file.text);
-        written++;
-      }
+        progress.report({ label: 'writing files', done: ++written, total: output.files.length });
+      });
     } catch (error) {
       const reason = isErrnoException(error) && (error.code === 'EEXIST' || error.code === 'ENOTDIR') ? 'not a folder' : messageOf(error);
       const partly = written > 0 ? ` (${written} of ${output.files.length} files written)` : '';
@@ -157,6 +165,7 @@ export async function exportCommand(
   } finally {
     progress.line.clear();
   }
+  reportProblems(ctx, ws.problems);
   for (const warning of output.warnings) ctx.stderr(`warning: ${warning}\n`);
   for (const notice of output.notices) ctx.stderr(`note: ${notice}\n`);
   if (output.unrepresented) reportUnrepresented(ctx, output.unrepresented, opts.prefer ?? 'outer');
@@ -191,10 +200,12 @@ function reportUnrepresented(ctx: CliContext, spans: readonly UnrepresentedSpan[
 
 /** `gloss list <dir> [--json]` */
 export async function listCommand(ctx: CliContext, dir: string, opts: { json?: boolean }): Promise<number> {
-  const ws = await openWorkspace(ctx, dir, true);
+  const ws = await openWorkspace(ctx, dir, true, false, true);
   if (!ws) return EXIT_FAILED;
   const rows = [];
-  for (const entry of ws.documents()) {
+  const entries = ws.documents();
+  for (const [i, entry] of entries.entries()) {
+    if (i % LIST_READ_AHEAD === 0) ws.readAhead(entries.slice(i, i + 2 * LIST_READ_AHEAD).map((e) => e.id));
     const layers = [];
     for (const annotator of await ws.layerAnnotators(entry.id)) {
       const layer = await ws.readLayer(entry.id, annotator);
@@ -230,7 +241,7 @@ export async function listCommand(ctx: CliContext, dir: string, opts: { json?: b
 
 /** `gloss validate <dir>`: exit 1 with a report on any corrupt file, orphan span, dangling relation, unknown label. */
 export async function validateCommand(ctx: CliContext, dir: string): Promise<number> {
-  const ws = await openWorkspace(ctx, dir, true, false);
+  const ws = await openWorkspace(ctx, dir, true, false, true);
   if (!ws) return EXIT_FAILED;
   const problems = await ws.validate();
   const strays = await ws.strayDocuments();
@@ -271,12 +282,15 @@ export async function serveCommand(ctx: CliContext, dir: string, opts: { port: n
   await ctx.untilStopped();
   await server.close();
   closeGlossApi(api);
+  // Layer journals into their layer files, so that the folder is plain layer files again (docs/adr/0009).
+  await ws.flush();
   return EXIT_OK;
 }
 
 /** Open a workspace, reporting why not on stderr; problems found on opening are printed as warnings. */
-async function openWorkspace(ctx: CliContext, dir: string, readOnly: boolean, report = true): Promise<Workspace | null> {
-  const opened = await Workspace.open(resolve(ctx.cwd, dir), { readOnly, now: ctx.now });
+async function openWorkspace(ctx: CliContext, dir: string, readOnly: boolean, report = true, lazy = false): Promise<Workspace | null> {
+  // Lazy: the command reads every file itself in one pass (and reports what it finds then).
+  const opened = await Workspace.open(resolve(ctx.cwd, dir), { readOnly, now: ctx.now, lazy });
   if (!opened.ok) {
     failWith(ctx, opened.error.message);
     return null;

@@ -1,5 +1,5 @@
 // Process glue of the `gloss` command: real stdout/stderr, environment, clock and signals around
-// runCli (program.ts). bin/gloss.mjs loads this file through tsx.
+// runCli (program.ts). bin/gloss.mjs runs this file, built into out/cli/main.mjs (or through tsx).
 
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -241,6 +241,8 @@ export function wordTokens(text: string, language?: string): Token[] {
 
 const isAsciiSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
 const isAsciiAlnum = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+/** ASCII letters and digits, and the basic Cyrillic letters А-я, Ё, ё (all ALetter in UAX #29). */
+const isWordChar = (c: number): boolean => isAsciiAlnum(c) || (c >= 0x410 && c <= 0x44f) || c === 0x401 || c === 0x451;
 /** . , ; : ! ? ( ) [ ] " ' — punctuation that never joins a word unless letters are on both sides. */
 const isEdgePunctuation = (c: number): boolean =>
   c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 40 || c === 41 || c === 91 || c === 93 || c === 34 || c === 39;
@@ -248,8 +250,9 @@ const isEdgePunctuation = (c: number): boolean =>
 /**
  * Exactly the word-like segments of Intl.Segmenter, faster: iterating the segmenter over a whole
  * report costs microseconds per segment, too slow for a thousand documents. So a run of text
- * between ASCII whitespace made of ASCII letters and digits, with ASCII punctuation only at its
- * edges, is taken as one word directly (UAX #29 keeps letters and digits together, WB5-WB10, and
+ * between ASCII whitespace made of ASCII letters and digits (and basic Cyrillic letters, common in
+ * reports), with ASCII punctuation only at its edges, is taken as one word directly (UAX #29 keeps
+ * letters and digits together, WB5-WB10, and
  * breaks at whitespace and at punctuation without a letter or digit on its far side, WB6/WB11).
  * Every other run asks the segmenter which segments of the whole text cover it (`containing`), so
  * its context is the real one. The tests compare the result with the plain segmenter.
@@ -274,7 +277,7 @@ function tokenize(text: string, language: string | undefined): TokenArrays {
     let wordEnd = -1;
     while (i < n && !isAsciiSpace((c = text.charCodeAt(i)))) {
       if (state === 0) {
-        if (isAsciiAlnum(c)) {
+        if (isWordChar(c)) {
           state = 1;
           wordStart = i;
         } else if (!isEdgePunctuation(c)) state = 3;
@@ -282,7 +285,7 @@ function tokenize(text: string, language: string | undefined): TokenArrays {
         if (isEdgePunctuation(c)) {
           state = 2;
           wordEnd = i;
-        } else if (!isAsciiAlnum(c)) state = 3;
+        } else if (!isWordChar(c)) state = 3;
       } else if (state === 2 && !isEdgePunctuation(c)) state = 3;
       i++;
     }
@@ -301,7 +304,7 @@ function tokenize(text: string, language: string | undefined): TokenArrays {
       continue;
     }
     if (state === 1) wordEnd = i;
-    // The word is ASCII, but astral characters may come before it: convert its offsets.
+    // The word has no astral characters, but some may come before it: convert its offsets.
     starts.push(index.toCodePoint(wordStart));
     ends.push(index.toCodePoint(wordEnd));
   }

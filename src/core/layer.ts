@@ -238,8 +238,15 @@ export function sameSpan(
   return a.label === b.label && a.start === b.start && a.end === b.end && sameFragments(a.fragments, b.fragments);
 }
 
+/**
+ * A copy to change: its lists are new, their items shared. Every change below replaces an item
+ * instead of editing it, and canonicalLayer copies the items for the result; a deep clone of a
+ * 10,000-span layer cost ~20 ms per edit (issue 5).
+ */
 function cloneLayer(layer: Layer): Layer {
-  return structuredClone(layer);
+  const copy: Layer = { ...layer, spans: [...layer.spans], relations: [...layer.relations], comments: [...layer.comments] };
+  if (layer.decisions !== undefined) copy.decisions = [...layer.decisions];
+  return copy;
 }
 
 /**
@@ -256,7 +263,7 @@ export function applyLayerChanges(
   now: string,
 ): Result<Layer> {
   if (!Array.isArray(changes)) return fail('invalid-input', 'changes must be a list');
-  if (changes.length === 0) return ok(cloneLayer(layer));
+  if (changes.length === 0) return ok(canonicalLayer(layer));
   const next = cloneLayer(layer);
   for (const [i, change] of changes.entries()) {
     const where = `change ${i + 1} of ${changes.length}`;

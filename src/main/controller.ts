@@ -115,6 +115,8 @@ export class GlossApp {
   async openWorkspace(dir: string): Promise<Result<void>> {
     // The workspace open until now stops being watched, whatever happens next.
     if (this.current.ok) closeGlossApi(this.current.value);
+    // Its layer journals go into their layer files (docs/adr/0009); left there, the next open would.
+    await this.workspace?.flush();
     const settings = this.options.settings;
     if (!settings.ok) {
       const failure = fail(settings.error.code, `Cannot read your settings: ${settings.error.message}`);

@@ -180,11 +180,19 @@ describe('word tokens', () => {
     }
   });
 
+  it('take Cyrillic words, mixed with Latin letters and digits, as the segmenter does', () => {
+    const text = 'Минфин РФ: «Ёлка-2025» и ёж, COVID19Штамм, (Приказ) «№5» — ЁЁЁ.\nОтчёт\tПутин\u0301 итог.';
+    const tokens = wordTokens(text, 'ru');
+    expect(tokens).toEqual(segmenterTokens(text, 'ru'));
+    const index = new CodePointIndex(text);
+    expect(tokens.map((t) => index.slice(t.start, t.end))).toContain('COVID19Штамм');
+  });
+
   it('match Intl.Segmenter exactly on random text of tricky pieces, in several languages', () => {
     const pieces = [
       'a', 'Zq', 'don', '0', '75', '3.5', ' ', '  ', '\n', '\t', '\r\n', '.', ',', ';', ':', '!', '?', '(', ')', '[', ']',
       '"', "'", '_', '-', '$', '%', '/', '@', '\u0301', '\u200d', '\u00ad', '\u2060', '\u00a0', '\u3000', 'é', 'ß', '’',
-      '日本語', 'ไทย', '😀', '👍🏽', '🇺🇸', '𝟐', 'א', '״', 'ـ', '٣', 'ア', 'ｱ', 'Путин', 'U.S.',
+      '日本語', 'ไทย', '😀', '👍🏽', '🇺🇸', '𝟐', 'א', '״', 'ـ', '٣', 'ア', 'ｱ', 'Путин', 'U.S.', 'Ёж', 'ё', 'Ӂ', 'Ѐ',
     ];
     fc.assert(
       fc.property(

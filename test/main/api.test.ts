@@ -8,7 +8,7 @@ import type { GlossApi, JobStatus, LayerChange, Result } from '../../src/core/ap
 import { emptyLayer, serializeLayer } from '../../src/core/layer';
 import { createGlossApi } from '../../src/main/api';
 import { SettingsStore } from '../../src/main/settings';
-import type { Workspace } from '../../src/main/workspace/workspace';
+import { Workspace } from '../../src/main/workspace/workspace';
 import { NOW, TEXTS, fixedNow, makeWorkspace, openWorkspace, removeDir, snapshot, tempDir } from './workspace/helpers';
 
 let dir: string;
@@ -45,8 +45,13 @@ const addPerson = (id: string, start = 0, end = 14): LayerChange => ({
   span: { id, label: 'Person', start, end },
 });
 
+/** The layer as another process reads it from disk now: the layer file plus its journal (docs/adr/0009). */
 async function layerOnDisk(annotator: string, docId = 'alpha'): Promise<{ status: string; spans: { id: string; label: string; start: number; end: number; quote: string }[] }> {
-  return JSON.parse(await readFile(join(dir, 'annotations', docId, `${annotator}.json`), 'utf8')) as never;
+  const fresh = await Workspace.open(dir, { readOnly: true });
+  if (!fresh.ok) throw new Error(fresh.error.message);
+  const layer = await fresh.value.readLayer(docId, annotator);
+  if (!layer) throw new Error(`no layer of ${annotator} on ${docId}`);
+  return layer;
 }
 
 describe('reading', () => {
@@ -101,7 +106,7 @@ describe('reading', () => {
 describe('applyChanges', () => {
   it('writes my layer durably before answering, with code-point offsets and quotes', async () => {
     const result = value(await api.applyChanges('beta', [{ op: 'add', span: { id: 's1', label: 'Money', start: 10, end: 21, attributes: { value: 25000000, currency: 'EUR' } } }]));
-    expect(result.spans.map((s) => s.quote)).toEqual(['€25 million']);
+    expect(result.changed.map((s) => s.quote)).toEqual(['€25 million']);
     expect(result).toMatchObject({ status: 'in-progress', updatedAt: NOW.toISOString() });
     const disk = await layerOnDisk('alice', 'beta');
     expect(disk.spans).toMatchObject([{ id: 's1', label: 'Money', start: 10, end: 21, quote: '€25 million' }]);
@@ -110,10 +115,28 @@ describe('applyChanges', () => {
   it('relabels, edits and removes; status changes', async () => {
     value(await api.applyChanges('alpha', [addPerson('s1'), addPerson('s2', 19, 34)]));
     value(await api.applyChanges('alpha', [{ op: 'update', spanId: 's2', patch: { label: 'Organisation', note: 'check' } }]));
-    value(await api.applyChanges('alpha', [{ op: 'remove', spanId: 's1' }, { op: 'status', status: 'done' }]));
+    const removed = value(await api.applyChanges('alpha', [{ op: 'remove', spanId: 's1' }, { op: 'status', status: 'done' }]));
+    expect(removed).toMatchObject({ changed: [], removed: ['s1'], spanCount: 1, status: 'done' });
     const disk = await layerOnDisk('alice');
     expect(disk.status).toBe('done');
     expect(disk.spans).toMatchObject([{ id: 's2', label: 'Organisation', note: 'check' }]);
+  });
+
+  it('answers only the spans the batch touched, as stored, and the ids it removed', async () => {
+    value(await api.applyChanges('alpha', [addPerson('s1'), addPerson('s2', 19, 34), addPerson('s3', 0, 3)]));
+    const result = value(
+      await api.applyChanges('alpha', [
+        { op: 'update', spanId: 's2', patch: { note: 'check' } },
+        { op: 'add', span: { id: 's4', label: 'Location', start: 19, end: 34 } },
+        { op: 'remove', spanId: 's3' },
+        { op: 'add', span: { id: 's5', label: 'Location', start: 0, end: 3 } },
+        { op: 'remove', spanId: 's5' },
+      ]),
+    );
+    expect(result.changed.map((s) => [s.id, s.note ?? null])).toEqual([['s4', null], ['s2', 'check']]);
+    expect(result.changed.every((s) => s.quote.length > 0 && s.updatedAt === NOW.toISOString())).toBe(true);
+    expect([...result.removed].sort()).toEqual(['s3', 's5']);
+    expect(result.spanCount).toBe(3);
   });
 
   it('applies concurrent calls one after another: none is lost', async () => {
@@ -124,7 +147,7 @@ describe('applyChanges', () => {
   });
 
   it('creates no file for an empty batch', async () => {
-    expect(value(await api.applyChanges('alpha', []))).toEqual({ spans: [], status: 'todo', updatedAt: NOW.toISOString(), comments: [] });
+    expect(value(await api.applyChanges('alpha', []))).toEqual({ changed: [], removed: [], spanCount: 0, status: 'todo', updatedAt: NOW.toISOString(), comments: [] });
     expect(await ws.layerAnnotators('alpha')).toEqual([]);
   });
 
@@ -142,7 +165,8 @@ describe('applyChanges', () => {
     const path = join(dir, 'annotations', 'alpha', 'alice.json');
     await writeFile(path, '{"format": "gloss.layer", "spa');
     const result = value(await api.applyChanges('alpha', [addPerson('s2', 19, 34)]));
-    expect(result.spans.map((s) => s.id)).toEqual(['s2']);
+    expect(result.changed.map((s) => s.id)).toEqual(['s2']);
+    expect(result.spanCount).toBe(1);
     const info = value(await api.getWorkspace());
     expect(info.problems.map((p) => [p.kind, p.file])).toEqual([['corrupt-file', 'annotations/alpha/alice.json']]);
     expect(await readFile(join(dir, info.problems[0]!.movedTo!), 'utf8')).toBe('{"format": "gloss.layer", "spa');

@@ -13,7 +13,72 @@ export const CONLL_DOCSTART = '-DOCSTART- -X- O O';
 // token we write is one token for every reader.
 function isSpace(ch: string): boolean {
   const c = ch.charCodeAt(0);
-  return /\s/u.test(ch) || (c >= 0x1c && c <= 0x1f) || c === 0x85;
+  // ASCII answered directly: this runs for every character of every exported text.
+  if (c < 0x80) return c === 32 || (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x1f);
+  return /\s/u.test(ch) || c === 0x85;
+}
+
+const isAsciiSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+/** ASCII letters and digits, and the basic Cyrillic letters А-я, Ё, ё (all ALetter in UAX #29). */
+const isWordChar = (c: number): boolean =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0x410 && c <= 0x44f) || c === 0x401 || c === 0x451;
+/** . , ; : ! ? ( ) [ ] " ' — punctuation that never joins a word unless letters are on both sides. */
+const isEdgePunctuation = (c: number): boolean =>
+  c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 40 || c === 41 || c === 91 || c === 93 || c === 34 || c === 39;
+
+/**
+ * The word-segment boundaries (Intl.Segmenter, UTF-16) that fall strictly inside a run of text
+ * between ASCII whitespace: the only ones that can cut a token (at whitespace, tokens end anyway).
+ * Iterating the segmenter over every text costs microseconds a segment, so, as in agreement.ts,
+ * a run of letters and digits with ASCII punctuation only at its edges is cut directly (UAX #29:
+ * the word stays whole, WB5-WB10; each punctuation mark is a segment of its own, WB999); any
+ * other run asks the segmenter, over the whole text, which segments cover it. Tests compare the
+ * tokens with the plain segmenter's.
+ */
+function wordBreaksInRuns(text: string, language: string | undefined): number[] {
+  const breaks: number[] = [];
+  let segments: Intl.Segments | undefined;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let c = text.charCodeAt(i);
+    if (isAsciiSpace(c)) {
+      i++;
+      continue;
+    }
+    const runStart = i;
+    // 0: leading punctuation, 1: in the word, 2: trailing punctuation, 3: needs the segmenter.
+    let state = 0;
+    let wordStart = -1;
+    let wordEnd = -1;
+    while (i < n && !isAsciiSpace((c = text.charCodeAt(i)))) {
+      if (state === 0) {
+        if (isWordChar(c)) {
+          state = 1;
+          wordStart = i;
+        } else if (!isEdgePunctuation(c)) state = 3;
+      } else if (state === 1) {
+        if (isEdgePunctuation(c)) {
+          state = 2;
+          wordEnd = i;
+        } else if (!isWordChar(c)) state = 3;
+      } else if (state === 2 && !isEdgePunctuation(c)) state = 3;
+      i++;
+    }
+    if (state === 3) {
+      segments ??= segmenter(language, 'word').segment(text);
+      for (let at = runStart; at < i; ) {
+        const s = segments.containing(at)!;
+        const end = s.index + s.segment.length;
+        if (end < i) breaks.push(end);
+        at = end;
+      }
+      continue;
+    }
+    if (state === 1) wordEnd = i;
+    for (let k = runStart + 1; k < i; k++) if (state === 0 || k <= wordStart || k >= wordEnd) breaks.push(k);
+  }
+  return breaks;
 }
 
 /** The non-blank pieces of a string split at whitespace (isSpace). */
@@ -228,27 +293,45 @@ function insertSorted<R extends { start: number; end: number }>(sorted: R[], r: 
   sorted.splice(i, 0, r);
 }
 
+const segmenters = new Map<string, Intl.Segmenter>();
+
+/** One segmenter per language and granularity, made once: making one costs more than using it. */
 function segmenter(language: string | undefined, granularity: 'word' | 'sentence'): Intl.Segmenter {
-  try {
-    return new Intl.Segmenter(language ?? 'en', { granularity });
-  } catch {
-    // An unusable language tag in the metadata: English rules are a fine default for tokens.
-    return new Intl.Segmenter('en', { granularity });
+  const key = `${granularity} ${language ?? 'en'}`;
+  let made = segmenters.get(key);
+  if (!made) {
+    try {
+      made = new Intl.Segmenter(language ?? 'en', { granularity });
+    } catch {
+      // An unusable language tag in the metadata: English rules are a fine default for tokens.
+      made = new Intl.Segmenter('en', { granularity });
+    }
+    segmenters.set(key, made);
   }
+  return made;
 }
 
-/** Whitespace-free runs of text[from, to) (UTF-16), pushed as tokens. */
-function pushRuns(text: string, from: number, to: number, out: { start: number; end: number }[]): void {
+/**
+ * Whitespace-free runs of text[from, to) (UTF-16), pushed as tokens with `tag` (the first one;
+ * `nextTag` for the others) and `chunk`. Returns how many were pushed.
+ */
+function pushRuns(text: string, from: number, to: number, out: OutToken[], tag: string, nextTag: string, chunk: number): number {
   let start = -1;
+  let pushed = 0;
   for (let i = from; i < to; i++) {
     const ws = isSpace(text[i]!);
     if (!ws && start < 0) start = i;
     if (ws && start >= 0) {
-      out.push({ start, end: i });
+      out.push({ start, end: i, tag: pushed === 0 ? tag : nextTag, chunk });
+      pushed++;
       start = -1;
     }
   }
-  if (start >= 0) out.push({ start, end: to });
+  if (start >= 0) {
+    out.push({ start, end: to, tag: pushed === 0 ? tag : nextTag, chunk });
+    pushed++;
+  }
+  return pushed;
 }
 
 function exportDocument(
@@ -308,27 +391,22 @@ function exportDocument(
 
   const prose = opts.tokens === 'words' || (opts.tokens === 'auto' && document.meta.format !== 'conll');
   // Word boundaries of the whole text, so that a word cut by a span keeps the rest whole.
-  const wordBreaks: number[] = [];
-  if (prose) for (const seg of segmenter(document.meta.language, 'word').segment(text)) wordBreaks.push(seg.index);
+  const wordBreaks = prose ? wordBreaksInRuns(text, document.meta.language) : [];
   const tokens: OutToken[] = [];
   const gap = (from: number, to: number): void => {
     if (from >= to) return;
-    const runs: { start: number; end: number }[] = [];
     let pieceStart = from;
     for (let k = lowerBound(wordBreaks, from + 1); k < wordBreaks.length && wordBreaks[k]! < to; k++) {
-      pushRuns(text, pieceStart, wordBreaks[k]!, runs);
+      pushRuns(text, pieceStart, wordBreaks[k]!, tokens, 'O', 'O', -1);
       pieceStart = wordBreaks[k]!;
     }
-    pushRuns(text, pieceStart, to, runs);
-    for (const r of runs) tokens.push({ ...r, tag: 'O', chunk: -1 });
+    pushRuns(text, pieceStart, to, tokens, 'O', 'O', -1);
   };
   let pos = 0;
   for (const c of chunks) {
     gap(pos, c.start);
     // Inside a span, tokens are its whitespace-separated runs, so its words come back whole.
-    const runs: { start: number; end: number }[] = [];
-    pushRuns(text, c.start, c.end, runs);
-    runs.forEach((r, k) => tokens.push({ ...r, tag: `${k === 0 ? 'B' : 'I'}-${c.tag}`, chunk: c.n }));
+    pushRuns(text, c.start, c.end, tokens, `B-${c.tag}`, `I-${c.tag}`, c.n);
     pos = c.end;
   }
   gap(pos, text.length);
@@ -345,16 +423,16 @@ function exportDocument(
     return k < boundaries.length && boundaries[k]! <= to;
   };
 
-  let out = `${CONLL_DOCSTART}\n\n`;
+  const out = [`${CONLL_DOCSTART}\n\n`];
   let prev: OutToken | null = null;
   for (const t of tokens) {
     // An entity is never cut by a sentence break: CoNLL entities live within one sentence.
-    if (prev && !(t.chunk >= 0 && t.chunk === prev.chunk) && boundaryBetween(prev.end, t.start)) out += '\n';
-    out += `${text.slice(t.start, t.end)} -X- O ${t.tag}\n`;
+    if (prev && !(t.chunk >= 0 && t.chunk === prev.chunk) && boundaryBetween(prev.end, t.start)) out.push('\n');
+    out.push(`${text.slice(t.start, t.end)} -X- O ${t.tag}\n`);
     prev = t;
   }
-  if (prev) out += '\n';
-  return out;
+  if (prev) out.push('\n');
+  return out.join('');
 }
 
 /**

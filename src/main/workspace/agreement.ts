@@ -5,6 +5,9 @@ import type { AgreementDocument, AgreementLayer } from '../../core/agreement';
 import { CURATION_ANNOTATOR } from '../../core/model';
 import type { Workspace } from './workspace';
 
+/** Documents whose files are read ahead of the one being looked at (a read-only workspace). */
+const READ_AHEAD_WINDOW = 32;
+
 export interface AgreementInput {
   documents: AgreementDocument[];
   /** Annotators with at least one readable layer among those looked at, sorted. */
@@ -20,7 +23,9 @@ export async function agreementInput(ws: Workspace, chosen?: readonly string[]):
   const wanted = chosen === undefined ? null : new Set(chosen);
   const documents: AgreementDocument[] = [];
   const found = new Set<string>();
-  for (const entry of ws.documents()) {
+  const entries = ws.documents();
+  for (const [i, entry] of entries.entries()) {
+    if (i % READ_AHEAD_WINDOW === 0) ws.readAhead(entries.slice(i, i + 2 * READ_AHEAD_WINDOW).map((e) => e.id));
     const doc = await ws.readDocument(entry.id);
     if (!doc) continue;
     const layers: AgreementLayer[] = [];

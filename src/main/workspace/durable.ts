@@ -33,6 +33,32 @@ export async function writeFileDurable(path: string, data: string | Uint8Array):
 }
 
 /**
+ * Append `data` to `path` and make it durable (fdatasync) before resolving. `create`: the file
+ * must not exist yet (it is made, and its folder fsynced so that the new entry survives too).
+ */
+export async function appendFileDurable(path: string, data: string, create: boolean): Promise<void> {
+  const handle = await open(path, create ? 'wx' : 'a', 0o644);
+  try {
+    await handle.writeFile(data);
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+  if (create) await fsyncDirectory(dirname(path));
+}
+
+/** Remove a file (absent is fine) and fsync its folder, so that the removal survives a crash. */
+export async function removeFileDurable(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (error) {
+    if (isErrnoException(error) && error.code === 'ENOENT') return;
+    throw error;
+  }
+  await fsyncDirectory(dirname(path));
+}
+
+/**
  * Create a folder (and missing parents) so that it survives a power loss: a new folder is an
  * entry in its parent, which must be fsynced too, or a file written inside it could vanish with it.
  */

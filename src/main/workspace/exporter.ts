@@ -117,6 +117,9 @@ export async function exportWorkspaceFolder(ws: Workspace, options: FolderExport
   };
 }
 
+/** Documents whose files are read ahead of the one being exported (a read-only workspace). */
+const READ_AHEAD_WINDOW = 32;
+
 /** Every readable document with the chosen layers, and what to warn about. */
 async function collect(
   ws: Workspace,
@@ -129,8 +132,10 @@ async function collect(
   const documents: ExportDocument[] = [];
   let spans = 0;
   const ids = ws.documentIds();
+  const chosen = options.annotator !== undefined ? [options.annotator] : undefined;
   for (const [i, id] of ids.entries()) {
     options.onProgress?.({ label: 'exporting documents', done: i, total: ids.length });
+    if (i % READ_AHEAD_WINDOW === 0) ws.readAhead(ids.slice(i, i + 2 * READ_AHEAD_WINDOW), chosen);
     const document = await ws.readDocument(id);
     if (!document) {
       warnings.push(`document "${id}" skipped: its file ${ws.documentFile(id)} is missing or unreadable`);

@@ -11,6 +11,7 @@ import { fail, ok } from '../../core/api';
 import type { ChangesSince, Result, WorkspaceChange } from '../../core/api';
 import { isValidAnnotator, isValidDocId } from '../../core/document';
 import { isErrnoException, isTempFileName } from './durable';
+import { JOURNAL_SUFFIX } from './journal';
 import { MANIFEST_FILE } from './workspace';
 import type { Workspace } from './workspace';
 
@@ -39,6 +40,12 @@ export function classifyPath(relative: string): WorkspaceChange | null {
   if (parts[0] === 'documents' && parts.length === 2 && parts[1]!.endsWith('.json')) {
     const document = parts[1]!.slice(0, -'.json'.length);
     return isValidDocId(document) ? { document, file } : null;
+  }
+  // A layer's journal (docs/adr/0009) changes the layer: an append by someone else is a layer change.
+  if (parts[0] === 'annotations' && parts.length === 3 && parts[2]!.endsWith(JOURNAL_SUFFIX)) {
+    const document = parts[1]!;
+    const annotator = parts[2]!.slice(0, -JOURNAL_SUFFIX.length);
+    return isValidDocId(document) && isValidAnnotator(annotator) ? { document, annotator, file } : null;
   }
   if (parts[0] === 'annotations' && parts.length === 3 && parts[2]!.endsWith('.json')) {
     const document = parts[1]!;

@@ -2,19 +2,32 @@
 // and `annotations/<id>/<annotator>.json`. Every write is atomic and durable; a corrupt file is
 // kept aside and reported, and the rest of the workspace still opens.
 
-import { readdir, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { Low } from 'lowdb';
 import { fail, ok } from '../../core/api';
 import type { Result } from '../../core/api';
 import { isValidAnnotator, isValidDocId } from '../../core/document';
-import { canonicalManifest, serializeDocument, serializeLayer } from '../../core/layer';
+import { canonicalLayer, canonicalManifest, serializeDocument, serializeLayer } from '../../core/layer';
 import type { DocumentEntry, GlossDocument, Layer, Manifest, Problem, Schema } from '../../core/model';
 import { codePointLength } from '../../core/offsets';
 import { DEFAULT_SCHEMA } from '../../core/schema';
 import { decodeUtf8 } from '../../core/text';
 import { checkDocument, checkLayer, parseDocumentJson, parseLayerJson, parseManifestJson } from '../../core/validate';
-import { DurableJsonFile, isErrnoException, isTempFileName, mkdirDurable, moveAside, stringifyJson, writeFileDurable } from './durable';
+import {
+  appendFileDurable,
+  DurableJsonFile,
+  isErrnoException,
+  isTempFileName,
+  mkdirDurable,
+  moveAside,
+  removeFileDurable,
+  stringifyJson,
+  writeFileDurable,
+} from './durable';
+import { compactedMark, journalEntry, journalFileOf, journalHeader, replayJournal } from './journal';
+import { ReadAhead } from './read-ahead';
 
 /** The manifest's file name inside a workspace. */
 export const MANIFEST_FILE = 'gloss.json';
@@ -32,7 +45,44 @@ export interface OpenOptions {
   now?: () => Date;
   /** Never write, not even to keep a corrupt file aside (validate, list, export). */
   readOnly?: boolean;
+  /** When layer journals are compacted into their layer files (docs/adr/0009). */
+  journal?: JournalOptions;
+  /**
+   * Read only the manifest on opening; documents and layers are read (and their problems found)
+   * when asked for. For one pass of a command over the workspace (export, agreement, validate,
+   * list), which reads every file anyway: opening eagerly would read them all twice.
+   */
+  lazy?: boolean;
 }
+
+/**
+ * Layer journal compaction: after the layer is idle this long, or once the journal grows this big.
+ * The idle time is short on purpose: the layer file itself (what Git, colleagues and other tools
+ * read) must show an edit within a second, while the journal makes it durable at once.
+ */
+export interface JournalOptions {
+  /** Idle time before compaction (default 400 ms). */
+  idleMs?: number;
+  /** Compact at once past this many bytes (default 256 KiB) ... */
+  maxBytes?: number;
+  /** ... or this many entries (default 500). */
+  maxEntries?: number;
+}
+
+/** A layer as last read or written by this process, with what its files looked like then. */
+interface CachedLayer {
+  layer: Layer | null;
+  /** stampOf the layer file and of its journal when `layer` was made from them. */
+  layerStamp: string;
+  journalStamp: string;
+  /** SHA-256 of the layer file's bytes (null: no readable file). */
+  layerHash: string | null;
+  /** The journal replayed into `layer`, if any (torn: its last line was cut, so no appending to it). */
+  journal: { seq: number; bytes: number; torn: boolean } | null;
+}
+
+/** Layers kept parsed: the open document's few, plus room for a review of several annotators. */
+const LAYER_CACHE_SIZE = 8;
 
 /** A document id found on disk but not in the manifest: left by an import that was interrupted. */
 export interface StrayDocument {
@@ -53,6 +103,11 @@ export type WriteListener = (file: string, done: Promise<void>) => void;
 /** Keep this many documents parsed in memory: they are immutable, and editing re-reads one often. */
 const DOCUMENT_CACHE_SIZE = 16;
 
+/** Reads of a read-ahead at a time: enough to keep the disk busy, few enough for open files. */
+const READ_AHEAD_CONCURRENCY = 16;
+/** Documents read ahead of the one being checked by `validate`. */
+const READ_AHEAD_WINDOW = 32;
+
 /** An open workspace. One instance per process and folder; writes to one file are serialised. */
 export class Workspace {
   /** Problems found so far (on opening and later reads): corrupt files kept aside, missing files. */
@@ -63,6 +118,12 @@ export class Workspace {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly documentCache = new Map<string, GlossDocument>();
   private readonly writeListeners = new Set<WriteListener>();
+  private readonly layerCache = new Map<string, CachedLayer>();
+  /** Pending compactions of layer journals, by layer file. */
+  private readonly compactions = new Map<string, { timer: NodeJS.Timeout; docId: string; annotator: string }>();
+  private journalOptions: Required<JournalOptions> = { idleMs: 400, maxBytes: 256 * 1024, maxEntries: 500 };
+  /** Files being read ahead of a pass (read-only workspaces only: nothing can change them meanwhile). */
+  private ahead: ReadAhead | null = null;
 
   private constructor(
     /** Absolute path of the workspace folder. */
@@ -117,8 +178,10 @@ export class Workspace {
     const db = new Low<Manifest>(manifestFile(manifestPath), loaded.value);
     db.data = loaded.value;
     const ws = new Workspace(root, db, options.readOnly ?? false, options.now ?? (() => new Date()));
+    ws.journalOptions = { ...ws.journalOptions, ...options.journal };
     try {
-      await ws.scan();
+      if (options.lazy) ws.checkIds();
+      else await ws.scan();
     } catch (error) {
       return fail('io', `cannot read workspace ${root}: ${messageOf(error)}`);
     }
@@ -223,7 +286,7 @@ export class Workspace {
     assertDocId(docId);
     let names: string[];
     try {
-      names = await readdir(join(this.dir, ANNOTATIONS_DIR, docId));
+      names = await (this.ahead?.takeDir(docId) ?? readdir(join(this.dir, ANNOTATIONS_DIR, docId)));
     } catch (error) {
       if (isErrnoException(error) && (error.code === 'ENOENT' || error.code === 'ENOTDIR')) return [];
       throw error;
@@ -243,19 +306,92 @@ export class Workspace {
   }
 
   private async readLayerNow(docId: string, annotator: string, file: string): Promise<Layer | null> {
-    const read = await this.readJson(file, (json) => {
-      const parsed = parseLayerJson(json, file);
-      if (parsed.ok && (parsed.value.document !== docId || parsed.value.annotator !== annotator)) {
-        return fail(
-          'invalid-input',
-          `${file}: holds the layer of "${parsed.value.annotator}" on "${parsed.value.document}", expected "${annotator}" on "${docId}"`,
-        );
+    const journalFile = journalFileOf(file);
+    const layerPath = join(this.dir, file);
+    const journalPath = join(this.dir, journalFile);
+    // A read-only pass (export, validate) reads each layer once: no cache, no stamps.
+    const cached = this.readOnly ? undefined : this.layerCache.get(file);
+    const [layerStamp, journalStamp] = this.readOnly ? ['', ''] : await Promise.all([stampOf(layerPath), stampOf(journalPath)]);
+    if (cached && cached.layerStamp === layerStamp && cached.journalStamp === journalStamp) {
+      // Most recently used last.
+      this.layerCache.delete(file);
+      this.layerCache.set(file, cached);
+      return cached.layer;
+    }
+    const read = await this.readLayerFile(docId, annotator, file);
+    let layer: Layer | null = null;
+    let layerHash: string | null = null;
+    if (read.state === 'ok') ({ layer, hash: layerHash } = read.value);
+    // Files this read moved or removed: the stamps are taken again after.
+    let touched = false;
+    if (read.state === 'bad') {
+      await this.keepAside(file, read, { document: docId, annotator });
+      touched = !this.readOnly;
+    }
+    let journal: CachedLayer['journal'] = null;
+    const text = await readTextOrNull(journalPath);
+    if (text !== null) {
+      const replay = replayJournal(layer, layerHash, text, journalFile);
+      if (replay.state === 'replayed') {
+        layer = replay.layer;
+        journal = { seq: replay.seq, bytes: Buffer.byteLength(text), torn: replay.torn };
+        if (replay.torn) {
+          this.addProblem({
+            kind: 'corrupt-file',
+            file: journalFile,
+            document: docId,
+            annotator,
+            message: `${journalFile}: its last line was cut short (the program stopped while saving); that unfinished change was ignored`,
+          });
+        }
+        // Left by a run that stopped before compacting: into the layer file with it.
+        if (!this.readOnly) this.scheduleCompaction(docId, annotator, file, replay.torn);
+      } else if (replay.state === 'compacted') {
+        if (!this.readOnly) await this.announced(journalFile, () => removeFileDurable(journalPath));
+        touched = !this.readOnly;
+      } else {
+        await this.keepAside(journalFile, { kind: 'corrupt-file', message: replay.message }, { document: docId, annotator });
+        touched = !this.readOnly;
       }
-      return parsed;
-    });
-    if (read.state === 'ok') return read.value;
-    if (read.state === 'bad') await this.keepAside(file, read, { document: docId, annotator });
-    return null;
+    }
+    if (!this.readOnly) {
+      // The stamps from before reading: a change made meanwhile by someone else makes the next read read again.
+      const stamps = touched ? await Promise.all([stampOf(layerPath), stampOf(journalPath)]) : [layerStamp, journalStamp];
+      this.remember(file, { layer, layerStamp: stamps[0]!, journalStamp: stamps[1]!, layerHash, journal });
+    }
+    return layer;
+  }
+
+  /** The layer file parsed and checked, with the SHA-256 of its bytes (what a journal is made on). */
+  private async readLayerFile(docId: string, annotator: string, file: string): Promise<FileRead<{ layer: Layer; hash: string }>> {
+    let hash = '';
+    const read = await this.readJson(
+      file,
+      (json) => {
+        const parsed = parseLayerJson(json, file);
+        if (parsed.ok && (parsed.value.document !== docId || parsed.value.annotator !== annotator)) {
+          return fail(
+            'invalid-input',
+            `${file}: holds the layer of "${parsed.value.annotator}" on "${parsed.value.document}", expected "${annotator}" on "${docId}"`,
+          );
+        }
+        return parsed;
+      },
+      (bytes) => {
+        hash = sha256(bytes);
+      },
+    );
+    return read.state === 'ok' ? { state: 'ok', value: { layer: read.value, hash } } : read;
+  }
+
+  private remember(file: string, entry: CachedLayer): void {
+    this.layerCache.delete(file);
+    this.layerCache.set(file, entry);
+    while (this.layerCache.size > LAYER_CACHE_SIZE) {
+      const oldest = [...this.layerCache.keys()].find((key) => !this.compactions.has(key));
+      if (oldest === undefined) break;
+      this.layerCache.delete(oldest);
+    }
   }
 
   /** Write a layer durably; writes to one file happen one after another, in call order. */
@@ -276,9 +412,88 @@ export class Workspace {
   ): Promise<Result<Layer | null>> {
     const file = this.layerFile(docId, annotator);
     return this.serialised(file, async () => {
-      const result = await change(await this.readLayerNow(docId, annotator, file));
-      if (result.ok && result.value) await this.writeLayerNow(result.value);
+      const current = await this.readLayerNow(docId, annotator, file);
+      const result = await change(current);
+      if (result.ok && result.value) await this.saveLayerNow(docId, annotator, file, current, result.value);
       return result;
+    });
+  }
+
+  /**
+   * Compact every layer journal into its layer file now (on closing, on shutdown). Safe to skip:
+   * a journal left behind is replayed by the next reader.
+   */
+  async flush(): Promise<void> {
+    const pending = [...this.compactions.entries()];
+    for (const [file, { timer }] of pending) {
+      clearTimeout(timer);
+      this.compactions.delete(file);
+    }
+    for (const [file, { docId, annotator }] of pending) await this.compact(docId, annotator, file);
+  }
+
+  /**
+   * Save an updated layer: appended to the layer's journal when it can be (a few hundred bytes,
+   * one fdatasync), else the whole file written as before. Within the file's queue.
+   */
+  private async saveLayerNow(docId: string, annotator: string, file: string, before: Layer | null, after: Layer): Promise<void> {
+    this.assertWritable();
+    const cached = this.layerCache.get(file);
+    const journalFile = journalFileOf(file);
+    const journalPath = join(this.dir, journalFile);
+    const usable = before !== null && cached !== undefined && cached.layer === before && cached.layerHash !== null && !cached.journal?.torn;
+    const entry = usable ? journalEntry(before, after, (cached.journal?.seq ?? 0) + 1) : null;
+    if (!usable || entry === null) {
+      // A new layer is small, and a layer we cannot journal on is written whole.
+      await this.writeLayerNow(after);
+      return;
+    }
+    const line = `${JSON.stringify(entry)}\n`;
+    const create = cached.journal === null;
+    const data = create ? journalHeader(after, cached.layerHash!) + line : line;
+    await this.announced(journalFile, () => appendFileDurable(journalPath, data, create));
+    const journal = { seq: entry.seq, bytes: (cached.journal?.bytes ?? 0) + Buffer.byteLength(data), torn: false };
+    this.remember(file, { ...cached, layer: after, journalStamp: await stampOf(journalPath), journal });
+    const { maxBytes, maxEntries } = this.journalOptions;
+    this.scheduleCompaction(docId, annotator, file, journal.bytes > maxBytes || journal.seq >= maxEntries);
+  }
+
+  /** Compact a layer's journal after the layer has been idle a while (or at once). */
+  private scheduleCompaction(docId: string, annotator: string, file: string, now: boolean): void {
+    const pending = this.compactions.get(file);
+    if (pending) clearTimeout(pending.timer);
+    this.compactions.delete(file);
+    // At once: queued right behind the current task on this file, before any later read or write.
+    if (now) {
+      void this.compact(docId, annotator, file);
+      return;
+    }
+    const run = (): void => {
+      this.compactions.delete(file);
+      void this.compact(docId, annotator, file);
+    };
+    const timer = setTimeout(run, this.journalOptions.idleMs);
+    // A pending compaction never keeps a process alive: the journal is durable as it is.
+    timer.unref();
+    this.compactions.set(file, { timer, docId, annotator });
+  }
+
+  /** Write the replayed layer as its layer file and remove the journal (in the file's queue). */
+  private compact(docId: string, annotator: string, file: string): Promise<void> {
+    return this.serialised(file, async () => {
+      try {
+        const layer = await this.readLayerNow(docId, annotator, file);
+        if (layer && this.layerCache.get(file)?.journal) await this.writeLayerNow(layer);
+      } catch (error) {
+        // The journal stays and is replayed by every reader; the next change tries again.
+        this.addProblem({
+          kind: 'corrupt-file',
+          file: journalFileOf(file),
+          document: docId,
+          annotator,
+          message: `${journalFileOf(file)}: could not be compacted into ${file} (${messageOf(error)}); it is kept and still read`,
+        });
+      }
     });
   }
 
@@ -389,7 +604,9 @@ export class Workspace {
   async validate(): Promise<Problem[]> {
     // Checks are computed afresh each time; only what reading finds (corrupt files) is remembered.
     const found: Problem[] = [];
-    for (const entry of this.db.data.documents) {
+    const ids = this.db.data.documents.map((d) => d.id);
+    for (const [i, entry] of this.db.data.documents.entries()) {
+      if (i % READ_AHEAD_WINDOW === 0) this.readAhead(ids.slice(i, i + 2 * READ_AHEAD_WINDOW));
       if (!isValidDocId(entry.id)) continue;
       const doc = await this.readDocument(entry.id);
       if (!doc) continue;
@@ -412,16 +629,45 @@ export class Workspace {
     return [...this.problems, ...found];
   }
 
+  /**
+   * Start reading the files of these documents from disk (their layers: of `annotators`, or every
+   * layer file there is), a few at a time, for the reads that follow in the caller's order. Only
+   * for a read-only workspace (elsewhere it does nothing): no write can come between.
+   */
+  readAhead(docIds: readonly string[], annotators?: readonly string[]): void {
+    if (!this.readOnly) return;
+    const ahead = (this.ahead ??= new ReadAhead(READ_AHEAD_CONCURRENCY));
+    const readLayers = (docId: string, names: readonly string[]): void => {
+      for (const annotator of names) {
+        if (!isValidAnnotator(annotator)) continue;
+        const file = this.layerFile(docId, annotator);
+        ahead.file(file, () => readFile(join(this.dir, file)));
+      }
+    };
+    for (const docId of docIds) {
+      if (!isValidDocId(docId) || !ahead.firstTime(docId)) continue;
+      if (!this.documentCache.has(docId)) {
+        const file = this.documentFile(docId);
+        ahead.file(file, () => readFile(join(this.dir, file)));
+      }
+      if (annotators) {
+        readLayers(docId, annotators);
+      } else {
+        ahead.dir(
+          docId,
+          () => readdir(join(this.dir, ANNOTATIONS_DIR, docId)),
+          (names) => readLayers(docId, names.filter((n) => n.endsWith('.json') && !isTempFileName(n)).map((n) => n.slice(0, -'.json'.length))),
+        );
+      }
+    }
+  }
+
   /** Read every document and layer of the manifest once, so that problems are known on opening. */
   private async scan(): Promise<void> {
     for (const entry of this.db.data.documents) {
       if (!isValidDocId(entry.id)) {
         this.unavailable.add(entry.id);
-        this.addProblem({
-          kind: 'invalid-file',
-          file: MANIFEST_FILE,
-          message: `${MANIFEST_FILE}: invalid document id "${entry.id}"`,
-        });
+        this.addProblem(invalidIdProblem(entry.id));
         continue;
       }
       await this.readDocument(entry.id);
@@ -429,22 +675,59 @@ export class Workspace {
     }
   }
 
+  /** Report the manifest's document ids that cannot be file names (their documents are unavailable). */
+  private checkIds(): void {
+    for (const entry of this.db.data.documents) {
+      if (isValidDocId(entry.id)) continue;
+      this.unavailable.add(entry.id);
+      this.addProblem(invalidIdProblem(entry.id));
+    }
+  }
+
+  /**
+   * Write a layer file whole. A journal this process replayed (so `layer` was made from it) is
+   * compacted into it: marked first, removed after, so a crash in between never applies it twice.
+   * A journal it has not read is left alone: made on the old file, it will be kept aside, not lost.
+   */
   private async writeLayerNow(layer: Layer): Promise<void> {
     this.assertWritable();
     const file = this.layerFile(layer.document, layer.annotator);
+    const layerPath = join(this.dir, file);
+    const journalFile = journalFileOf(file);
+    const journalPath = join(this.dir, journalFile);
     await mkdirDurable(join(this.dir, ANNOTATIONS_DIR, layer.document));
-    await this.announced(file, () => writeFileDurable(join(this.dir, file), serializeLayer(layer)));
+    const data = serializeLayer(layer);
+    const hash = sha256(data);
+    const cached = this.layerCache.get(file);
+    const journalStamp = await stampOf(journalPath);
+    const replayed = journalStamp !== 'missing' && cached?.journal != null && cached.journalStamp === journalStamp;
+    // After a torn line a mark would be glued to it: without the mark a crash leaves the journal kept aside.
+    if (replayed && !cached.journal!.torn) await this.announced(journalFile, () => appendFileDurable(journalPath, compactedMark(hash), false));
+    await this.announced(file, () => writeFileDurable(layerPath, data));
+    if (replayed) await this.announced(journalFile, () => removeFileDurable(journalPath));
+    const pending = this.compactions.get(file);
+    if (replayed && pending) {
+      clearTimeout(pending.timer);
+      this.compactions.delete(file);
+    }
+    if (!replayed && journalStamp !== 'missing') {
+      // Someone's journal we never read: the next read finds it made on the old file and keeps it aside.
+      this.layerCache.delete(file);
+      return;
+    }
+    this.remember(file, { layer: canonicalLayer(layer), layerStamp: await stampOf(layerPath), journalStamp: 'missing', layerHash: hash, journal: null });
   }
 
   /** Read and check a workspace JSON file (relative path); never throws for a bad file. */
-  private async readJson<T>(file: string, parse: (json: unknown) => Result<T>): Promise<FileRead<T>> {
+  private async readJson<T>(file: string, parse: (json: unknown) => Result<T>, onBytes?: (bytes: Uint8Array) => void): Promise<FileRead<T>> {
     let bytes: Uint8Array;
     try {
-      bytes = await readFile(join(this.dir, file));
+      bytes = await (this.ahead?.takeFile(file) ?? readFile(join(this.dir, file)));
     } catch (error) {
       if (isErrnoException(error) && error.code === 'ENOENT') return { state: 'missing' };
       throw error;
     }
+    onBytes?.(bytes);
     const text = decodeUtf8(bytes);
     if (!text.ok) return { state: 'bad', kind: 'corrupt-file', message: `${file}: ${text.error.message}` };
     let json: unknown;
@@ -559,11 +842,42 @@ async function readManifest(path: string): Promise<Result<Manifest>> {
   return parsed;
 }
 
+/** A manifest entry whose id cannot be a file name. */
+function invalidIdProblem(id: string): Problem {
+  return { kind: 'invalid-file', file: MANIFEST_FILE, message: `${MANIFEST_FILE}: invalid document id "${id}"` };
+}
+
 async function readdirOrEmpty(dir: string): Promise<string[]> {
   try {
     return await readdir(dir);
   } catch (error) {
     if (isErrnoException(error) && (error.code === 'ENOENT' || error.code === 'ENOTDIR')) return [];
+    throw error;
+  }
+}
+
+/** SHA-256 (hex) of a file's bytes or of the UTF-8 of a text. */
+function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Inode, size and modification time of a file, or "missing": any write or replacement changes it. */
+async function stampOf(path: string): Promise<string> {
+  try {
+    const s = await stat(path, { bigint: true });
+    return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+  } catch (error) {
+    if (isErrnoException(error) && (error.code === 'ENOENT' || error.code === 'ENOTDIR')) return 'missing';
+    throw error;
+  }
+}
+
+/** A file's text (UTF-8), or null when there is none. */
+async function readTextOrNull(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if (isErrnoException(error) && error.code === 'ENOENT') return null;
     throw error;
   }
 }

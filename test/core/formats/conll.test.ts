@@ -277,3 +277,48 @@ describe('exportConll', () => {
     expect(exportConll([])).toEqual({ text: '', count: 0, unrepresented: [], notices: [] });
   });
 });
+
+describe('CoNLL tokens of unannotated text', () => {
+  /** The definition: whitespace-free runs cut at every boundary of Intl.Segmenter's words. */
+  function segmenterTokens(text: string, language: string): string[] {
+    const breaks = [...new Intl.Segmenter(language, { granularity: 'word' }).segment(text)].map((s) => s.index);
+    breaks.push(text.length);
+    const tokens: string[] = [];
+    for (let k = 0; k + 1 < breaks.length; k++) {
+      let run = '';
+      for (const ch of text.slice(breaks[k], breaks[k + 1])) {
+        const c = ch.charCodeAt(0);
+        // Python's str.split whitespace: JavaScript's \s plus U+001C..U+001F and U+0085.
+        if (/\s/u.test(ch) || (c >= 0x1c && c <= 0x1f) || c === 0x85) {
+          if (run !== '') tokens.push(run);
+          run = '';
+        } else run += ch;
+      }
+      if (run !== '') tokens.push(run);
+    }
+    return tokens;
+  }
+
+  function exportedTokens(text: string): string[] {
+    return text
+      .split('\n')
+      .filter((line) => line !== '' && line !== CONLL_DOCSTART)
+      .map((line) => line.slice(0, line.length - ' -X- O O'.length));
+  }
+
+  it('are the segmenter words split at whitespace, for plain, Cyrillic and tricky runs alike', async () => {
+    const pieces = [
+      'a', 'Zq', '75', '3.5', 'U.S.', "don't", 'Путин', 'Ёж', 'ё', ' ', '  ', '\n', '\t', '.', ',', ':', '(', ')', '"', "'",
+      '-', '%', '$', '€', '\u0301', '\u200d', '\u00a0', '\ufeff', '\u3000', 'é', '日本語', 'ไทย', '😀', '🇺🇸', '𝟐', 'א',
+    ];
+    const texts = fc.sample(
+      fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 24 }).map((p) => p.join('')),
+      { numRuns: 400, seed: 20261127 },
+    );
+    for (const [k, text] of texts.entries()) {
+      const language = ['en', 'ru', 'fi', 'ja'][k % 4]!;
+      const doc = await makeExport(`t${k}`, text, [], { language });
+      expect(exportedTokens(exportConll([doc]).text), JSON.stringify(text)).toEqual(segmenterTokens(doc.document.text, language));
+    }
+  });
+});

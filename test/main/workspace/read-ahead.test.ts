@@ -1,0 +1,94 @@
+// Lazy opening and reading ahead (ADR 0010): a one-pass command reads each file once, the disk
+// in parallel, and finds exactly what an eager open finds, in the same order, without writing.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { emptyLayer } from '../../../src/core/layer';
+import { exportWorkspace } from '../../../src/main/workspace/exporter';
+import { eachLimited } from '../../../src/main/workspace/read-ahead';
+import { Workspace } from '../../../src/main/workspace/workspace';
+import { NOW, fixedNow, makeDocument, makeWorkspace, openWorkspace, removeDir, snapshot, tempDir } from './helpers';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await tempDir();
+});
+afterEach(async () => {
+  await removeDir(dir);
+});
+
+async function openLazily(): Promise<Workspace> {
+  const opened = await Workspace.open(dir, { now: fixedNow, readOnly: true, lazy: true });
+  if (!opened.ok) throw new Error(opened.error.message);
+  return opened.value;
+}
+
+/** alpha and beta with layers of alice and bob, a corrupt layer of carol on beta, 40 more documents. */
+async function makeBigWorkspace(): Promise<void> {
+  const ws = await makeWorkspace(dir);
+  const more = await Promise.all(Array.from({ length: 40 }, (_, i) => makeDocument(`doc-${String(i).padStart(2, '0')}`, `Text number ${i}.`)));
+  await ws.addDocuments(more);
+  for (const id of ['alpha', 'beta', ...more.map((d) => d.id)]) {
+    const doc = await ws.readDocument(id);
+    if (!doc) throw new Error(`no ${id}`);
+    for (const annotator of ['alice', 'bob']) await ws.writeLayer(emptyLayer(doc, annotator, NOW.toISOString()));
+  }
+  await mkdir(join(dir, 'annotations', 'beta'), { recursive: true });
+  await writeFile(join(dir, 'annotations', 'beta', 'carol.json'), 'not json');
+}
+
+describe('lazy open', () => {
+  it('reads only the manifest: problems are found when the files are read', async () => {
+    await makeWorkspace(dir);
+    await writeFile(join(dir, 'documents', 'beta.json'), Buffer.from([0x7b, 0xff, 0xfe]));
+    const ws = await openLazily();
+    expect(ws.problems).toEqual([]);
+    expect(await ws.readDocument('beta')).toBeNull();
+    expect(ws.problems.map((p) => [p.kind, p.file])).toEqual([['corrupt-file', 'documents/beta.json']]);
+    expect(ws.documents().map((d) => d.id)).toEqual(['alpha']);
+  });
+
+  it('validates to exactly the problems of an eager open, in the same order, writing nothing', async () => {
+    await makeBigWorkspace();
+    await writeFile(join(dir, 'documents', 'doc-07.json'), 'not json');
+    const before = await snapshot(dir);
+    const eager = await (await openWorkspace(dir, true)).validate();
+    const lazy = await (await openLazily()).validate();
+    expect(eager.map((p) => p.file)).toEqual(['annotations/beta/carol.json', 'documents/doc-07.json']);
+    expect(lazy).toEqual(eager);
+    expect(await snapshot(dir)).toEqual(before);
+  });
+
+  it('exports the same bytes read ahead as read one file at a time', async () => {
+    await makeBigWorkspace();
+    const eager = await exportWorkspace(await openWorkspace(dir, true), { format: 'gloss', exportedAt: NOW.toISOString() });
+    const lazy = await exportWorkspace(await openLazily(), { format: 'gloss', exportedAt: NOW.toISOString() });
+    expect(lazy.text).toBe(eager.text);
+    expect(lazy.documents).toBe(42);
+    expect(eager.warnings).toHaveLength(1);
+    expect(eager.warnings[0]).toContain('annotations/beta/carol.json');
+    expect(lazy.warnings).toEqual(eager.warnings);
+  });
+});
+
+describe('eachLimited', () => {
+  it('runs every item, never more than the limit at once, and rejects with the first failure', async () => {
+    let running = 0;
+    let most = 0;
+    const seen: number[] = [];
+    await eachLimited([...Array(20).keys()], 3, async (item) => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      seen.push(item);
+      running--;
+    });
+    expect(seen.sort((a, b) => a - b)).toEqual([...Array(20).keys()]);
+    expect(most).toBe(3);
+    await expect(
+      eachLimited([1, 2, 3], 2, async (item) => {
+        if (item === 2) throw new Error('two');
+      }),
+    ).rejects.toThrow('two');
+  });
+});
