@@ -1,0 +1,66 @@
+// What the floor pages share: the app's layout around the document (same classes, same widths,
+// same fonts, so that layout costs compare), the "document in the list" to click, and data fetching.
+// The data are the very files the workspace holds (served as static files by bench/run.ts).
+
+import 'prosemirror-view/style/prosemirror.css';
+import '../../src/renderer/src/styles/app.css';
+import type { Block, GlossDocument, Layer } from '../../src/core/model';
+
+/** The element the document goes into (the app's `[data-testid=editor]`). */
+export function place(): HTMLElement {
+  const el = document.getElementById('place');
+  if (!el) throw new Error('the page has no #place');
+  return el;
+}
+
+/** Run `open` when the document in the list is clicked (as in the app). */
+export function onOpen(open: () => Promise<void>): void {
+  const button = document.getElementById('open');
+  if (!button) throw new Error('the page has no #open');
+  button.addEventListener('click', () => {
+    open().catch((error: unknown) => {
+      document.documentElement.dataset.error = error instanceof Error ? error.message : String(error);
+      throw error;
+    });
+  });
+}
+
+async function fetchJson<T>(url: string): Promise<T> {
+  const response = await fetch(url, { cache: 'no-store' });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return (await response.json()) as T;
+}
+
+/** The document file of the workspace. */
+export function fetchDocument(): Promise<GlossDocument> {
+  return fetchJson<GlossDocument>('/data/document.json');
+}
+
+/** The annotator's layer file of the workspace. */
+export function fetchLayer(): Promise<Layer> {
+  return fetchJson<Layer>('/data/layer.json');
+}
+
+/** A phase of the page's own work, read back by the probe. */
+export function mark(name: string): void {
+  performance.mark(name);
+}
+
+/** The page's DOM is complete: the probe waits for the frame after this. */
+export function built(): void {
+  document.documentElement.dataset.built = 'true';
+}
+
+/** The plain element of a block, with the classes the app's view gives it. */
+export function blockElement(block: Block, text: string): HTMLElement {
+  let el: HTMLElement;
+  if (block.type === 'heading') {
+    el = document.createElement(`h${Math.min(Math.max(block.level ?? 2, 1), 6)}`);
+    el.className = 'gl-h';
+  } else {
+    el = document.createElement('p');
+    el.className = block.type === 'list-item' ? `gl-li gl-li-${Math.min(block.level ?? 1, 6)}` : 'gl-p';
+  }
+  el.textContent = text;
+  return el;
+}

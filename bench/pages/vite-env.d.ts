@@ -1,0 +1,2 @@
+// Vite's client types for the floor pages: CSS imports.
+/// <reference types="vite/client" />
