@@ -8,6 +8,7 @@
 
 import type { Fragment } from './model';
 import { CodePointIndex } from './offsets';
+import { forEachWordRun, segmenterFor } from './words';
 
 /** The value of a token that no span of the annotator overlaps. */
 export const OUTSIDE = 'O';
@@ -216,36 +217,11 @@ interface TokenArrays {
   ends: number[];
 }
 
-const segmenters = new Map<string, Intl.Segmenter>();
-
-/** The word segmenter for a language tag; an unknown or malformed tag falls back to "en". */
-function segmenterFor(language: string | undefined): Intl.Segmenter {
-  const tag = language === undefined || language === '' ? 'en' : language;
-  let segmenter = segmenters.get(tag);
-  if (!segmenter) {
-    try {
-      segmenter = new Intl.Segmenter(tag, { granularity: 'word' });
-    } catch {
-      segmenter = segmenterFor('en');
-    }
-    segmenters.set(tag, segmenter);
-  }
-  return segmenter;
-}
-
 /** The word-like segments of `text` (Intl.Segmenter, granularity "word"), in code points. */
 export function wordTokens(text: string, language?: string): Token[] {
   const { starts, ends } = tokenize(text, language);
   return starts.map((start, i) => ({ start, end: ends[i]! }));
 }
-
-const isAsciiSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
-const isAsciiAlnum = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-/** ASCII letters and digits, and the basic Cyrillic letters А-я, Ё, ё (all ALetter in UAX #29). */
-const isWordChar = (c: number): boolean => isAsciiAlnum(c) || (c >= 0x410 && c <= 0x44f) || c === 0x401 || c === 0x451;
-/** . , ; : ! ? ( ) [ ] " ' — punctuation that never joins a word unless letters are on both sides. */
-const isEdgePunctuation = (c: number): boolean =>
-  c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 40 || c === 41 || c === 91 || c === 93 || c === 34 || c === 39;
 
 /**
  * Exactly the word-like segments of Intl.Segmenter, faster: iterating the segmenter over a whole
@@ -262,37 +238,14 @@ function tokenize(text: string, language: string | undefined): TokenArrays {
   const starts: number[] = [];
   const ends: number[] = [];
   let segments: Intl.Segments | undefined;
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    let c = text.charCodeAt(i);
-    if (isAsciiSpace(c)) {
-      i++;
-      continue;
-    }
-    const runStart = i;
-    // 0: leading punctuation, 1: in the word, 2: trailing punctuation, 3: needs the segmenter.
-    let state = 0;
-    let wordStart = -1;
-    let wordEnd = -1;
-    while (i < n && !isAsciiSpace((c = text.charCodeAt(i)))) {
-      if (state === 0) {
-        if (isWordChar(c)) {
-          state = 1;
-          wordStart = i;
-        } else if (!isEdgePunctuation(c)) state = 3;
-      } else if (state === 1) {
-        if (isEdgePunctuation(c)) {
-          state = 2;
-          wordEnd = i;
-        } else if (!isWordChar(c)) state = 3;
-      } else if (state === 2 && !isEdgePunctuation(c)) state = 3;
-      i++;
-    }
-    if (state === 0) continue; // punctuation only: no word
-    if (state === 3) {
+  forEachWordRun(text, (run) => {
+    if (run.kind === 'word') {
+      // The word has no astral characters, but some may come before it: convert its offsets.
+      starts.push(index.toCodePoint(run.wordStart));
+      ends.push(index.toCodePoint(run.wordEnd));
+    } else if (run.kind === 'complex') {
       segments ??= segmenterFor(language).segment(text);
-      for (let at = runStart; at < i; ) {
+      for (let at = run.start; at < run.end; ) {
         const s = segments.containing(at)!;
         const end = s.index + s.segment.length;
         if (s.isWordLike) {
@@ -301,13 +254,8 @@ function tokenize(text: string, language: string | undefined): TokenArrays {
         }
         at = end;
       }
-      continue;
     }
-    if (state === 1) wordEnd = i;
-    // The word has no astral characters, but some may come before it: convert its offsets.
-    starts.push(index.toCodePoint(wordStart));
-    ends.push(index.toCodePoint(wordEnd));
-  }
+  });
   return { starts, ends };
 }
 

@@ -3,6 +3,7 @@
 
 import type { Block, Layer, Span } from '../model';
 import { CodePointIndex, codePointLength, lowerBound } from '../offsets';
+import { forEachWordRun, segmenterFor } from '../words';
 import { sortedSpans, spanRanges } from './common';
 import type { ExportDocument, ImportedItem, ImportedSpan, ParseResult } from './types';
 
@@ -18,14 +19,6 @@ function isSpace(ch: string): boolean {
   return /\s/u.test(ch) || c === 0x85;
 }
 
-const isAsciiSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
-/** ASCII letters and digits, and the basic Cyrillic letters А-я, Ё, ё (all ALetter in UAX #29). */
-const isWordChar = (c: number): boolean =>
-  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0x410 && c <= 0x44f) || c === 0x401 || c === 0x451;
-/** . , ; : ! ? ( ) [ ] " ' — punctuation that never joins a word unless letters are on both sides. */
-const isEdgePunctuation = (c: number): boolean =>
-  c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 40 || c === 41 || c === 91 || c === 93 || c === 34 || c === 39;
-
 /**
  * The word-segment boundaries (Intl.Segmenter, UTF-16) that fall strictly inside a run of text
  * between ASCII whitespace: the only ones that can cut a token (at whitespace, tokens end anyway).
@@ -38,46 +31,20 @@ const isEdgePunctuation = (c: number): boolean =>
 function wordBreaksInRuns(text: string, language: string | undefined): number[] {
   const breaks: number[] = [];
   let segments: Intl.Segments | undefined;
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    let c = text.charCodeAt(i);
-    if (isAsciiSpace(c)) {
-      i++;
-      continue;
-    }
-    const runStart = i;
-    // 0: leading punctuation, 1: in the word, 2: trailing punctuation, 3: needs the segmenter.
-    let state = 0;
-    let wordStart = -1;
-    let wordEnd = -1;
-    while (i < n && !isAsciiSpace((c = text.charCodeAt(i)))) {
-      if (state === 0) {
-        if (isWordChar(c)) {
-          state = 1;
-          wordStart = i;
-        } else if (!isEdgePunctuation(c)) state = 3;
-      } else if (state === 1) {
-        if (isEdgePunctuation(c)) {
-          state = 2;
-          wordEnd = i;
-        } else if (!isWordChar(c)) state = 3;
-      } else if (state === 2 && !isEdgePunctuation(c)) state = 3;
-      i++;
-    }
-    if (state === 3) {
-      segments ??= segmenter(language, 'word').segment(text);
-      for (let at = runStart; at < i; ) {
+  forEachWordRun(text, (run) => {
+    if (run.kind === 'complex') {
+      segments ??= segmenterFor(language, 'word').segment(text);
+      for (let at = run.start; at < run.end; ) {
         const s = segments.containing(at)!;
         const end = s.index + s.segment.length;
-        if (end < i) breaks.push(end);
+        if (end < run.end) breaks.push(end);
         at = end;
       }
-      continue;
+      return;
     }
-    if (state === 1) wordEnd = i;
-    for (let k = runStart + 1; k < i; k++) if (state === 0 || k <= wordStart || k >= wordEnd) breaks.push(k);
-  }
+    const inWord = (k: number): boolean => run.kind === 'word' && k > run.wordStart && k < run.wordEnd;
+    for (let k = run.start + 1; k < run.end; k++) if (!inWord(k)) breaks.push(k);
+  });
   return breaks;
 }
 
@@ -293,24 +260,6 @@ function insertSorted<R extends { start: number; end: number }>(sorted: R[], r: 
   sorted.splice(i, 0, r);
 }
 
-const segmenters = new Map<string, Intl.Segmenter>();
-
-/** One segmenter per language and granularity, made once: making one costs more than using it. */
-function segmenter(language: string | undefined, granularity: 'word' | 'sentence'): Intl.Segmenter {
-  const key = `${granularity} ${language ?? 'en'}`;
-  let made = segmenters.get(key);
-  if (!made) {
-    try {
-      made = new Intl.Segmenter(language ?? 'en', { granularity });
-    } catch {
-      // An unusable language tag in the metadata: English rules are a fine default for tokens.
-      made = new Intl.Segmenter('en', { granularity });
-    }
-    segmenters.set(key, made);
-  }
-  return made;
-}
-
 /**
  * Whitespace-free runs of text[from, to) (UTF-16), pushed as tokens with `tag` (the first one;
  * `nextTag` for the others) and `chunk`. Returns how many were pushed.
@@ -415,7 +364,7 @@ function exportDocument(
   const boundaries: number[] = [];
   for (let i = 0; i < text.length; i++) if (text[i] === '\n') boundaries.push(i);
   if (prose) {
-    for (const seg of segmenter(document.meta.language, 'sentence').segment(text)) boundaries.push(seg.index);
+    for (const seg of segmenterFor(document.meta.language, 'sentence').segment(text)) boundaries.push(seg.index);
     boundaries.sort((a, b) => a - b);
   }
   const boundaryBetween = (from: number, to: number): boolean => {
