@@ -562,6 +562,18 @@ export function mergeImportedLayer(layer: Layer, imported: ImportedLayer, opts: 
     next.comments.push({ ...comment, target });
     changed = true;
   }
+  if (imported.decisions !== undefined) {
+    // Decisions keep their ids (an id already present is the same decision); the spans they made
+    // follow those spans to their ids in this layer.
+    const decisionIds = new Set((next.decisions ?? []).map((d) => d.id));
+    for (const decision of imported.decisions) {
+      if (decisionIds.has(decision.id)) continue;
+      decisionIds.add(decision.id);
+      const spanId = decision.spanId !== undefined ? (merged.idMap.get(decision.spanId) ?? decision.spanId) : undefined;
+      next.decisions = [...(next.decisions ?? []), { ...decision, ...(spanId !== undefined ? { spanId } : {}) }];
+      changed = true;
+    }
+  }
   if (imported.status !== undefined && imported.status !== next.status) {
     next.status = imported.status;
     changed = true;

@@ -121,4 +121,20 @@ describe('gloss export --curated after adjudication', () => {
       expected.map(([label, quote]) => ({ start: at(quote)[0], end: at(quote)[1], label, text: quote })),
     );
   });
+
+  it('carries the curation decisions through a gloss dataset into another workspace', async () => {
+    await ok(['export', 'ws', '--format', 'gloss', '--out', 'all.json']);
+    await ok(['init', 'copy']);
+    await ok(['import', 'copy', 'all.json']);
+    const source = await openWorkspace(join(root, 'ws'), true);
+    const copy = await openWorkspace(join(root, 'copy'), true);
+    const [docId] = source.documents().map((d) => d.id);
+    const before = await source.readLayer(docId!, 'curation');
+    const after = await copy.readLayer(copy.documents()[0]!.id, 'curation');
+    expect(before?.decisions).toHaveLength(6);
+    expect(after?.decisions).toEqual(before?.decisions);
+    expect(after?.spans.map((s) => [s.id, s.label, s.start, s.end])).toEqual(before?.spans.map((s) => [s.id, s.label, s.start, s.end]));
+    // The copy validates: every decision's span is there.
+    expect(await copy.validate()).toEqual([]);
+  });
 });

@@ -7,7 +7,7 @@ import type { GlossDocument, Layer, Schema } from '../model';
 import { OFFSET_UNIT } from '../model';
 import { CodePointIndex } from '../offsets';
 import { formatZodError, parseSchema } from '../schema';
-import { commentSchema } from '../validate';
+import { commentSchema, decisionSchema } from '../validate';
 import { checkSpanAgainstText, normalizeItem } from './common';
 import type { ExportDocument, ImportedItem, ImportedLayer, ParseResult } from './types';
 
@@ -35,6 +35,8 @@ function exportLayer(layer: Layer): Record<string, unknown> {
     })),
     relations: c.relations,
     comments: c.comments,
+    // The curation layer's audit trail travels with it: the dataset is the full-fidelity format.
+    ...(c.decisions !== undefined ? { decisions: c.decisions } : {}),
   };
 }
 
@@ -113,6 +115,7 @@ const datasetSchema = z.object({
           ),
           relations: z.array(z.object({ id: z.string().optional(), type: z.string().min(1), from: z.string(), to: z.string() })).default([]),
           comments: z.array(commentSchema).default([]),
+          decisions: z.array(decisionSchema).optional(),
         }),
       ),
     }),
@@ -165,6 +168,7 @@ export function parseGlossDataset(text: string, file: string): ParseResult {
         spans,
         relations: layer.relations.map((r) => ({ ...(r.id !== undefined ? { id: r.id } : {}), type: r.type, from: r.from, to: r.to })),
         comments: layer.comments,
+        ...(layer.decisions !== undefined ? { decisions: layer.decisions } : {}),
       });
     }
     const item: ImportedItem = { text: doc.text, layers };

@@ -1,17 +1,7 @@
 // What the format parsers produce and the exporters consume. Offsets are code points into
 // `text` (already normalised to \n), end exclusive, like everywhere in Gloss.
 
-import type {
-  AttributeValue,
-  Block,
-  Comment,
-  DocumentMark,
-  DocumentMeta,
-  GlossDocument,
-  Layer,
-  LayerStatus,
-  Schema,
-} from '../model';
+import type { AttributeValue, Block, Comment, CurationDecision, DocumentMark, DocumentMeta, GlossDocument, Layer, LayerStatus, Schema } from '../model';
 
 /** A span as read from a file: the workspace fills quote, origin and timestamps. */
 export interface ImportedSpan {
@@ -40,6 +30,8 @@ export interface ImportedLayer {
   spans: ImportedSpan[];
   relations: ImportedRelation[];
   comments: Comment[];
+  /** The curation layer's decisions (gloss datasets); their span ids are the file's. */
+  decisions?: CurationDecision[];
 }
 
 /** One document of an input file with its annotations. */
