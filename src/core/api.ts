@@ -14,6 +14,7 @@ import type {
   Problem,
   Schema,
   Span,
+  SpanFields,
 } from './model';
 
 export type { AgreementResult } from './agreement';
@@ -84,14 +85,8 @@ export interface OpenedDocument {
 }
 
 /** The fields of a span the renderer sends; the workspace fills quote and timestamps. */
-export interface SpanInput {
+export interface SpanInput extends SpanFields {
   id: string;
-  label: string;
-  start: number;
-  end: number;
-  attributes?: Record<string, AttributeValue>;
-  note?: string;
-  fragments?: { start: number; end: number }[];
 }
 
 export interface SpanPatch {

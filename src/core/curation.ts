@@ -5,21 +5,14 @@
 import { fail, ok } from './api';
 import type { Result } from './api';
 import { canonicalLayer, checkRange, makeSpan } from './layer';
-import type { AttributeValue, CurationDecision, Layer, LayerStatus, Schema, Span, VersionRef } from './model';
+import type { CurationDecision, Layer, LayerStatus, Schema, Span, SpanFields, VersionRef } from './model';
 import { CURATION_ANNOTATOR, LAYER_STATUSES } from './model';
 import type { CodePointIndex } from './offsets';
 import { compareLayers } from './review';
 import type { ReviewItem } from './review';
 
 /** A span the reviewer makes or edits in the curation layer; the workspace gives it an id. */
-export interface CuratedSpanInput {
-  label: string;
-  start: number;
-  end: number;
-  attributes?: Record<string, AttributeValue>;
-  note?: string;
-  fragments?: { start: number; end: number }[];
-}
+export type CuratedSpanInput = SpanFields;
 
 /** One step of adjudication. A batch of them is applied atomically, in order. */
 export type CurationChange =

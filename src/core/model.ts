@@ -59,6 +59,17 @@ export interface Fragment {
 
 export type AttributeValue = string | number | boolean;
 
+/** What every span carries from its source (file, renderer, reviewer), before the workspace fills quote and timestamps. */
+export interface SpanFields {
+  label: string;
+  /** Code-point offsets, end exclusive; with fragments, the hull. */
+  start: number;
+  end: number;
+  attributes?: Record<string, AttributeValue>;
+  note?: string;
+  fragments?: Fragment[];
+}
+
 export interface Span {
   id: string;
   label: string;

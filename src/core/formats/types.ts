@@ -1,18 +1,12 @@
 // What the format parsers produce and the exporters consume. Offsets are code points into
 // `text` (already normalised to \n), end exclusive, like everywhere in Gloss.
 
-import type { AttributeValue, Block, Comment, CurationDecision, DocumentMark, DocumentMeta, GlossDocument, Layer, LayerStatus, Schema } from '../model';
+import type { Block, Comment, CurationDecision, DocumentMark, DocumentMeta, GlossDocument, Layer, LayerStatus, Schema, SpanFields } from '../model';
 
 /** A span as read from a file: the workspace fills quote, origin and timestamps. */
-export interface ImportedSpan {
+export interface ImportedSpan extends SpanFields {
   /** The id in the file, when it has one (kept unless it is taken). */
   id?: string;
-  label: string;
-  start: number;
-  end: number;
-  attributes?: Record<string, AttributeValue>;
-  note?: string;
-  fragments?: { start: number; end: number }[];
 }
 
 /** A relation as read from a file; `from` and `to` are span ids within the same item. */
