@@ -1,10 +1,11 @@
 // My spans in this document, in text order, filtered by label. A click jumps to the span,
 // selects it and makes it flash. Long lists render only the rows in sight.
 
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import type { Schema, Span } from '../../../core/model';
 import { labelColorClass } from '../labels';
 import type { DocumentSession, SessionSnapshot } from '../session/session';
+import { useWindowedRows } from './useWindowedRows';
 
 export interface AnnotationListProps {
   schema: Schema;
@@ -14,8 +15,6 @@ export interface AnnotationListProps {
 
 /** Row height in px (must match .gl-ann-item in app.css). */
 const ROW = 48;
-/** Below this many rows everything is rendered; above, only the visible window. */
-const WINDOW_FROM = 200;
 
 export function AnnotationList({ schema, session, snapshot }: AnnotationListProps) {
   const [filter, setFilter] = useState('');
@@ -68,37 +67,10 @@ interface RowsProps {
 }
 
 function Rows({ schema, spans, orphans, selectedId, session }: RowsProps) {
-  const box = useRef<HTMLDivElement>(null);
-  const [view, setView] = useState({ top: 0, height: 600 });
-  const windowed = spans.length > WINDOW_FROM;
-
-  useLayoutEffect(() => {
-    const element = box.current;
-    if (!element || !windowed) return;
-    const measure = () => setView({ top: element.scrollTop, height: element.clientHeight || 600 });
-    measure();
-    element.addEventListener('scroll', measure, { passive: true });
-    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(measure);
-    observer?.observe(element);
-    return () => {
-      element.removeEventListener('scroll', measure);
-      observer?.disconnect();
-    };
-  }, [windowed]);
-
+  const selectedIndex = useMemo(() => (selectedId ? spans.findIndex((s) => s.id === selectedId) : -1), [spans, selectedId]);
   // Keep the selected span's row in sight when it was selected elsewhere (in the text).
-  useEffect(() => {
-    const element = box.current;
-    if (!element || !selectedId) return;
-    const index = spans.findIndex((s) => s.id === selectedId);
-    if (index < 0) return;
-    const top = index * ROW;
-    if (top < element.scrollTop) element.scrollTop = top;
-    else if (top + ROW > element.scrollTop + element.clientHeight) element.scrollTop = top + ROW - element.clientHeight;
-  }, [selectedId, spans]);
+  const { box, first, last, paddingTop, paddingBottom } = useWindowedRows<HTMLDivElement>({ count: spans.length, rowHeight: ROW, keepInSight: selectedIndex });
 
-  const first = windowed ? Math.max(0, Math.floor(view.top / ROW) - 10) : 0;
-  const last = windowed ? Math.min(spans.length, Math.ceil((view.top + view.height) / ROW) + 10) : spans.length;
   const rows = [];
   for (let i = first; i < last; i++) {
     const span = spans[i]!;
@@ -115,9 +87,9 @@ function Rows({ schema, spans, orphans, selectedId, session }: RowsProps) {
   }
   return (
     <div className="gl-ann-scroll" ref={box}>
-      {windowed && <div style={{ height: first * ROW }} aria-hidden="true" />}
-      <ul className="gl-ann-items">{rows}</ul>
-      {windowed && <div style={{ height: (spans.length - last) * ROW }} aria-hidden="true" />}
+      <ul className="gl-ann-items" style={{ paddingTop, paddingBottom }}>
+        {rows}
+      </ul>
     </div>
   );
 }

@@ -1,8 +1,9 @@
 // The review side panel: how much is left, the current item (who chose what, with the key that
 // accepts each version, reject / edit / comment), the edit form for the curated copy, the keys,
-// labels for adding a span, and the list of items (decided ones with who and when).
+// labels for adding a span, and the list of items (decided ones with who and when; long lists
+// render only the rows in sight).
 
-import { useEffect, useId, useRef, useState } from 'react';
+import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { CuratedSpanInput } from '../../../core/api';
 import { CURATION_ANNOTATOR, LAYER_STATUSES } from '../../../core/model';
 import type { AttributeValue, CurationDecision, LabelDef, LayerStatus, Schema } from '../../../core/model';
@@ -13,6 +14,7 @@ import { KIND_TEXT, decisionText, quoteOf } from '../session/review';
 import type { EditDraft, ReviewFilter, ReviewSession, ReviewSnapshot } from '../session/review';
 import { CommentComposer, shortTime } from './Comments';
 import { STATUS_TEXT } from './DocumentList';
+import { useWindowedRows } from './useWindowedRows';
 
 export interface ReviewPanelProps {
   schema: Schema;
@@ -421,27 +423,27 @@ function AddSpanLabels({ schema, review, hasSelection }: { schema: Schema; revie
   );
 }
 
+/** Row height in px (must match .gl-review-item in app.css). */
+const ITEM_ROW = 46;
+
 function ItemList({ review, snapshot }: { review: ReviewSession; snapshot: ReviewSnapshot }) {
-  const box = useRef<HTMLUListElement>(null);
+  const { visible, decisions } = snapshot;
   const currentKey = snapshot.current?.key ?? null;
   const agreed = snapshot.agreedOpen;
-
+  const currentIndex = useMemo(() => (currentKey ? visible.findIndex((i) => i.key === currentKey) : -1), [visible, currentKey]);
   // Keep the current item's row in sight, scrolling the list only (not the panel around it).
-  useEffect(() => {
-    const list = box.current;
-    if (!currentKey || !list) return;
-    const row = list.querySelector<HTMLElement>(`[data-item-key="${CSS.escape(currentKey)}"]`);
-    if (!row) return;
-    const top = row.offsetTop - list.offsetTop;
-    if (top < list.scrollTop) list.scrollTop = top;
-    else if (top + row.offsetHeight > list.scrollTop + list.clientHeight) list.scrollTop = top + row.offsetHeight - list.clientHeight;
-  }, [currentKey]);
+  const { box, first, last, paddingTop, paddingBottom } = useWindowedRows<HTMLDivElement>({ count: visible.length, rowHeight: ITEM_ROW, keepInSight: currentIndex });
 
+  const rows = [];
+  for (let i = first; i < last; i++) {
+    const item = visible[i]!;
+    rows.push(<ItemRow key={item.key} review={review} item={item} decisions={decisions.get(item.key)} current={item.key === currentKey} />);
+  }
   return (
     <div className="gl-review-list">
       <div className="gl-annotations-head">
         <h3 className="gl-section-title">
-          Items <span className="gl-count">{snapshot.visible.length}</span>
+          Items <span className="gl-count">{visible.length}</span>
         </h3>
         <select
           className="gl-select gl-select-small"
@@ -458,41 +460,11 @@ function ItemList({ review, snapshot }: { review: ReviewSession; snapshot: Revie
       <button type="button" className="gl-button gl-accept-all" data-testid="review-accept-all" disabled={agreed === 0} onClick={() => review.requestAcceptAll()}>
         Accept all agreed{agreed > 0 ? ` (${agreed})` : ''} <kbd className="gl-key">a</kbd>
       </button>
-      <ul className="gl-review-items" ref={box}>
-        {snapshot.visible.map((item) => {
-          const decisions = snapshot.decisions.get(item.key) ?? [];
-          const last = decisions[decisions.length - 1];
-          return (
-            <li key={item.key}>
-              <button
-                type="button"
-                className={`gl-review-item gl-k-${item.kind}${decisions.length > 0 ? ' gl-decided' : ''}`}
-                data-testid="review-item"
-                data-item-key={item.key}
-                data-kind={item.kind}
-                data-decided={String(decisions.length > 0)}
-                aria-current={item.key === currentKey ? 'true' : undefined}
-                onClick={() => review.setCurrent(item.key, { reveal: true })}
-              >
-                <span className={`gl-kind-dot gl-k-${item.kind}`} aria-hidden="true" />
-                <span className="gl-ann-text">
-                  <span className="gl-ann-quote">{quoteOf(review.editor, item).slice(1, -1)}</span>
-                  <span className="gl-ann-meta">
-                    {last ? (
-                      <span className={`gl-item-decided gl-decision-${last.action}`}>
-                        {last.action === 'reject' ? '✕' : '✓'} {capitalise(decisionText(last))}
-                        {decisions.length > 1 ? ` +${decisions.length - 1}` : ''} · {last.by}, {shortTime(last.at)}
-                      </span>
-                    ) : (
-                      versionsSummary(item)
-                    )}
-                  </span>
-                </span>
-              </button>
-            </li>
-          );
-        })}
-      </ul>
+      <div className="gl-review-scroll" ref={box}>
+        <ul className="gl-review-items" style={{ paddingTop, paddingBottom }}>
+          {rows}
+        </ul>
+      </div>
       {snapshot.added.length > 0 && (
         <p className="gl-hint">
           {snapshot.added.length === 1 ? '1 span' : `${snapshot.added.length} spans`} added outside the items.
@@ -501,6 +473,47 @@ function ItemList({ review, snapshot }: { review: ReviewSession; snapshot: Revie
     </div>
   );
 }
+
+interface ItemRowProps {
+  review: ReviewSession;
+  item: ReviewItem;
+  decisions: readonly CurationDecision[] | undefined;
+  current: boolean;
+}
+
+/** One item of the list: its quote, and who decided what (or the versions while undecided). */
+const ItemRow = memo(function ItemRow({ review, item, decisions = [], current }: ItemRowProps) {
+  const last = decisions[decisions.length - 1];
+  return (
+    <li>
+      <button
+        type="button"
+        className={`gl-review-item gl-k-${item.kind}${decisions.length > 0 ? ' gl-decided' : ''}`}
+        data-testid="review-item"
+        data-item-key={item.key}
+        data-kind={item.kind}
+        data-decided={String(decisions.length > 0)}
+        aria-current={current ? 'true' : undefined}
+        onClick={() => review.setCurrent(item.key, { reveal: true })}
+      >
+        <span className={`gl-kind-dot gl-k-${item.kind}`} aria-hidden="true" />
+        <span className="gl-ann-text">
+          <span className="gl-ann-quote">{quoteOf(review.editor, item).slice(1, -1)}</span>
+          <span className="gl-ann-meta">
+            {last ? (
+              <span className={`gl-item-decided gl-decision-${last.action}`}>
+                {last.action === 'reject' ? '✕' : '✓'} {capitalise(decisionText(last))}
+                {decisions.length > 1 ? ` +${decisions.length - 1}` : ''} · {last.by}, {shortTime(last.at)}
+              </span>
+            ) : (
+              versionsSummary(item)
+            )}
+          </span>
+        </span>
+      </button>
+    </li>
+  );
+});
 
 function versionsSummary(item: ReviewItem): string {
   const parts = item.versions.map((v) => `${v.annotator} ${v.span.label}`);
