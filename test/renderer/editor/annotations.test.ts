@@ -8,6 +8,8 @@ import {
   createAnnotationPlugin,
   levelsOf,
   MAX_LEVEL,
+  SpanIndex,
+  widen,
   withAnnotationMeta,
 } from '../../../src/renderer/src/editor/annotations';
 import type { AnnotationMeta, RenderedSpan } from '../../../src/renderer/src/editor/annotations';
@@ -21,8 +23,13 @@ function span(id: string, from: number, to: number, label = 'Person'): RenderedS
   return { id, label, from, to, pieces: [{ from, to }], colorClass: `gl-c-${label.length}`, orphan: false };
 }
 
-function stateWith(initial: RenderedSpan[] = []): EditorState {
-  return EditorState.create({ doc, plugins: [createAnnotationPlugin(initial)] });
+function stateWith(initial: RenderedSpan[] = [], window?: { from: number; to: number }): EditorState {
+  return EditorState.create({ doc, plugins: [createAnnotationPlugin(initial, { window })] });
+}
+
+/** The ids drawn, sorted. */
+function drawnIds(state: EditorState): string[] {
+  return [...levelsOf(decorations(state)).keys()].sort();
 }
 
 function apply(state: EditorState, meta: AnnotationMeta): EditorState {
@@ -160,16 +167,21 @@ describe('annotation plugin', () => {
       fc.nat().map((n) => ({ kind: 'remove' as const, n })),
       fc.nat().map((n) => ({ kind: 'relabel' as const, n })),
       fc.nat().map((n) => ({ kind: 'select' as const, n })),
+      fc.tuple(fc.integer({ min: 0, max: 62 }), fc.integer({ min: 0, max: 30 })).map(([from, length]) => ({ kind: 'window' as const, from, to: Math.min(62, from + length) })),
     );
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 30 }), (ops) => {
         let state = stateWith();
+        let window = { from: 0, to: doc.content.size };
         const live = new Map<string, RenderedSpan>();
         let selected: string | null = null;
         let next = 0;
         for (const op of ops) {
           const ids = [...live.keys()];
-          if (op.kind === 'add') {
+          if (op.kind === 'window') {
+            window = { from: op.from, to: op.to };
+            state = apply(state, { window });
+          } else if (op.kind === 'add') {
             const s = span(`s${next++}`, op.from, op.to, op.label);
             live.set(s.id, s);
             state = apply(state, { add: [s] });
@@ -189,11 +201,104 @@ describe('annotation plugin', () => {
             }
           }
         }
+        // What a fresh build draws, cut to the window (the selected span is drawn wherever it is).
         const fresh = buildDecorations(doc, [...live.values()], selected, null);
-        expect(picture(decorations(state))).toEqual(picture(fresh));
-        expect(levelsOf(decorations(state))).toEqual(levelsOf(fresh));
+        const inWindow = (id: string) => {
+          const s = live.get(id)!;
+          return id === selected || (window.from < window.to && s.from < window.to && s.to > window.from);
+        };
+        const expected = picture(fresh).filter((p) => inWindow(p.split(' ')[0]!));
+        expect(picture(decorations(state))).toEqual(expected);
+        const levels = [...levelsOf(fresh)].filter(([id]) => inWindow(id));
+        expect(levelsOf(decorations(state))).toEqual(new Map(levels));
+        // The index holds every span, drawn or not, with the levels of a fresh build.
+        expect(new Map(annotationState(state).index.entries.map((e) => [e.span.id, e.level]))).toEqual(levelsOf(fresh));
       }),
       { numRuns: 300 },
     );
+  });
+
+  describe('window', () => {
+    const spans = [span('a', 1, 5), span('b', 20, 25), span('c', 40, 45), span('long', 2, 50, 'Commitment')];
+
+    it('draws only the spans meeting the window, keeping their levels', () => {
+      const state = stateWith(spans, { from: 18, to: 30 });
+      expect(drawnIds(state)).toEqual(['b', 'long']);
+      expect(levelsOf(decorations(state)).get('b')).toBe(1);
+      expect(annotationState(state).index.size).toBe(4);
+    });
+
+    it('draws what the window gains and erases what it loses', () => {
+      let state = stateWith(spans, { from: 0, to: 10 });
+      expect(drawnIds(state)).toEqual(['a', 'long']);
+      state = apply(state, { window: { from: 35, to: 61 } });
+      expect(drawnIds(state)).toEqual(['c', 'long']);
+      state = apply(state, { window: { from: 0, to: 61 } });
+      expect(drawnIds(state)).toEqual(['a', 'b', 'c', 'long']);
+    });
+
+    it('draws the selected and flashing spans wherever they are, and lets them go after', () => {
+      let state = stateWith(spans, { from: 0, to: 10 });
+      state = apply(state, { select: spans[2]!, flash: spans[1]! });
+      expect(drawnIds(state)).toEqual(['a', 'b', 'c', 'long']);
+      expect(picture(decorations(state)).find((p) => p.startsWith('c '))).toContain('gl-selected');
+      state = apply(state, { select: null, flash: null });
+      expect(drawnIds(state)).toEqual(['a', 'long']);
+    });
+
+    it('keeps spans added or removed out of sight in the index, with their levels', () => {
+      let state = stateWith(spans, { from: 0, to: 10 });
+      const inner = span('inner', 41, 44);
+      state = apply(state, { add: [inner] });
+      expect(drawnIds(state)).toEqual(['a', 'long']);
+      expect(annotationState(state).index.entryOf('inner')?.level).toBe(2);
+      state = apply(state, { remove: [spans[3]!] });
+      expect(annotationState(state).index.entryOf('inner')?.level).toBe(1);
+      state = apply(state, { window: { from: 38, to: 61 } });
+      expect(levelsOf(decorations(state))).toEqual(
+        new Map([
+          ['c', 0],
+          ['inner', 1],
+        ]),
+      );
+    });
+
+    it('draws spans in blocks appended later, once they fit in the document', () => {
+      const full = buildEditorDocument({
+        text: `${'x'.repeat(10)}\n\n${'y'.repeat(10)}`,
+        blocks: [
+          { type: 'paragraph', start: 0, end: 10 },
+          { type: 'paragraph', start: 12, end: 22 },
+        ],
+      }).doc;
+      // First block: positions 1..11; second: 13..23.
+      const partial = full.copy(full.content.cut(0, full.child(0).nodeSize));
+      const first = span('first', 2, 6);
+      const second = span('second', 14, 20);
+      let state = EditorState.create({ doc: partial, plugins: [createAnnotationPlugin([first, second], { window: { from: 0, to: full.content.size } })] });
+      expect(drawnIds(state)).toEqual(['first']);
+      state = state.apply(state.tr.insert(partial.content.size, full.child(1)));
+      expect(drawnIds(state)).toEqual(['first', 'second']);
+      expect(picture(decorations(state))).toEqual(picture(buildDecorations(full, [first, second], null, null)));
+    });
+  });
+
+  describe('SpanIndex', () => {
+    it('finds overlapping spans past a long one, and spans by id after a range change', () => {
+      const index = SpanIndex.build([span('long', 1, 900), span('x', 500, 510), span('y', 950, 960)]);
+      expect(index.overlapping({ from: 800, to: 955 }, 10_000).map((e) => e.span.id)).toEqual(['long', 'y']);
+      expect(index.overlapping({ from: 800, to: 955 }, 955).map((e) => e.span.id)).toEqual(['long']);
+      expect(index.overlapping({ from: 5, to: 5 }, 10_000)).toEqual([]);
+      expect(index.indexOf(span('x', 1, 2))).toBe(1);
+      expect(index.indexOf(span('nope', 1, 2))).toBe(-1);
+    });
+  });
+
+  it('widens a window to the minimum, within the document', () => {
+    expect(widen({ from: 50, to: 60 }, 40, 1000)).toEqual({ from: 35, to: 75 });
+    expect(widen({ from: 2, to: 10 }, 40, 1000)).toEqual({ from: 0, to: 40 });
+    expect(widen({ from: 990, to: 1000 }, 40, 1000)).toEqual({ from: 960, to: 1000 });
+    expect(widen({ from: 0, to: 10 }, 40, 20)).toEqual({ from: 0, to: 20 });
+    expect(widen({ from: 100, to: 300 }, 40, 1000)).toEqual({ from: 100, to: 300 });
   });
 });

@@ -1,12 +1,15 @@
 // The annotation plugin: spans drawn as inline decorations, each its own nested <span>, with a
 // nesting level that offsets its underline so that nested and overlapping spans stay apart.
-// The DecorationSet is only ever changed for the spans a transaction names (plugin meta);
-// it is built from scratch once, when a document opens.
+// All spans live in a SpanIndex (sorted, with their levels); only those in the *window* (the
+// part of the document in and around sight, set by the view as it scrolls) are decorations, so
+// opening a long document draws a few hundred spans, not ten thousand (docs/adr/0011). The
+// DecorationSet is only ever changed for the spans a transaction names or the window gains/loses.
 
 import { Plugin, PluginKey } from 'prosemirror-state';
-import type { EditorState, Transaction } from 'prosemirror-state';
+import type { EditorState, PluginView, Transaction } from 'prosemirror-state';
 import type { Node as PMNode } from 'prosemirror-model';
 import { Decoration, DecorationSet } from 'prosemirror-view';
+import type { EditorView } from 'prosemirror-view';
 
 /** A span as the editor draws it, derived from a stored span and the position index. */
 export interface RenderedSpan {
@@ -36,6 +39,12 @@ export interface ReviewMark {
   readonly title: string;
 }
 
+/** An editor range [from, to). */
+export interface EditorRange {
+  readonly from: number;
+  readonly to: number;
+}
+
 /** What a transaction asks of the plugin. Removals run first, then additions. */
 export interface AnnotationMeta {
   remove?: readonly RenderedSpan[];
@@ -44,40 +53,70 @@ export interface AnnotationMeta {
   select?: RenderedSpan | null;
   /** The span to flash (after a jump); null stops it; absent leaves it. */
   flash?: RenderedSpan | null;
+  /** The part of the document to draw spans in (the view sets it as it scrolls). */
+  window?: EditorRange;
 }
 
 export interface AnnotationState {
+  /** The decorations drawn: the spans meeting the window, and the selected and flashing ones wherever they are. */
   readonly decorations: DecorationSet;
   readonly selected: RenderedSpan | null;
   readonly flashing: RenderedSpan | null;
+  /** Every span, drawn or not, with its level. */
+  readonly index: SpanIndex;
+  /** The editor range spans are drawn in. */
+  readonly window: EditorRange;
 }
 
-interface SpanSpec {
-  span: RenderedSpan;
-  /** Spans open at this span's start that come before it (see precedes): its underline row. */
-  level: number;
+export interface AnnotationPluginOptions {
+  /** The range to draw spans in at first (default: the whole document). */
+  window?: EditorRange;
+  /** Follow the view's scrolling: keep the window on what is in sight (default true). */
+  track?: boolean;
 }
+
+/** A span with its level: spans open at its start that come before it (see precedes): its underline row. */
+export interface IndexEntry {
+  readonly span: RenderedSpan;
+  readonly level: number;
+}
+
+type SpanSpec = IndexEntry;
 
 /** Underline rows drawn distinctly; deeper nesting shares the last row. */
 export const MAX_LEVEL = 3;
 
+/**
+ * A window is never narrower than this many positions (around what is in sight): a document
+ * of up to ~20,000 characters is drawn whole, and small scrolls never change the window.
+ */
+export const MIN_WINDOW = 20_000;
+
 export const annotationKey = new PluginKey<AnnotationState>('gloss-annotations');
 
-/** The plugin, drawing `initial` spans from the start. */
-export function createAnnotationPlugin(initial: readonly RenderedSpan[]): Plugin<AnnotationState> {
+/** The plugin, drawing `initial` spans from the start (those in the window). */
+export function createAnnotationPlugin(initial: readonly RenderedSpan[], options: AnnotationPluginOptions = {}): Plugin<AnnotationState> {
   return new Plugin<AnnotationState>({
     key: annotationKey,
     state: {
-      init: (_config, state) => ({
-        decorations: buildDecorations(state.doc, initial, null, null),
-        selected: null,
-        flashing: null,
-      }),
+      init: (_config, state) => {
+        const index = SpanIndex.build(initial);
+        const window = options.window ?? { from: 0, to: state.doc.content.size };
+        const members = index.overlapping(window, state.doc.content.size);
+        return {
+          decorations: DecorationSet.create(state.doc, members.flatMap((e) => decorate(e, false, false))),
+          selected: null,
+          flashing: null,
+          index,
+          window,
+        };
+      },
       apply: (tr, value) => applyMeta(tr, value),
     },
     props: {
       decorations: (state) => annotationKey.getState(state)?.decorations ?? DecorationSet.empty,
     },
+    view: options.track === false ? undefined : (view) => new WindowTracker(view),
   });
 }
 
@@ -100,7 +139,7 @@ export function precedes(a: RenderedSpan, b: RenderedSpan): boolean {
   return a.id < b.id;
 }
 
-/** The drawn level of every span (for tests and diagnostics). */
+/** The drawn level of every drawn span (for tests and diagnostics). */
 export function levelsOf(decorations: DecorationSet): Map<string, number> {
   const levels = new Map<string, number>();
   for (const d of decorations.find()) {
@@ -110,128 +149,433 @@ export function levelsOf(decorations: DecorationSet): Map<string, number> {
   return levels;
 }
 
-/** All spans from scratch: sort, then sweep with a heap of open ends (O(n log n)). */
+/** All spans drawn from scratch, whatever the window (for tests: what incremental drawing must equal). */
 export function buildDecorations(
   doc: PMNode,
   spans: readonly RenderedSpan[],
   selectedId: string | null,
   flashId: string | null,
 ): DecorationSet {
-  const sorted = [...spans].sort((a, b) => (precedes(a, b) ? -1 : precedes(b, a) ? 1 : 0));
-  const openEnds = new MinHeap();
-  const decorations: Decoration[] = [];
-  for (const span of sorted) {
-    while (openEnds.size > 0 && openEnds.peek() <= span.from) openEnds.pop();
-    decorations.push(...decorate(span, openEnds.size, span.id === selectedId, span.id === flashId));
-    openEnds.push(span.to);
+  const index = SpanIndex.build(spans);
+  return DecorationSet.create(
+    doc,
+    index.entries.flatMap((e) => decorate(e, e.span.id === selectedId, e.span.id === flashId)),
+  );
+}
+
+/**
+ * Every span in (precedes) order with its level; immutable (each change makes a new index,
+ * sharing the entries it did not touch). Lookups are binary searches; the scans for levels and
+ * windows are bounded by the longest span.
+ */
+export class SpanIndex {
+  private constructor(
+    readonly entries: readonly IndexEntry[],
+    /** No span is longer than this (an upper bound: removals do not lower it). */
+    private readonly maxLength: number,
+  ) {}
+
+  static readonly empty = new SpanIndex([], 0);
+
+  /** Sort, then sweep with a heap of open ends (O(n log n)). */
+  static build(spans: readonly RenderedSpan[]): SpanIndex {
+    const sorted = [...spans].sort((a, b) => (precedes(a, b) ? -1 : precedes(b, a) ? 1 : 0));
+    const openEnds = new MinHeap();
+    const entries: IndexEntry[] = [];
+    let maxLength = 0;
+    for (const span of sorted) {
+      while (openEnds.size > 0 && openEnds.peek() <= span.from) openEnds.pop();
+      entries.push({ span, level: openEnds.size });
+      openEnds.push(span.to);
+      maxLength = Math.max(maxLength, span.to - span.from);
+    }
+    return new SpanIndex(entries, maxLength);
   }
-  return DecorationSet.create(doc, decorations);
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** Where a span is (by its range and id), or -1. */
+  indexOf(span: RenderedSpan): number {
+    const i = this.insertionPoint(span);
+    const at = this.entries[i];
+    if (at && at.span.id === span.id) return i;
+    // Not where its range says (a caller holding an outdated copy): look it up by id.
+    return this.entries.findIndex((e) => e.span.id === span.id);
+  }
+
+  /** The entry of a span id (linear: for rare lookups). */
+  entryOf(id: string): IndexEntry | undefined {
+    return this.entries.find((e) => e.span.id === id);
+  }
+
+  /**
+   * The index with `span` added: its entry, and the entries whose level it raised (old and new).
+   * A span already there (same id) is replaced.
+   */
+  with(span: RenderedSpan): { index: SpanIndex; entry: IndexEntry; shifted: [IndexEntry, IndexEntry][] } {
+    const entries = this.entries.slice();
+    const at = this.insertionPoint(span);
+    // Spans open at its start and before it: scan back while one could still reach it.
+    let level = 0;
+    for (let i = at - 1; i >= 0; i--) {
+      const other = entries[i]!.span;
+      if (other.from + this.maxLength <= span.from) break;
+      if (other.to > span.from) level++;
+    }
+    const entry = { span, level };
+    entries.splice(at, 0, entry);
+    const shifted = shiftAfter(entries, at, +1);
+    return { index: new SpanIndex(entries, Math.max(this.maxLength, span.to - span.from)), entry, shifted };
+  }
+
+  /** The index without the span (null if it is not there), and the entries whose level it lowered. */
+  without(span: RenderedSpan): { index: SpanIndex; entry: IndexEntry; shifted: [IndexEntry, IndexEntry][] } | null {
+    const at = this.indexOf(span);
+    if (at < 0) return null;
+    const entries = this.entries.slice();
+    const [entry] = entries.splice(at, 1);
+    // Those starting inside it came after it: they are now where it was.
+    const shifted = shiftAfter(entries, at - 1, -1, entry!.span);
+    return { index: new SpanIndex(entries, this.maxLength), entry: entry!, shifted };
+  }
+
+  /** Entries meeting [range.from, range.to) that lie inside the first `limit` positions, in order. */
+  overlapping(range: EditorRange, limit: number): IndexEntry[] {
+    const entries = this.entries;
+    // The first span starting at or after range.to: none from there on meets the range.
+    let lo = 0;
+    let hi = entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (entries[mid]!.span.from < range.to) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: IndexEntry[] = [];
+    if (range.from >= range.to) return out;
+    for (let i = lo - 1; i >= 0; i--) {
+      const span = entries[i]!.span;
+      if (span.from + this.maxLength <= range.from) break;
+      if (span.to > range.from && span.to <= limit) out.push(entries[i]!);
+    }
+    return out.reverse();
+  }
+
+  private insertionPoint(span: RenderedSpan): number {
+    const entries = this.entries;
+    let lo = 0;
+    let hi = entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (precedes(entries[mid]!.span, span)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+/**
+ * Shift by `delta` the level of the entries after index `at` that start inside `changed` (default:
+ * the span at `at`), replacing them in `entries`; returns [old, new] pairs.
+ */
+function shiftAfter(entries: IndexEntry[], at: number, delta: number, changed: RenderedSpan = entries[at]!.span): [IndexEntry, IndexEntry][] {
+  const shifted: [IndexEntry, IndexEntry][] = [];
+  for (let i = at + 1; i < entries.length; i++) {
+    const old = entries[i]!;
+    if (old.span.from >= changed.to) break;
+    const next = { span: old.span, level: Math.max(0, old.level + delta) };
+    entries[i] = next;
+    shifted.push([old, next]);
+  }
+  return shifted;
+}
+
+/** What is drawn: spans meeting the window (within the document), plus the selected and flashing ones. */
+interface Drawing {
+  readonly window: EditorRange;
+  readonly limit: number;
+  readonly selected: RenderedSpan | null;
+  readonly flashing: RenderedSpan | null;
+}
+
+function isDrawn(entry: IndexEntry, d: Drawing): boolean {
+  const span = entry.span;
+  if (span.to > d.limit) return false;
+  if (span.id === d.selected?.id || span.id === d.flashing?.id) return true;
+  return span.from < d.window.to && span.to > d.window.from && d.window.from < d.window.to;
+}
+
+/** Collects the decorations to take out and to put in, applied in one go. */
+class Redraw {
+  private readonly out: Decoration[] = [];
+  private readonly in: Decoration[] = [];
+
+  constructor(private readonly set: DecorationSet) {}
+
+  /** Take an entry's decorations out (if it has any). */
+  erase(entry: IndexEntry): void {
+    const span = entry.span;
+    for (const d of this.set.find(span.from, span.to, (spec) => (spec as SpanSpec).span?.id === span.id)) this.out.push(d);
+  }
+
+  /** Draw an entry if it is to be drawn. */
+  draw(entry: IndexEntry, d: Drawing): void {
+    if (isDrawn(entry, d)) this.in.push(...decorate(entry, entry.span.id === d.selected?.id, entry.span.id === d.flashing?.id));
+  }
+
+  result(doc: PMNode): DecorationSet {
+    let set = this.set;
+    if (this.out.length > 0) set = set.remove(this.out);
+    if (this.in.length > 0) set = set.add(doc, this.in);
+    return set;
+  }
 }
 
 function applyMeta(tr: Transaction, value: AnnotationState): AnnotationState {
-  // The document never changes (the view refuses such transactions), but mapping keeps this
-  // plugin correct on its own.
-  let decorations = tr.docChanged ? value.decorations.map(tr.mapping, tr.doc) : value.decorations;
   const meta = tr.getMeta(annotationKey) as AnnotationMeta | undefined;
-  if (!meta) return decorations === value.decorations ? value : { ...value, decorations };
+  if (!meta && !tr.docChanged) return value;
+  let decorations = value.decorations;
+  let index = value.index;
+  let { selected, flashing, window } = value;
+  const limitBefore = tr.before.content.size;
+  const limit = tr.doc.content.size;
 
-  let selected = value.selected;
-  let flashing = value.flashing;
-  const flags = (id: string) => ({ selected: selected?.id === id, flashing: flashing?.id === id });
-
-  for (const span of meta.remove ?? []) {
-    const old = decorationsOf(decorations, span);
-    if (old.length === 0) continue;
-    // The span as drawn (DecorationSet.remove empties the array it is given).
-    const drawn = specOf(old[0]!).span;
-    decorations = decorations.remove(old);
-    decorations = shiftLevelsAfter(tr.doc, decorations, drawn, -1, flags);
-  }
-  for (const span of meta.add ?? []) {
-    // A span added back under the same id (a relabel) keeps being selected or flashing.
-    if (selected?.id === span.id) selected = span;
-    if (flashing?.id === span.id) flashing = span;
-    const level = levelAt(decorations, span);
-    const f = flags(span.id);
-    decorations = decorations.add(tr.doc, decorate(span, level, f.selected, f.flashing));
-    decorations = shiftLevelsAfter(tr.doc, decorations, span, +1, flags);
-  }
-  const added = new Set((meta.add ?? []).map((s) => s.id));
-  const removed = new Set((meta.remove ?? []).map((s) => s.id));
-  if (selected && removed.has(selected.id) && !added.has(selected.id)) selected = null;
-  if (flashing && removed.has(flashing.id) && !added.has(flashing.id)) flashing = null;
-  if (meta.select !== undefined && meta.select?.id !== selected?.id) {
-    const previous = selected;
-    selected = meta.select;
-    if (previous) decorations = restyle(tr.doc, decorations, previous, flags);
-    if (selected) decorations = restyle(tr.doc, decorations, selected, flags);
-  }
-  if (meta.flash !== undefined && meta.flash?.id !== flashing?.id) {
-    const previous = flashing;
-    flashing = meta.flash;
-    if (previous) decorations = restyle(tr.doc, decorations, previous, flags);
-    if (flashing) decorations = restyle(tr.doc, decorations, flashing, flags);
-  }
-  return { decorations, selected, flashing };
-}
-
-type Flags = (id: string) => { selected: boolean; flashing: boolean };
-
-function specOf(d: Decoration): SpanSpec {
-  return d.spec as SpanSpec;
-}
-
-/** The decorations drawn for one span (found within its hull, by id). */
-function decorationsOf(set: DecorationSet, span: RenderedSpan): Decoration[] {
-  return set.find(span.from, span.to, (spec) => (spec as SpanSpec).span?.id === span.id);
-}
-
-/** The level a span gets: how many drawn spans are open at its start and come before it. */
-function levelAt(set: DecorationSet, span: RenderedSpan): number {
-  const open = new Set<string>();
-  for (const d of set.find(span.from, span.from)) {
-    const other = specOf(d).span;
-    if (other.id !== span.id && other.from <= span.from && other.to > span.from && precedes(other, span)) {
-      open.add(other.id);
+  if (tr.docChanged) {
+    // The text itself never changes: the only document change is blocks appended at the end as
+    // a long document loads (session.ts). Spans that now fit in it are drawn.
+    decorations = decorations.map(tr.mapping, tr.doc);
+    if (limit > limitBefore) {
+      const redraw = new Redraw(decorations);
+      const drawing: Drawing = { window, limit, selected, flashing };
+      const fresh = new Set<string>();
+      for (const entry of index.overlapping(window, limit)) {
+        if (entry.span.to > limitBefore) {
+          fresh.add(entry.span.id);
+          redraw.draw(entry, drawing);
+        }
+      }
+      // The selected and flashing spans are drawn wherever they are, once they fit.
+      for (const special of [selected, flashing]) {
+        if (!special || fresh.has(special.id) || special.to <= limitBefore || special.to > limit) continue;
+        const entry = index.entryOf(special.id);
+        if (entry) {
+          fresh.add(special.id);
+          redraw.draw(entry, drawing);
+        }
+      }
+      decorations = redraw.result(tr.doc);
     }
   }
-  return open.size;
-}
+  if (!meta) return { decorations, selected, flashing, index, window };
 
-/** Spans that start inside `changed` and come after it gain (+1) or lose (-1) one level. */
-function shiftLevelsAfter(
-  doc: PMNode,
-  set: DecorationSet,
-  changed: RenderedSpan,
-  delta: number,
-  flags: Flags,
-): DecorationSet {
-  const seen = new Map<string, SpanSpec>();
-  for (const d of set.find(changed.from, changed.to)) {
-    const spec = specOf(d);
-    const other = spec.span;
-    if (other.id === changed.id || seen.has(other.id)) continue;
-    if (other.from >= changed.from && other.from < changed.to && precedes(changed, other)) seen.set(other.id, spec);
+  const added = new Set((meta.add ?? []).map((s) => s.id));
+  const removed = new Set((meta.remove ?? []).map((s) => s.id));
+
+  // Spans: out with the old, in with the new; neighbours whose level changed are redrawn.
+  if (removed.size > 0 || added.size > 0) {
+    // A span taken out for good stops being selected or flashing; one added back under the same
+    // id (a relabel) stays so, as its new self.
+    if (selected && removed.has(selected.id)) selected = added.has(selected.id) ? meta.add!.find((s) => s.id === selected!.id)! : null;
+    if (flashing && removed.has(flashing.id)) flashing = added.has(flashing.id) ? meta.add!.find((s) => s.id === flashing!.id)! : null;
+    if (selected && added.has(selected.id)) selected = meta.add!.find((s) => s.id === selected!.id)!;
+    if (flashing && added.has(flashing.id)) flashing = meta.add!.find((s) => s.id === flashing!.id)!;
+    const drawing: Drawing = { window, limit, selected, flashing };
+    // Entries replaced while this batch runs: erase what was drawn before the batch, once.
+    const before = new Map<string, IndexEntry | null>();
+    const after = new Map<string, IndexEntry | null>();
+    const note = (old: IndexEntry | null, next: IndexEntry | null, id: string) => {
+      if (!before.has(id)) before.set(id, old);
+      after.set(id, next);
+    };
+    for (const span of meta.remove ?? []) {
+      const result = index.without(span);
+      if (!result) continue;
+      index = result.index;
+      note(result.entry, null, result.entry.span.id);
+      for (const [old, next] of result.shifted) note(old, next, old.span.id);
+    }
+    for (const span of meta.add ?? []) {
+      const existing = index.indexOf(span);
+      if (existing >= 0) {
+        const result = index.without(index.entries[existing]!.span)!;
+        index = result.index;
+        note(result.entry, null, span.id);
+        for (const [old, next] of result.shifted) note(old, next, old.span.id);
+      }
+      const result = index.with(span);
+      index = result.index;
+      note(null, result.entry, span.id);
+      for (const [old, next] of result.shifted) note(old, next, old.span.id);
+    }
+    const redraw = new Redraw(decorations);
+    for (const [id, old] of before) {
+      if (old) redraw.erase(old);
+      const next = after.get(id);
+      if (next) redraw.draw(next, drawing);
+    }
+    decorations = redraw.result(tr.doc);
   }
-  let next = set;
-  for (const spec of seen.values()) {
-    const f = flags(spec.span.id);
-    next = next.remove(decorationsOf(next, spec.span));
-    next = next.add(doc, decorate(spec.span, Math.max(0, spec.level + delta), f.selected, f.flashing));
+
+  // Selection and flash: the span that stops and the one that starts are redrawn.
+  const restyle: RenderedSpan[] = [];
+  if (meta.select !== undefined && meta.select?.id !== selected?.id) {
+    if (selected) restyle.push(selected);
+    selected = meta.select;
+    if (selected) restyle.push(selected);
   }
-  return next;
+  if (meta.flash !== undefined && meta.flash?.id !== flashing?.id) {
+    if (flashing) restyle.push(flashing);
+    flashing = meta.flash;
+    if (flashing) restyle.push(flashing);
+  }
+  if (restyle.length > 0) {
+    const drawing: Drawing = { window, limit, selected, flashing };
+    const redraw = new Redraw(decorations);
+    const seen = new Set<string>();
+    for (const span of restyle) {
+      if (seen.has(span.id)) continue;
+      seen.add(span.id);
+      const at = index.indexOf(span);
+      if (at < 0) continue;
+      const entry = index.entries[at]!;
+      redraw.erase(entry);
+      redraw.draw(entry, drawing);
+    }
+    decorations = redraw.result(tr.doc);
+  }
+
+  // The window: spans it loses are erased, spans it gains are drawn.
+  if (meta.window && (meta.window.from !== window.from || meta.window.to !== window.to)) {
+    const old: Drawing = { window, limit, selected, flashing };
+    const next: Drawing = { window: meta.window, limit, selected, flashing };
+    const redraw = new Redraw(decorations);
+    const was = new Set<string>();
+    for (const entry of index.overlapping(window, limit)) {
+      was.add(entry.span.id);
+      if (!isDrawn(entry, next)) redraw.erase(entry);
+    }
+    for (const entry of index.overlapping(meta.window, limit)) {
+      if (!was.has(entry.span.id) && !isDrawn(entry, old)) redraw.draw(entry, next);
+    }
+    decorations = redraw.result(tr.doc);
+    window = meta.window;
+  }
+  return { decorations, selected, flashing, index, window };
 }
 
-/** Redraw one span with its current level and flags (selection or flash changed). */
-function restyle(doc: PMNode, set: DecorationSet, span: RenderedSpan, flags: Flags): DecorationSet {
-  const old = decorationsOf(set, span);
-  if (old.length === 0) return set;
-  const { span: drawn, level } = specOf(old[0]!);
-  const f = flags(drawn.id);
-  return set.remove(old).add(doc, decorate(drawn, level, f.selected, f.flashing));
+/** Start positions of a document's top-level blocks (and its size last), cached per document. */
+const blockStarts = new WeakMap<PMNode, number[]>();
+
+function startsOf(doc: PMNode): number[] {
+  let starts = blockStarts.get(doc);
+  if (!starts) {
+    starts = [];
+    doc.forEach((_node, offset) => starts!.push(offset));
+    starts.push(doc.content.size);
+    blockStarts.set(doc, starts);
+  }
+  return starts;
 }
 
-function decorate(span: RenderedSpan, level: number, selected: boolean, flashing: boolean): Decoration[] {
+/**
+ * Keeps the window on what is in sight: after mounting, on scrolling and resizing (once per
+ * frame at most), it finds the first and last blocks in sight (binary search over the view's
+ * block elements) and, when they come near the window's edge, moves the window to them and one
+ * screen's height on each side (never narrower than MIN_WINDOW positions).
+ */
+class WindowTracker implements PluginView {
+  private frame = 0;
+  private readonly scroller: HTMLElement | null;
+  private readonly schedule = () => {
+    if (this.frame === 0) this.frame = requestAnimationFrame(this.measure);
+  };
+
+  constructor(private readonly view: EditorView) {
+    this.scroller = scrollParentOf(view.dom);
+    if (typeof requestAnimationFrame !== 'function') return;
+    (this.scroller ?? window).addEventListener('scroll', this.schedule, { passive: true });
+    window.addEventListener('resize', this.schedule, { passive: true });
+    this.schedule();
+  }
+
+  update(view: EditorView, previous: EditorState): void {
+    if (view.state.doc !== previous.doc) this.schedule();
+  }
+
+  destroy(): void {
+    if (this.frame !== 0) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    (this.scroller ?? window).removeEventListener('scroll', this.schedule);
+    window.removeEventListener('resize', this.schedule);
+  }
+
+  /** Which window the view needs now (null: nothing laid out to measure). */
+  wanted(margin: number): EditorRange | null {
+    const { view } = this;
+    const blocks = view.dom.children;
+    const doc = view.state.doc;
+    if (blocks.length === 0 || blocks.length !== doc.childCount) return null;
+    const box = this.scroller ? this.scroller.getBoundingClientRect() : { top: 0, bottom: window.innerHeight };
+    const height = box.bottom - box.top;
+    if (height <= 0) return null;
+    const top = box.top - height * margin;
+    const bottom = box.bottom + height * margin;
+    // First block whose bottom is below `top`, last whose top is above `bottom`.
+    const first = firstIndex(blocks.length, (i) => blocks[i]!.getBoundingClientRect().bottom > top);
+    const last = firstIndex(blocks.length, (i) => blocks[i]!.getBoundingClientRect().top >= bottom) - 1;
+    if (first >= blocks.length || last < first) return null;
+    const starts = startsOf(doc);
+    return { from: starts[first]!, to: starts[last + 1]! };
+  }
+
+  private readonly measure = () => {
+    this.frame = 0;
+    const { view } = this;
+    if (view.isDestroyed) return;
+    const current = annotationState(view.state).window;
+    const near = this.wanted(0.5);
+    if (!near || (near.from >= current.from && near.to <= current.to)) return;
+    const next = widen(this.wanted(1.5) ?? near, MIN_WINDOW, view.state.doc.content.size);
+    view.dispatch(withAnnotationMeta(view.state.tr, { window: next }));
+  };
+}
+
+/** A range grown evenly (within [0, size]) to at least `min` positions. */
+export function widen(range: EditorRange, min: number, size: number): EditorRange {
+  const missing = min - (range.to - range.from);
+  if (missing <= 0) return range;
+  let from = Math.max(0, range.from - Math.ceil(missing / 2));
+  const to = Math.min(size, from + Math.max(min, range.to - from));
+  from = Math.max(0, Math.min(from, to - min));
+  return { from, to };
+}
+
+function scrollParentOf(element: HTMLElement): HTMLElement | null {
+  for (let node = element.parentElement; node; node = node.parentElement) {
+    const overflow = getComputedStyle(node).overflowY;
+    if (overflow === 'auto' || overflow === 'scroll') return node;
+  }
+  return null;
+}
+
+/** Index of the first k in [0, n) for which pred holds (pred monotone false..true), or n. */
+function firstIndex(n: number, pred: (k: number) => boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (pred(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+function decorate(entry: IndexEntry, selected: boolean, flashing: boolean): Decoration[] {
+  return decorateSpan(entry.span, entry.level, selected, flashing);
+}
+
+function decorateSpan(span: RenderedSpan, level: number, selected: boolean, flashing: boolean): Decoration[] {
   if (span.review) return decorateReview(span, span.review, level, selected, flashing);
   let cls = `gl-span gl-lv-${Math.min(level, MAX_LEVEL)} ${span.colorClass}`;
   if (selected) cls += ' gl-selected';

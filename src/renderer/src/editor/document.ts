@@ -1,5 +1,7 @@
 // Builds the ProseMirror document shown for a Gloss document: one text block per Gloss block,
-// display marks applied, and the PositionIndex that maps its positions to code points.
+// display marks applied, and the PositionIndex that maps its positions to code points. Block
+// nodes are made when first asked for: a long document opens with its first blocks and the rest
+// is appended while the analyst reads (session.ts, docs/adr/0011).
 
 import { Mark } from 'prosemirror-model';
 import type { Node as PMNode, NodeType } from 'prosemirror-model';
@@ -11,8 +13,17 @@ import { documentSchema } from './schema';
 
 /** What the editor needs of one opened document. */
 export interface EditorDocument {
-  doc: PMNode;
-  positions: PositionIndex;
+  /** The whole document (its blocks made on first use). */
+  readonly doc: PMNode;
+  readonly positions: PositionIndex;
+  /** How many blocks the document has. */
+  readonly blockCount: number;
+  /** Blocks [from, to) as nodes (made once, then kept). */
+  blocks(from: number, to: number): PMNode[];
+  /** The document cut after its first `count` blocks (all of it when count >= blockCount). */
+  prefix(count: number): PMNode;
+  /** How many first blocks it takes to reach editor position `pos` (at least 1). */
+  blocksUpTo(pos: number): number;
 }
 
 const NODE_FOR_BLOCK: Record<BlockType, string> = {
@@ -26,12 +37,54 @@ const NODE_FOR_BLOCK: Record<BlockType, string> = {
 
 /** The editor document and position index of a Gloss document (text indexed once here). */
 export function buildEditorDocument(document: Pick<GlossDocument, 'text' | 'blocks' | 'marks'>): EditorDocument {
-  const text = new CodePointIndex(document.text);
-  const positions = new PositionIndex(text, document.blocks);
-  const marks = [...(document.marks ?? [])].sort((a, b) => a.start - b.start);
-  const blocks = positions.slots.map((slot) => blockNode(slot, text, marks));
-  const doc = documentSchema.node('doc', null, blocks);
-  return { doc, positions };
+  return new LazyEditorDocument(document);
+}
+
+class LazyEditorDocument implements EditorDocument {
+  readonly positions: PositionIndex;
+  private readonly text: CodePointIndex;
+  private readonly marks: readonly DocumentMark[];
+  private readonly nodes: (PMNode | undefined)[];
+  private whole: PMNode | null = null;
+
+  constructor(document: Pick<GlossDocument, 'text' | 'blocks' | 'marks'>) {
+    this.text = new CodePointIndex(document.text);
+    this.positions = new PositionIndex(this.text, document.blocks);
+    this.marks = [...(document.marks ?? [])].sort((a, b) => a.start - b.start);
+    this.nodes = new Array<PMNode | undefined>(this.positions.slots.length);
+  }
+
+  get blockCount(): number {
+    return this.nodes.length;
+  }
+
+  get doc(): PMNode {
+    return (this.whole ??= documentSchema.node('doc', null, this.blocks(0, this.nodes.length)));
+  }
+
+  blocks(from: number, to: number): PMNode[] {
+    const out: PMNode[] = [];
+    const end = Math.min(to, this.nodes.length);
+    for (let i = Math.max(0, from); i < end; i++) out.push((this.nodes[i] ??= blockNode(this.positions.slots[i]!, this.text, this.marks)));
+    return out;
+  }
+
+  prefix(count: number): PMNode {
+    return count >= this.nodes.length ? this.doc : documentSchema.node('doc', null, this.blocks(0, Math.max(1, count)));
+  }
+
+  blocksUpTo(pos: number): number {
+    const slots = this.positions.slots;
+    // The first block that ends (closes) at or after pos, counted in.
+    let lo = 0;
+    let hi = slots.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (slots[mid]!.contentEnd + 1 < pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return Math.max(1, Math.min(slots.length, lo + 1));
+  }
 }
 
 function blockNode(slot: BlockSlot, text: CodePointIndex, marks: readonly DocumentMark[]): PMNode {

@@ -3,6 +3,16 @@
 // stays editable so that the caret and keyboard selection (Shift+arrows, Ctrl+Shift+arrows) work.
 
 import { Plugin } from 'prosemirror-state';
+import type { Transaction } from 'prosemirror-state';
+import type { Node as PMNode } from 'prosemirror-model';
+
+/** Marks the one document change allowed: blocks of a long document appended as it loads. */
+const APPEND = 'gloss-append-blocks';
+
+/** A transaction appending blocks at the end of the document (text is never edited). */
+export function appendBlocks(tr: Transaction, blocks: readonly PMNode[]): Transaction {
+  return tr.insert(tr.doc.content.size, blocks).setMeta(APPEND, true).setMeta('addToHistory', false);
+}
 
 const PASS_THROUGH = new Set([
   'ArrowLeft',
@@ -37,10 +47,22 @@ export function isEditingKey(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'met
   return true;
 }
 
+/**
+ * Says on the view whether the document is still loading (`aria-busy`): a long document shows
+ * its first blocks at once and appends the rest, `total` blocks in all.
+ */
+export function loadingPlugin(total: number): Plugin {
+  return new Plugin({
+    props: {
+      attributes: (state) => ({ 'aria-busy': state.doc.childCount < total ? 'true' : 'false' }),
+    },
+  });
+}
+
 /** The plugin that keeps the document as it is. */
 export function readOnlyTextPlugin(): Plugin {
   return new Plugin({
-    filterTransaction: (tr) => !tr.docChanged,
+    filterTransaction: (tr) => !tr.docChanged || tr.getMeta(APPEND) === true,
     props: {
       handleTextInput: () => true,
       handleKeyDown: (_view, event) => isEditingKey(event),

@@ -12,7 +12,7 @@ import { CURATION_ANNOTATOR } from '../../../core/model';
 import type { CurationDecision, GlossDocument, Layer, LayerStatus, Schema, Span } from '../../../core/model';
 import { compareLayers } from '../../../core/review';
 import type { ReviewItem, ReviewKind, ReviewLayer } from '../../../core/review';
-import { createAnnotationPlugin, withAnnotationMeta } from '../editor/annotations';
+import { createAnnotationPlugin, MIN_WINDOW, withAnnotationMeta } from '../editor/annotations';
 import type { AnnotationMeta, RenderedSpan } from '../editor/annotations';
 import type { EditorDocument } from '../editor/document';
 import { readOnlyTextPlugin } from '../editor/readOnly';
@@ -165,7 +165,10 @@ export class ReviewSession implements Surface {
     this.indexDecisions();
     this.setItems(compareLayers(this.layers));
     const initial = [...this.itemsDrawn(), ...this.addedDrawn()];
-    const state = EditorState.create({ doc: this.editor.doc, plugins: [readOnlyTextPlugin(), createAnnotationPlugin(initial)] });
+    // A long document draws the items around what is in sight (the view moves the window).
+    const size = this.editor.positions.docSize;
+    const window = size > 3 * MIN_WINDOW ? { from: 0, to: MIN_WINDOW } : undefined;
+    const state = EditorState.create({ doc: this.editor.doc, plugins: [readOnlyTextPlugin(), createAnnotationPlugin(initial, { window })] });
     this.host = new StateHost(state, (tr) => this.onTransaction(tr));
     const first = this.items.find((i) => !this.isDecided(i.key)) ?? this.items[0];
     if (first) this.setCurrent(first.key);

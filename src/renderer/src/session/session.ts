@@ -11,10 +11,10 @@ import type { ChangeResult, CommentInput, GlossApi, GlossError, LayerChange, Ope
 import type { AttributeValue, Comment, CommentTarget, GlossDocument, Layer, LayerStatus, Schema, Span } from '../../../core/model';
 import { compareSpans } from '../../../core/layer';
 import { findLabel } from '../../../core/schema';
-import { annotationKey, annotationState, createAnnotationPlugin, withAnnotationMeta } from '../editor/annotations';
+import { annotationKey, annotationState, createAnnotationPlugin, MIN_WINDOW, withAnnotationMeta } from '../editor/annotations';
 import type { AnnotationMeta, RenderedSpan } from '../editor/annotations';
 import { buildEditorDocument } from '../editor/document';
-import { readOnlyTextPlugin } from '../editor/readOnly';
+import { appendBlocks, loadingPlugin, readOnlyTextPlugin } from '../editor/readOnly';
 import type { EditorDocument } from '../editor/document';
 import { trimRange } from '../editor/selection';
 import type { QuotedRange } from '../editor/selection';
@@ -24,6 +24,7 @@ import { ChangeHistory } from './history';
 import { SaveQueue } from './saveQueue';
 import type { SaveStatus } from './saveQueue';
 import type { Surface } from './surface';
+import { afterPaint } from './afterPaint';
 
 /** Where the editor state lives: the ProseMirror view once mounted, a plain holder before. */
 export interface EditorHost {
@@ -57,7 +58,19 @@ export interface SessionOptions {
   flashMs?: number;
   /** The document already built for the editor (it never changes): shared between sessions. */
   editor?: EditorDocument;
+  /**
+   * Runs the side panels' update after the frame showing an edit (default afterPaint): the
+   * highlight paints first, React follows. Tests pass a synchronous one.
+   */
+  afterPaint?: (run: () => void) => void;
 }
+
+/** Documents larger than this many editor positions open with their first blocks and load the rest while shown. */
+export const LAZY_FROM = 3 * MIN_WINDOW;
+/** The first blocks shown cover at least this many positions (more than a screen, the first window). */
+const FIRST_PART = MIN_WINDOW;
+/** Blocks appended per step while a long document loads: one step per frame. */
+const LOAD_STEP = 150;
 
 /** What the side panels show; a new object whenever something in it changes. */
 export interface SessionSnapshot {
@@ -133,6 +146,13 @@ export class DocumentSession implements Surface {
   private listeners = new Set<() => void>();
   private snapshot: SessionSnapshot | null = null;
   private disposed = false;
+  private readonly afterPaint: (run: () => void) => void;
+  /** The command running came from a key in the text: its emit waits for the paint. */
+  private deferPanels = false;
+  /** Listeners are to hear of a change after the next paint. */
+  private notifyPending = false;
+  /** Blocks of the editor document in the editor state so far (all, once loaded). */
+  private loadedBlocks: number;
 
   constructor(opts: SessionOptions) {
     this.document = opts.opened.document;
@@ -149,6 +169,7 @@ export class DocumentSession implements Surface {
     this.baseUpdatedAt = opts.opened.mine.updatedAt;
     this.comments = opts.opened.mine.comments;
     this.editor = opts.editor ?? buildEditorDocument(this.document);
+    this.afterPaint = opts.afterPaint ?? afterPaint;
 
     const initial: RenderedSpan[] = [];
     for (const span of opts.opened.mine.spans) {
@@ -161,8 +182,16 @@ export class DocumentSession implements Surface {
     }
     this.sorted = [...this.spans.values()].sort(compareSpans);
 
-    const state = EditorState.create({ doc: this.editor.doc, plugins: [readOnlyTextPlugin(), createAnnotationPlugin(initial)] });
+    // A long document: its first blocks now, the rest appended frame by frame (loadRest).
+    const size = this.editor.positions.docSize;
+    const lazy = size > LAZY_FROM;
+    this.loadedBlocks = lazy ? this.editor.blocksUpTo(FIRST_PART) : this.editor.blockCount;
+    const doc = this.editor.prefix(this.loadedBlocks);
+    const window = lazy ? { from: 0, to: Math.min(size, MIN_WINDOW) } : undefined;
+    const plugins = [readOnlyTextPlugin(), loadingPlugin(this.editor.blockCount), createAnnotationPlugin(initial, { window })];
+    const state = EditorState.create({ doc, plugins });
     this.host = new StateHost(state, (tr) => this.onTransaction(tr));
+    if (this.loadedBlocks < this.editor.blockCount) this.afterPaint(() => this.loadRest());
     this.queue = new SaveQueue((changes) => this.api.applyChanges(this.document.id, changes, this.baseUpdatedAt), {
       onSaved: (result, pending) => this.onSaved(result, pending),
       onFailed: (error) => void this.showWhatIsOnDisk(error),
@@ -228,7 +257,8 @@ export class DocumentSession implements Surface {
       this.host.dispatch(withAnnotationMeta(this.host.state.tr, { select: null }));
       changed = true;
     }
-    if (changed) this.emit();
+    // The panels show the selection a frame later: selecting stays smooth.
+    if (changed) this.emit(true);
   }
 
   // ---- commands ----
@@ -241,12 +271,18 @@ export class DocumentSession implements Surface {
     if (this.readOnly || !findLabel(this.schema, label)) return false;
     this.host.syncSelection?.();
     const selection = this.host.state.selection;
-    if (!selection.empty) {
-      const range = this.quoteOf(selection.from, selection.to);
-      return range ? this.createSpan(label, range.start, range.end) !== null : false;
+    // A key in the text: the highlight is painted first, the panels follow (afterPaint).
+    this.deferPanels = true;
+    try {
+      if (!selection.empty) {
+        const range = this.quoteOf(selection.from, selection.to);
+        return range ? this.createSpan(label, range.start, range.end) !== null : false;
+      }
+      if (this.selectedId) return this.relabel(this.selectedId, label);
+      return false;
+    } finally {
+      this.deferPanels = false;
     }
-    if (this.selectedId) return this.relabel(this.selectedId, label);
-    return false;
   }
 
   /** Make a span of [start, end) and select it; returns its id. */
@@ -277,7 +313,13 @@ export class DocumentSession implements Surface {
   /** Remove the selected span, if any. */
   removeSelected(): boolean {
     this.host.syncSelection?.();
-    return this.selectedId ? this.remove(this.selectedId) : false;
+    if (!this.selectedId) return false;
+    this.deferPanels = true;
+    try {
+      return this.remove(this.selectedId);
+    } finally {
+      this.deferPanels = false;
+    }
   }
 
   /** Replace a span's attributes. Edits with the same coalesceKey undo as one step. */
@@ -341,6 +383,8 @@ export class DocumentSession implements Surface {
     // Our transaction would otherwise put back a selection the browser has already moved.
     this.host.syncSelection?.();
     const id = spanId && this.spans.has(spanId) ? spanId : null;
+    const drawnSpan = id ? this.rendered.get(id) : undefined;
+    if (drawnSpan) this.loadUpTo(drawnSpan.to);
     let tr = this.host.state.tr;
     const meta: AnnotationMeta = {};
     if (id !== this.selectedId) meta.select = id ? (this.rendered.get(id) ?? null) : null;
@@ -355,7 +399,8 @@ export class DocumentSession implements Surface {
     this.host.dispatch(withAnnotationMeta(tr, meta));
     if (id && opts.reveal) this.host.reveal?.(id);
     if (id && opts.flash) this.scheduleFlashEnd(id);
-    if (changed) this.emit();
+    // A click in the text: the highlight first, the panels after.
+    if (changed) this.emit(!opts.reveal);
   }
 
   /** A click in the text (Surface): selects the innermost span under the pointer. */
@@ -458,7 +503,7 @@ export class DocumentSession implements Surface {
 
     if (how.record !== false) this.history.record({ changes, inverse, coalesceKey: how.coalesceKey });
     this.queue.enqueue(changes);
-    this.emit();
+    this.emit(this.deferPanels);
     return true;
   }
 
@@ -626,9 +671,51 @@ export class DocumentSession implements Surface {
     }, this.flashMs);
   }
 
-  private emit(): void {
+  /**
+   * Something the panels show changed. `later`: tell them after the next paint (a key or click in
+   * the text, whose highlight must not wait for React); else at once (and so anything pending too).
+   */
+  private emit(later = false): void {
     this.snapshot = null;
+    if (later) {
+      if (this.notifyPending) return;
+      this.notifyPending = true;
+      this.afterPaint(() => {
+        if (this.notifyPending) this.notify();
+      });
+      return;
+    }
+    this.notify();
+  }
+
+  private notify(): void {
+    this.notifyPending = false;
     for (const listener of [...this.listeners]) listener();
+  }
+
+  /** Append the next blocks of a long document, one step per frame, until all are there. */
+  private loadRest(): void {
+    if (this.disposed || this.loadedBlocks >= this.editor.blockCount) return;
+    this.appendBlocks(this.loadedBlocks + LOAD_STEP);
+    if (this.loadedBlocks < this.editor.blockCount) this.afterPaint(() => this.loadRest());
+  }
+
+  /** Make sure editor position `pos` exists: append the blocks up to it now. */
+  private loadUpTo(pos: number): void {
+    if (this.loadedBlocks < this.editor.blockCount && pos > this.host.state.doc.content.size) this.appendBlocks(this.editor.blocksUpTo(pos));
+  }
+
+  private appendBlocks(count: number): void {
+    const to = Math.min(count, this.editor.blockCount);
+    if (to <= this.loadedBlocks) return;
+    const nodes = this.editor.blocks(this.loadedBlocks, to);
+    this.loadedBlocks = to;
+    this.host.dispatch(appendBlocks(this.host.state.tr, nodes));
+  }
+
+  /** Whether the whole document is in the editor (a long one loads while shown). */
+  get loaded(): boolean {
+    return this.loadedBlocks >= this.editor.blockCount;
   }
 }
 
