@@ -392,3 +392,121 @@ describe('DocumentSession: comments and my layer on disk', () => {
     expect(session.getSnapshot().canUndo).toBe(true);
   });
 });
+
+describe('DocumentSession: long documents and the panels', () => {
+  /** A report of `paragraphs` paragraphs of ~200 characters, one Person span in each. */
+  async function longDocument(paragraphs: number): Promise<{ doc: GlossDocument; spans: [string, number, number][] }> {
+    const parts: string[] = [];
+    const spans: [string, number, number][] = [];
+    let at = 0;
+    for (let i = 0; i < paragraphs; i++) {
+      const para = `Paragraph ${i}: Emomali Rahmon met the delegation again and they agreed on the next steps of the programme, ` + 'with figures to follow later in the year and a joint statement.';
+      const name = para.indexOf('Emomali');
+      spans.push(['Person', at + name, at + name + 'Emomali Rahmon'.length]);
+      parts.push(para);
+      at += para.length + 2;
+    }
+    return { doc: await plainDocument('long', parts.join('\n\n')), spans };
+  }
+
+  /** A scheduler run by hand: what the session leaves for after the next paint. */
+  function manualPaints(): { afterPaint: (run: () => void) => void; paint: () => number } {
+    const queue: (() => void)[] = [];
+    return {
+      afterPaint: (run) => void queue.push(run),
+      paint: () => {
+        const now = queue.splice(0);
+        for (const run of now) run();
+        return now.length;
+      },
+    };
+  }
+
+  async function openLong(paragraphs: number, paints: ReturnType<typeof manualPaints>) {
+    const { doc: long, spans } = await longDocument(paragraphs);
+    const longApi = createFakeApi([long]);
+    longApi.layers.set('long/me', makeLayer(long, 'me', spans));
+    const opened = await longApi.openDocument('long');
+    if (!opened.ok) throw new Error(opened.error.message);
+    let n = 0;
+    const session = new DocumentSession({ api: longApi, opened: opened.value, schema: DEFAULT_SCHEMA, now: () => LOCAL_NOW, newId: () => `n${++n}`, afterPaint: paints.afterPaint });
+    const host = mountHeadless(session);
+    return { session, host, long, spans, longApi };
+  }
+
+  it('opens a long document with its first blocks, draws the spans there, and appends the rest frame by frame', async () => {
+    const paints = manualPaints();
+    const { session, host } = await openLong(1000, paints);
+    const blocks = session.editor.blockCount;
+    expect(blocks).toBe(1000);
+    const first = host.state.doc.childCount;
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(blocks / 2);
+    expect(session.loaded).toBe(false);
+    // Only the spans of the first window are decorations; all 1,000 are in the index.
+    expect(annotationState(host.state).index.size).toBe(1000);
+    expect(drawn(session).length).toBeGreaterThan(0);
+    expect(drawn(session).length).toBeLessThan(200);
+    let steps = 0;
+    while (!session.loaded && steps < 100) {
+      paints.paint();
+      steps++;
+    }
+    expect(session.loaded).toBe(true);
+    expect(steps).toBeGreaterThan(1);
+    expect(host.state.doc.eq(session.editor.doc)).toBe(true);
+  });
+
+  it('loads at once up to a span selected far down before it arrived, and draws it selected', async () => {
+    const paints = manualPaints();
+    const { session, host } = await openLong(1000, paints);
+    const last = session.getSnapshot().spans.at(-1)!;
+    session.select(last.id, { reveal: true, flash: true });
+    const drawnLast = session.renderedSpan(last.id)!;
+    expect(host.state.doc.content.size).toBeGreaterThanOrEqual(drawnLast.to);
+    expect(host.revealed).toEqual([last.id]);
+    expect(drawn(session)).toContain(`${last.id}:Person*`);
+  });
+
+  it('makes a span near the end of a long document once it has loaded, with the right offsets', async () => {
+    const paints = manualPaints();
+    const { session, host, long, longApi } = await openLong(1000, paints);
+    while (!session.loaded) paints.paint();
+    const start = long.text.lastIndexOf('joint statement');
+    selectRange(session, host, start, start + 'joint statement'.length);
+    expect(session.applyLabel('Commitment')).toBe(true);
+    let done = false;
+    const idle = session.idle().then(() => (done = true));
+    while (!done) {
+      paints.paint();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await idle;
+    const saved = storedLayer(longApi, 'long')!.spans.find((s) => s.label === 'Commitment')!;
+    expect([saved.start, saved.end, saved.quote]).toEqual([start, start + 15, 'joint statement']);
+    expect(drawn(session)).toContain(`${saved.id}:Commitment*`);
+  });
+
+  it('tells the panels of a key in the text after the next paint, but its snapshot is current at once', async () => {
+    const paints = manualPaints();
+    const opened = await api.openDocument('tajikistan');
+    if (!opened.ok) throw new Error(opened.error.message);
+    const session = new DocumentSession({ api, opened: opened.value, schema: DEFAULT_SCHEMA, now: () => LOCAL_NOW, newId: () => 'k1', afterPaint: paints.afterPaint });
+    const host = mountHeadless(session);
+    let heard = 0;
+    session.subscribe(() => heard++);
+    selectRange(session, host, 75, 89);
+    paints.paint();
+    heard = 0;
+    expect(session.applyLabel('Person')).toBe(true);
+    // Drawn and in the snapshot now; the listeners hear of it after the paint, once.
+    expect(drawn(session)).toEqual(['k1:Person*']);
+    expect(session.getSnapshot().spans.map((s) => s.id)).toEqual(['k1']);
+    expect(heard).toBe(0);
+    paints.paint();
+    expect(heard).toBe(1);
+    // A command from a panel (not a key in the text) tells them at once.
+    session.setNote('k1', 'checked');
+    expect(heard).toBe(2);
+  });
+});

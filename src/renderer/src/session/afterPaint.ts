@@ -6,8 +6,10 @@
 const AT_MOST_MS = 100;
 
 /**
- * Run `work` at the start of the frame after the next one (the next one paints what was just
- * done), or after AT_MOST_MS, whichever comes first.
+ * Run `work` in a task after the next frame (which paints what was just done) and the one after
+ * it have begun, or after AT_MOST_MS, whichever comes first. A task queued from the next frame's
+ * callback could still run before that frame reaches the screen when frames are late; one frame
+ * later it cannot.
  */
 export function afterPaint(work: () => void): void {
   let done = false;
@@ -16,6 +18,6 @@ export function afterPaint(work: () => void): void {
     done = true;
     work();
   };
-  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => requestAnimationFrame(run));
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(run, 0)));
   setTimeout(run, AT_MOST_MS);
 }

@@ -151,6 +151,9 @@ export class DocumentSession implements Surface {
   private deferPanels = false;
   /** Listeners are to hear of a change after the next paint. */
   private notifyPending = false;
+  /** Work waiting for the next paint (later), and who waits for it to be done (idle). */
+  private deferred = 0;
+  private deferredDone: (() => void)[] = [];
   /** Blocks of the editor document in the editor state so far (all, once loaded). */
   private loadedBlocks: number;
 
@@ -195,7 +198,8 @@ export class DocumentSession implements Surface {
     this.queue = new SaveQueue((changes) => this.api.applyChanges(this.document.id, changes, this.baseUpdatedAt), {
       onSaved: (result, pending) => this.onSaved(result, pending),
       onFailed: (error) => void this.showWhatIsOnDisk(error),
-      onStatus: () => this.emit(),
+      // "Saving…" / "Saved" follow a frame after the edit they are about.
+      onStatus: () => this.emit(true),
     });
   }
 
@@ -444,9 +448,10 @@ export class DocumentSession implements Surface {
     return false;
   }
 
-  /** Resolves when every edit so far has been written (or refused). */
-  idle(): Promise<void> {
-    return this.queue.idle();
+  /** Resolves when every edit so far has been written (or refused) and what it changed was shown. */
+  async idle(): Promise<void> {
+    await this.queue.idle();
+    while (this.deferred > 0) await new Promise<void>((resolve) => this.deferredDone.push(resolve));
   }
 
   /** Where a span is drawn (undefined when it is not visible). */
@@ -573,13 +578,16 @@ export class DocumentSession implements Surface {
 
   private onSaved(result: ChangeResult, pending: number): void {
     this.baseUpdatedAt = result.updatedAt;
+    // What a save changes on screen (comments, counts, quotes filled in) waits for the next
+    // paint: an answer arriving while the next edit is being drawn must not hold that frame.
     if (result.comments !== this.comments) {
       this.comments = result.comments;
-      this.emit();
+      this.emit(true);
     }
     for (const span of result.changed) this.stored.set(span.id, span);
     for (const id of result.removed) this.stored.set(id, undefined);
-    this.onLayerSaved?.(this.document.id, result);
+    const onLayerSaved = this.onLayerSaved;
+    if (onLayerSaved) this.later(() => onLayerSaved(this.document.id, result));
     // Once everything is written, the workspace's spans are the truth: take over the values it
     // filled in (quotes, times) and, should the two ever disagree, show what is on disk.
     if (pending === 0 && !this.disposed) {
@@ -631,7 +639,7 @@ export class DocumentSession implements Surface {
       }
       changed = true;
     }
-    if (changed) this.emit();
+    if (changed) this.emit(true);
   }
 
   /** Make my spans what is on disk (keeping the history), after the two disagreed. */
@@ -680,7 +688,7 @@ export class DocumentSession implements Surface {
     if (later) {
       if (this.notifyPending) return;
       this.notifyPending = true;
-      this.afterPaint(() => {
+      this.later(() => {
         if (this.notifyPending) this.notify();
       });
       return;
@@ -691,6 +699,18 @@ export class DocumentSession implements Surface {
   private notify(): void {
     this.notifyPending = false;
     for (const listener of [...this.listeners]) listener();
+  }
+
+  /** Run `work` after the next paint (afterPaint), counted so that idle() can wait for it. */
+  private later(work: () => void): void {
+    this.deferred++;
+    this.afterPaint(() => {
+      try {
+        if (!this.disposed) work();
+      } finally {
+        if (--this.deferred === 0) for (const resolve of this.deferredDone.splice(0)) resolve();
+      }
+    });
   }
 
   /** Append the next blocks of a long document, one step per frame, until all are there. */
