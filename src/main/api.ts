@@ -24,7 +24,7 @@ import { computeAgreement } from '../core/agreement';
 import { applyCurationChanges } from '../core/curation';
 import { isValidAnnotator, isValidDocId } from '../core/document';
 import { applyLayerChanges, emptyLayer } from '../core/layer';
-import type { GlossDocument, Layer, Problem, Span } from '../core/model';
+import type { GlossDocument, Layer, Problem, Schema, Span } from '../core/model';
 import { CURATION_ANNOTATOR, LAYER_STATUSES } from '../core/model';
 import { CodePointIndex } from '../core/offsets';
 import { formatZodError } from '../core/schema';
@@ -172,6 +172,18 @@ export function createGlossApi(options: GlossApiOptions): GlossApi {
   const now = options.now ?? (() => new Date());
   const transfers = options.transfers ?? new Transfers({ workspace: ws, now, ...(options.newId ? { newId: options.newId } : {}) });
   const newId = options.newId ?? (() => crypto.randomUUID());
+  /**
+   * What checkLayer found in a layer, kept while the workspace keeps that layer object (a changed
+   * layer is a new object): opening a document again does not check 10,000 quotes again.
+   */
+  const checked = new WeakMap<Layer, { doc: GlossDocument; schema: Schema; problems: Problem[] }>();
+  const layerProblems = (layer: Layer, doc: GlossDocument): Problem[] => {
+    const known = checked.get(layer);
+    if (known && known.doc === doc && known.schema === ws.schema) return known.problems;
+    const problems = checkLayer(layer, doc, ws.schema, ws.layerFile(doc.id, layer.annotator));
+    checked.set(layer, { doc, schema: ws.schema, problems });
+    return problems;
+  };
   // Started by the first pollChanges: a workspace nobody polls is not watched.
   let watcher: WorkspaceWatcher | null = null;
   // The text index of the document being edited: built once, not on every keystroke.
@@ -249,9 +261,7 @@ export function createGlossApi(options: GlossApiOptions): GlossApi {
           else others.push(layer);
         }
         const problems: Problem[] = ws.problems.filter((p) => p.document === doc.id);
-        for (const layer of mine ? [mine, ...others] : others) {
-          problems.push(...checkLayer(layer, doc, ws.schema, ws.layerFile(doc.id, layer.annotator)));
-        }
+        for (const layer of mine ? [mine, ...others] : others) problems.push(...layerProblems(layer, doc));
         return ok({
           document: doc,
           mine: mine ?? emptyLayer(doc, me, now().toISOString()),

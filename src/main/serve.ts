@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { IMPORT_UPLOAD_LIMITS, base64Length, fail } from '../core/api';
-import type { GlossApi, GlossApiMethod, Result } from '../core/api';
+import type { GlossApi, GlossApiMethod, OpenedDocument, Result } from '../core/api';
 import { dispatchApiCall, isApiMethod } from './dispatch';
 import { SECURITY_HEADERS, readRendererFile } from './renderer-files';
 
@@ -71,8 +71,34 @@ function sendText(res: ServerResponse, status: number, text: string): void {
   send(res, status, text + '\n', { 'Content-Type': 'text/plain; charset=utf-8' });
 }
 
-function sendResult(res: ServerResponse, status: number, result: Result<unknown>): void {
-  send(res, status, JSON.stringify(result), { 'Content-Type': 'application/json; charset=utf-8' });
+function sendResult(res: ServerResponse, status: number, result: Result<unknown>, method?: GlossApiMethod): void {
+  send(res, status, resultJson(result, method), { 'Content-Type': 'application/json; charset=utf-8' });
+}
+
+/**
+ * JSON of documents and layers, kept while the workspace keeps the object: documents never
+ * change and a changed layer is a new object (the workspace never edits one in place), so opening
+ * a document again sends its text and layers without serialising megabytes again.
+ */
+const jsonOf = new WeakMap<object, string>();
+
+function cachedJson(value: object): string {
+  let json = jsonOf.get(value);
+  if (json === undefined) {
+    json = JSON.stringify(value);
+    jsonOf.set(value, json);
+  }
+  return json;
+}
+
+/** A result as JSON; an opened document's parts come from the cache (same text as JSON.stringify). */
+export function resultJson(result: Result<unknown>, method?: GlossApiMethod): string {
+  if (method !== 'openDocument' || !result.ok) return JSON.stringify(result);
+  const opened = result.value as OpenedDocument;
+  return (
+    `{"ok":true,"value":{"document":${cachedJson(opened.document)},"mine":${cachedJson(opened.mine)},` +
+    `"others":[${opened.others.map(cachedJson).join(',')}],"problems":${JSON.stringify(opened.problems)}}}`
+  );
 }
 
 type Body = { ok: true; text: string } | { ok: false; status: number; message: string };
@@ -148,7 +174,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       sendResult(res, 400, fail('invalid-input', 'The request body must be {"args": [...]}'));
       return;
     }
-    sendResult(res, 200, await dispatchApiCall(opts.api, method, payload.args));
+    sendResult(res, 200, await dispatchApiCall(opts.api, method, payload.args), method);
   };
 
   const handleStatic = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fail, ok } from '../../src/core/api';
-import type { GlossApi, LayerChange } from '../../src/core/api';
-import { MAX_BODY_BYTES, MAX_IMPORT_BODY_BYTES, bodyLimit, cookieName, startServer } from '../../src/main/serve';
+import type { GlossApi, LayerChange, OpenedDocument } from '../../src/core/api';
+import { MAX_BODY_BYTES, MAX_IMPORT_BODY_BYTES, bodyLimit, cookieName, resultJson, startServer } from '../../src/main/serve';
 import type { RunningServer } from '../../src/main/serve';
 
 interface Reply {
@@ -375,5 +375,28 @@ describe('startServer', () => {
     await s.close();
     server = null;
     await expect(http(s.port, '/')).rejects.toThrow();
+  });
+});
+
+describe('resultJson', () => {
+  const document = { id: 'd', text: 'Text with “quotes” and 😀', blocks: [{ type: 'paragraph', start: 0, end: 25 }] };
+  const layer = (annotator: string, spans: unknown[]) => ({ annotator, spans, status: 'todo' });
+  const opened = (mine: object, others: object[]) => ok({ document, mine, others, problems: [{ severity: 'warning', message: 'm' }] } as unknown as OpenedDocument);
+
+  it('writes an opened document as JSON.stringify would', () => {
+    const result = opened(layer('me', [{ id: 's1' }]), [layer('bo', []), layer('cy', [{ id: 'x' }])]);
+    expect(JSON.parse(resultJson(result, 'openDocument'))).toEqual(JSON.parse(JSON.stringify(result)));
+    expect(resultJson(fail('not-found', 'no'), 'openDocument')).toBe(JSON.stringify(fail('not-found', 'no')));
+    expect(resultJson(ok([1, 2]), 'listDocuments')).toBe('{"ok":true,"value":[1,2]}');
+  });
+
+  it('serialises a document or layer object once, and a changed layer (a new object) again', () => {
+    const mine = layer('me', [{ id: 's1' }]);
+    const first = resultJson(opened(mine, []), 'openDocument');
+    // The workspace never edits these objects in place; were it to, the JSON kept would show it.
+    (mine.spans as unknown[]).push({ id: 'late' });
+    expect(resultJson(opened(mine, []), 'openDocument')).toBe(first);
+    const changed = layer('me', [{ id: 's1' }, { id: 's2' }]);
+    expect(JSON.parse(resultJson(opened(changed, []), 'openDocument')).value.mine.spans).toHaveLength(2);
   });
 });
