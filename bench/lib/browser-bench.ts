@@ -185,6 +185,10 @@ class Probe {
     return this.page.evaluate((k) => (globalThis as unknown as ProbeScope).__glossProbe.frames(k), n);
   }
 
+  settle(): Promise<void> {
+    return this.page.evaluate(() => (globalThis as unknown as ProbeScope).__glossProbe.settle());
+  }
+
   marks(): Promise<Record<string, number>> {
     return this.page.evaluate(() => (globalThis as unknown as ProbeScope).__glossProbe.marks());
   }
@@ -883,6 +887,9 @@ async function runActions(
       done: DoneCondition,
       nearEnd: boolean,
     ): Promise<{ record: ActionRecord; spanId: string | null }> => {
+      // A person's key comes well after the click or selection before it: wait until what that
+      // started (the panels' update after the paint, docs/adr/0011) is done.
+      await p.settle();
       await p.arm('keydown', done, 0);
       const before = await layerState(a.layerFile);
       const io0 = processWrites(a.serverPid);
@@ -977,6 +984,7 @@ async function runActions(
     if (a.profile) {
       a.log('browser: profiling one span creation');
       const { label, before } = await selectWords();
+      await p.settle();
       createProfile = await profiled(browser, context, page, async () => {
         await p.arm('keydown', { kind: 'created', label: label.name, before }, 0);
         await page.keyboard.press(label.key!);

@@ -90,6 +90,8 @@ export interface ProbeApi {
   selectedSpan(): { id: string; label: string } | null;
   /** Resolves after n rendered frames. */
   frames(n: number): Promise<void>;
+  /** Resolves once the page has been idle (what the last input started is done), then one frame. */
+  settle(): Promise<void>;
   /** Scroll `selector` from top to bottom, `stepViewports` viewport heights a frame, for at most maxMs. */
   scroll(selector: string, stepViewports: number, maxMs: number): Promise<ScrollResult>;
   /** Resource timing entries whose URL contains `part`. */

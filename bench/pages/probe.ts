@@ -53,6 +53,13 @@ function afterNextFrame(): Promise<number> {
   });
 }
 
+/** Resolves once the main thread has been idle (requestIdleCallback, at most 1 s), then one frame. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => {
+    requestIdleCallback(() => void frames(1).then(resolve), { timeout: 1000 });
+  });
+}
+
 function frames(n: number): Promise<void> {
   return new Promise((resolve) => {
     let left = n;
@@ -291,6 +298,7 @@ const probe: ProbeApi = {
   spanPoint,
   selectedSpan,
   frames,
+  settle,
   scroll,
   resources,
   marks,

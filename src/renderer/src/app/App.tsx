@@ -230,7 +230,7 @@ export function App({ api, shell }: AppProps) {
             onClose={() => bench.showPage('documents')}
           />
         ) : (
-          <div className="gl-main">
+          <div className={`gl-main${mode.kind === 'review' ? ' gl-main-review' : ''}`}>
             <DocumentList
               documents={documents}
               me={me}

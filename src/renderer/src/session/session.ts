@@ -70,7 +70,7 @@ export const LAZY_FROM = 3 * MIN_WINDOW;
 /** The first blocks shown cover at least this many positions (more than a screen, the first window). */
 const FIRST_PART = MIN_WINDOW;
 /** Blocks appended per step while a long document loads: one step per frame. */
-const LOAD_STEP = 150;
+const LOAD_STEP = 100;
 
 /** What the side panels show; a new object whenever something in it changes. */
 export interface SessionSnapshot {
