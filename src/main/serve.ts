@@ -76,29 +76,29 @@ function sendResult(res: ServerResponse, status: number, result: Result<unknown>
 }
 
 /**
- * JSON of documents and layers, kept while the workspace keeps the object: documents never
- * change and a changed layer is a new object (the workspace never edits one in place), so opening
- * a document again sends its text and layers without serialising megabytes again.
+ * The UTF-8 JSON of documents and layers, kept while the workspace keeps the object: documents
+ * never change and a changed layer is a new object (the workspace never edits one in place), so
+ * opening a document again sends its text and layers without serialising megabytes again.
  */
-const jsonOf = new WeakMap<object, string>();
+const jsonOf = new WeakMap<object, Buffer>();
 
-function cachedJson(value: object): string {
+function cachedJson(value: object): Buffer {
   let json = jsonOf.get(value);
   if (json === undefined) {
-    json = JSON.stringify(value);
+    json = Buffer.from(JSON.stringify(value));
     jsonOf.set(value, json);
   }
   return json;
 }
 
-/** A result as JSON; an opened document's parts come from the cache (same text as JSON.stringify). */
-export function resultJson(result: Result<unknown>, method?: GlossApiMethod): string {
-  if (method !== 'openDocument' || !result.ok) return JSON.stringify(result);
+/** A result as UTF-8 JSON; an opened document's parts come from the cache (the same JSON as JSON.stringify's). */
+export function resultJson(result: Result<unknown>, method?: GlossApiMethod): Buffer {
+  if (method !== 'openDocument' || !result.ok) return Buffer.from(JSON.stringify(result));
   const opened = result.value as OpenedDocument;
-  return (
-    `{"ok":true,"value":{"document":${cachedJson(opened.document)},"mine":${cachedJson(opened.mine)},` +
-    `"others":[${opened.others.map(cachedJson).join(',')}],"problems":${JSON.stringify(opened.problems)}}}`
-  );
+  const parts: Buffer[] = [Buffer.from('{"ok":true,"value":{"document":'), cachedJson(opened.document), Buffer.from(',"mine":'), cachedJson(opened.mine), Buffer.from(',"others":[')];
+  opened.others.forEach((layer, i) => parts.push(...(i > 0 ? [Buffer.from(','), cachedJson(layer)] : [cachedJson(layer)])));
+  parts.push(Buffer.from(`],"problems":${JSON.stringify(opened.problems)}}}`));
+  return Buffer.concat(parts);
 }
 
 type Body = { ok: true; text: string } | { ok: false; status: number; message: string };

@@ -385,18 +385,18 @@ describe('resultJson', () => {
 
   it('writes an opened document as JSON.stringify would', () => {
     const result = opened(layer('me', [{ id: 's1' }]), [layer('bo', []), layer('cy', [{ id: 'x' }])]);
-    expect(JSON.parse(resultJson(result, 'openDocument'))).toEqual(JSON.parse(JSON.stringify(result)));
-    expect(resultJson(fail('not-found', 'no'), 'openDocument')).toBe(JSON.stringify(fail('not-found', 'no')));
-    expect(resultJson(ok([1, 2]), 'listDocuments')).toBe('{"ok":true,"value":[1,2]}');
+    expect(JSON.parse(resultJson(result, 'openDocument').toString('utf8'))).toEqual(JSON.parse(JSON.stringify(result)));
+    expect(resultJson(fail('not-found', 'no'), 'openDocument').toString('utf8')).toBe(JSON.stringify(fail('not-found', 'no')));
+    expect(resultJson(ok([1, 2]), 'listDocuments').toString('utf8')).toBe('{"ok":true,"value":[1,2]}');
   });
 
   it('serialises a document or layer object once, and a changed layer (a new object) again', () => {
     const mine = layer('me', [{ id: 's1' }]);
-    const first = resultJson(opened(mine, []), 'openDocument');
+    const first = resultJson(opened(mine, []), 'openDocument').toString('utf8');
     // The workspace never edits these objects in place; were it to, the JSON kept would show it.
     (mine.spans as unknown[]).push({ id: 'late' });
-    expect(resultJson(opened(mine, []), 'openDocument')).toBe(first);
+    expect(resultJson(opened(mine, []), 'openDocument').toString('utf8')).toBe(first);
     const changed = layer('me', [{ id: 's1' }, { id: 's2' }]);
-    expect(JSON.parse(resultJson(opened(changed, []), 'openDocument')).value.mine.spans).toHaveLength(2);
+    expect(JSON.parse(resultJson(opened(changed, []), 'openDocument').toString('utf8')).value.mine.spans).toHaveLength(2);
   });
 });
