@@ -183,7 +183,9 @@ export class DocumentSession implements Surface {
         initial.push(drawn);
       }
     }
-    this.sorted = [...this.spans.values()].sort(compareSpans);
+    // A layer on disk is stored sorted: sort only if it is not.
+    const spans = [...this.spans.values()];
+    this.sorted = isSorted(spans) ? spans : spans.sort(compareSpans);
 
     // A long document: its first blocks now, the rest appended frame by frame (loadRest).
     const size = this.editor.positions.docSize;
@@ -757,6 +759,11 @@ function focusOf(changes: readonly LayerChange[]): string | null | undefined {
     if (change.op === 'remove') return undefined;
   }
   return undefined;
+}
+
+function isSorted(spans: readonly Span[]): boolean {
+  for (let i = 1; i < spans.length; i++) if (compareSpans(spans[i - 1]!, spans[i]!) > 0) return false;
+  return true;
 }
 
 function lowerBound(sorted: readonly Span[], span: Span): number {
