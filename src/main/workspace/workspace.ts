@@ -3,15 +3,17 @@
 // kept aside and reported, and the rest of the workspace still opens.
 
 import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { Low } from 'lowdb';
 import { fail, ok } from '../../core/api';
 import type { Result } from '../../core/api';
 import { isValidAnnotator, isValidDocId } from '../../core/document';
-import { canonicalLayer, canonicalManifest, serializeDocument, serializeLayer } from '../../core/layer';
+import { canonicalDocument, canonicalLayer, canonicalManifest, serializeDocument, serializeLayer } from '../../core/layer';
 import type { DocumentEntry, GlossDocument, Layer, Manifest, Problem, Schema } from '../../core/model';
 import { codePointLength } from '../../core/offsets';
+import { isDocumentFileShape, isLayerFileShape } from '../../core/quick-shape';
 import { DEFAULT_SCHEMA } from '../../core/schema';
 import { decodeUtf8 } from '../../core/text';
 import { checkDocument, checkLayer, parseDocumentJson, parseLayerJson, parseManifestJson } from '../../core/validate';
@@ -103,8 +105,6 @@ export type WriteListener = (file: string, done: Promise<void>) => void;
 /** Keep this many documents parsed in memory: they are immutable, and editing re-reads one often. */
 const DOCUMENT_CACHE_SIZE = 16;
 
-/** Reads of a read-ahead at a time: enough to keep the disk busy, few enough for open files. */
-const READ_AHEAD_CONCURRENCY = 16;
 /** Documents read ahead of the one being checked by `validate`. */
 const READ_AHEAD_WINDOW = 32;
 
@@ -249,7 +249,8 @@ export class Workspace {
 
   private async readDocumentNow(docId: string, file: string): Promise<GlossDocument | null> {
     const read = await this.readJson(file, (json) => {
-      const parsed = parseDocumentJson(json, file);
+      // The quick check first: zod only runs on a file that fails it, to say why.
+      const parsed = isDocumentFileShape(json) ? ok(canonicalDocument(json)) : parseDocumentJson(json, file);
       if (parsed.ok && parsed.value.id !== docId) {
         return fail('invalid-input', `${file}: holds document "${parsed.value.id}", expected "${docId}"`);
       }
@@ -320,8 +321,11 @@ export class Workspace {
     }
     const read = await this.readLayerFile(docId, annotator, file);
     let layer: Layer | null = null;
-    let layerHash: string | null = null;
-    if (read.state === 'ok') ({ layer, hash: layerHash } = read.value);
+    let layerBytes: Uint8Array | null = null;
+    if (read.state === 'ok') ({ layer, bytes: layerBytes } = read.value);
+    // Hashed only when needed (a journal to replay, or the cache): a read-only pass skips it.
+    let hashed: string | null | undefined;
+    const layerHash = (): string | null => (hashed ??= layerBytes ? sha256(layerBytes) : null);
     // Files this read moved or removed: the stamps are taken again after.
     let touched = false;
     if (read.state === 'bad') {
@@ -329,9 +333,10 @@ export class Workspace {
       touched = !this.readOnly;
     }
     let journal: CachedLayer['journal'] = null;
-    const text = await readTextOrNull(journalPath);
+    // Read-only: a missing journal (the usual case) is found without a round trip to the thread pool.
+    const text = this.readOnly ? readTextOrNullSync(journalPath) : await readTextOrNull(journalPath);
     if (text !== null) {
-      const replay = replayJournal(layer, layerHash, text, journalFile);
+      const replay = replayJournal(layer, layerHash(), text, journalFile);
       if (replay.state === 'replayed') {
         layer = replay.layer;
         journal = { seq: replay.seq, bytes: Buffer.byteLength(text), torn: replay.torn };
@@ -357,18 +362,18 @@ export class Workspace {
     if (!this.readOnly) {
       // The stamps from before reading: a change made meanwhile by someone else makes the next read read again.
       const stamps = touched ? await Promise.all([stampOf(layerPath), stampOf(journalPath)]) : [layerStamp, journalStamp];
-      this.remember(file, { layer, layerStamp: stamps[0]!, journalStamp: stamps[1]!, layerHash, journal });
+      this.remember(file, { layer, layerStamp: stamps[0]!, journalStamp: stamps[1]!, layerHash: layerHash(), journal });
     }
     return layer;
   }
 
-  /** The layer file parsed and checked, with the SHA-256 of its bytes (what a journal is made on). */
-  private async readLayerFile(docId: string, annotator: string, file: string): Promise<FileRead<{ layer: Layer; hash: string }>> {
-    let hash = '';
+  /** The layer file parsed and checked, with its bytes (their SHA-256 is what a journal is made on). */
+  private async readLayerFile(docId: string, annotator: string, file: string): Promise<FileRead<{ layer: Layer; bytes: Uint8Array }>> {
+    let bytes: Uint8Array = new Uint8Array(0);
     const read = await this.readJson(
       file,
       (json) => {
-        const parsed = parseLayerJson(json, file);
+        const parsed = isLayerFileShape(json) ? ok(canonicalLayer(json)) : parseLayerJson(json, file);
         if (parsed.ok && (parsed.value.document !== docId || parsed.value.annotator !== annotator)) {
           return fail(
             'invalid-input',
@@ -377,11 +382,11 @@ export class Workspace {
         }
         return parsed;
       },
-      (bytes) => {
-        hash = sha256(bytes);
+      (read) => {
+        bytes = read;
       },
     );
-    return read.state === 'ok' ? { state: 'ok', value: { layer: read.value, hash } } : read;
+    return read.state === 'ok' ? { state: 'ok', value: { layer: read.value, bytes } } : read;
   }
 
   private remember(file: string, entry: CachedLayer): void {
@@ -636,26 +641,26 @@ export class Workspace {
    */
   readAhead(docIds: readonly string[], annotators?: readonly string[]): void {
     if (!this.readOnly) return;
-    const ahead = (this.ahead ??= new ReadAhead(READ_AHEAD_CONCURRENCY));
+    const ahead = (this.ahead ??= new ReadAhead());
     const readLayers = (docId: string, names: readonly string[]): void => {
       for (const annotator of names) {
         if (!isValidAnnotator(annotator)) continue;
         const file = this.layerFile(docId, annotator);
-        ahead.file(file, () => readFile(join(this.dir, file)));
+        ahead.file(file, join(this.dir, file));
       }
     };
     for (const docId of docIds) {
       if (!isValidDocId(docId) || !ahead.firstTime(docId)) continue;
       if (!this.documentCache.has(docId)) {
         const file = this.documentFile(docId);
-        ahead.file(file, () => readFile(join(this.dir, file)));
+        ahead.file(file, join(this.dir, file));
       }
       if (annotators) {
         readLayers(docId, annotators);
       } else {
         ahead.dir(
           docId,
-          () => readdir(join(this.dir, ANNOTATIONS_DIR, docId)),
+          join(this.dir, ANNOTATIONS_DIR, docId),
           (names) => readLayers(docId, names.filter((n) => n.endsWith('.json') && !isTempFileName(n)).map((n) => n.slice(0, -'.json'.length))),
         );
       }
@@ -876,6 +881,17 @@ async function stampOf(path: string): Promise<string> {
 async function readTextOrNull(path: string): Promise<string | null> {
   try {
     return await readFile(path, 'utf8');
+  } catch (error) {
+    if (isErrnoException(error) && error.code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/** A file's text (UTF-8), or null when there is none; read at once, and a missing file costs one stat (no error made). */
+function readTextOrNullSync(path: string): string | null {
+  if (!statSync(path, { throwIfNoEntry: false })) return null;
+  try {
+    return readFileSync(path, 'utf8');
   } catch (error) {
     if (isErrnoException(error) && error.code === 'ENOENT') return null;
     throw error;

@@ -1,6 +1,6 @@
 // Lazy opening and reading ahead (ADR 0010): a one-pass command reads each file once, the disk
 // in parallel, and finds exactly what an eager open finds, in the same order, without writing.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyLayer } from '../../../src/core/layer';
@@ -68,6 +68,24 @@ describe('lazy open', () => {
     expect(eager.warnings).toHaveLength(1);
     expect(eager.warnings[0]).toContain('annotations/beta/carol.json');
     expect(lazy.warnings).toEqual(eager.warnings);
+  });
+});
+
+describe('read ahead by the reading thread', () => {
+  it('finds missing and unreadable files as reading them one at a time does', async () => {
+    await makeBigWorkspace();
+    await rm(join(dir, 'documents', 'doc-03.json'));
+    // A file where a document's layer folder should be: it has no layers.
+    await rm(join(dir, 'annotations', 'doc-05'), { recursive: true });
+    await writeFile(join(dir, 'annotations', 'doc-05'), 'not a folder');
+    const eager = await exportWorkspace(await openWorkspace(dir, true), { format: 'csv', exportedAt: NOW.toISOString() });
+    const lazy = await exportWorkspace(await openLazily(), { format: 'csv', exportedAt: NOW.toISOString() });
+    expect(lazy).toEqual(eager);
+    expect(lazy.documents).toBe(41);
+    expect(lazy.warnings.some((w) => w.includes('documents/doc-03.json'))).toBe(true);
+    const lazyProblems = await (await openLazily()).validate();
+    expect(lazyProblems).toEqual(await (await openWorkspace(dir, true)).validate());
+    expect(lazyProblems.map((p) => p.kind)).toContain('missing-document');
   });
 });
 
