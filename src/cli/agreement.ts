@@ -3,10 +3,9 @@
 
 import { resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { computeAgreement } from '../core/agreement';
 import type { AgreementResult, LabelCounts } from '../core/agreement';
 import { isValidAnnotator } from '../core/document';
-import { agreementInput } from '../main/workspace/agreement';
+import { workspaceAgreement } from '../main/workspace/agreement';
 import { Workspace } from '../main/workspace/workspace';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './commands';
 import type { CliContext } from './commands';
@@ -57,7 +56,8 @@ export async function runAgreement(ctx: CliContext, dir: string, opts: Agreement
   }
   const ws = opened.value;
   // The same documents and layers the app's dashboard compares; a corrupt layer counts as missing.
-  const { documents, found: foundList } = await agreementInput(ws, opts.annotators);
+  const agreement = await workspaceAgreement(ws, opts.annotators);
+  const foundList = agreement.found;
   const found = new Set(foundList);
   for (const problem of ws.problems) ctx.stderr(`warning: ${problem.message}\n`);
 
@@ -71,7 +71,7 @@ export async function runAgreement(ctx: CliContext, dir: string, opts: Agreement
     if (!found.has(name)) ctx.stderr(`note: ${name} has no layer in any document of ${ws.dir}\n`);
   }
 
-  const result = computeAgreement(documents, annotators);
+  const result = agreement.result(annotators);
   ctx.stdout(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatAgreement(result));
   return EXIT_OK;
 }

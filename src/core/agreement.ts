@@ -8,7 +8,7 @@
 
 import type { Fragment } from './model';
 import { CodePointIndex } from './offsets';
-import { forEachWordRun, segmenterFor } from './words';
+import { forEachWordSegment } from './words';
 
 /** The value of a token that no span of the annotator overlaps. */
 export const OUTSIDE = 'O';
@@ -225,36 +225,19 @@ export function wordTokens(text: string, language?: string): Token[] {
 
 /**
  * Exactly the word-like segments of Intl.Segmenter, faster: iterating the segmenter over a whole
- * report costs microseconds per segment, too slow for a thousand documents. So a run of text
- * between ASCII whitespace made of ASCII letters and digits (and basic Cyrillic letters, common in
- * reports), with ASCII punctuation only at its edges, is taken as one word directly (UAX #29 keeps
- * letters and digits together, WB5-WB10, and
- * breaks at whitespace and at punctuation without a letter or digit on its far side, WB6/WB11).
- * Every other run asks the segmenter which segments of the whole text cover it (`containing`), so
- * its context is the real one. The tests compare the result with the plain segmenter.
+ * report costs microseconds per segment, too slow for a thousand documents, so runs of letters,
+ * digits and ASCII punctuation are segmented directly (words.ts) and only the others ask the
+ * segmenter. The tests compare the result with the plain segmenter.
  */
 function tokenize(text: string, language: string | undefined): TokenArrays {
   const index = new CodePointIndex(text);
   const starts: number[] = [];
   const ends: number[] = [];
-  let segments: Intl.Segments | undefined;
-  forEachWordRun(text, (run) => {
-    if (run.kind === 'word') {
-      // The word has no astral characters, but some may come before it: convert its offsets.
-      starts.push(index.toCodePoint(run.wordStart));
-      ends.push(index.toCodePoint(run.wordEnd));
-    } else if (run.kind === 'complex') {
-      segments ??= segmenterFor(language).segment(text);
-      for (let at = run.start; at < run.end; ) {
-        const s = segments.containing(at)!;
-        const end = s.index + s.segment.length;
-        if (s.isWordLike) {
-          starts.push(index.toCodePoint(s.index));
-          ends.push(index.toCodePoint(end));
-        }
-        at = end;
-      }
-    }
+  forEachWordSegment(text, language, (start, end, wordLike) => {
+    if (!wordLike) return;
+    // Astral characters before the word make its code-point offsets smaller than its UTF-16 ones.
+    starts.push(index.toCodePoint(start));
+    ends.push(index.toCodePoint(end));
   });
   return { starts, ends };
 }
@@ -415,58 +398,92 @@ interface PairTally {
  * tokens by binary search, and two layers match in one walk over their sorted spans.
  */
 export function computeAgreement(documents: readonly AgreementDocument[], annotators: readonly string[]): AgreementResult {
-  if (new Set(annotators).size !== annotators.length) throw new Error('computeAgreement: annotators must be distinct');
-  const m = annotators.length;
+  const accumulator = new AgreementAccumulator(annotators);
+  for (const doc of documents) accumulator.add(doc);
+  return accumulator.result();
+}
+
+function emptyPairTally(): PairTally {
+  return { tp: 0, spansA: 0, spansB: 0, byLabel: { tp: [], a: [], b: [] }, cohen: new CohenTally() };
+}
+
+/**
+ * computeAgreement one document at a time, so that a workspace is never held whole: `add` each
+ * document, then `result`. Given the annotators, it compares their layers, in their order.
+ * Without them, it compares every layer it is given, annotators in name order, and the list is
+ * only known at the end (the annotators found), so what depends on it waits: pairs are kept by
+ * name, and Fleiss' tokens by the set of annotators that valued them.
+ */
+export class AgreementAccumulator {
   // Value codes: 0 is OUTSIDE, labels get 1, 2, ... ; names are kept to break ties by name.
-  const labelCodes = new Map<string, number>();
-  const labelNames: string[] = [OUTSIDE];
-  const codeOf = (label: string): number => {
-    let code = labelCodes.get(label);
+  private readonly labelCodes = new Map<string, number>();
+  private readonly labelNames: string[] = [OUTSIDE];
+  /** Pair tallies by a's name, then b's, a before b in the report's order. */
+  private readonly pairTallies = new Map<string, Map<string, PairTally>>();
+  /** Fleiss tallies by the annotators (JSON of their names, in order) that valued the tokens. */
+  private readonly fleissBySet = new Map<string, FleissTally>();
+  private readonly alpha = new AlphaTally();
+  private readonly byDocument: DocumentAgreement[] = [];
+  private readonly scratch: number[] = [];
+  private compared = 0;
+
+  constructor(private readonly annotators?: readonly string[]) {
+    if (annotators && new Set(annotators).size !== annotators.length) throw new Error('computeAgreement: annotators must be distinct');
+  }
+
+  private readonly codeOf = (label: string): number => {
+    let code = this.labelCodes.get(label);
     if (code === undefined) {
-      code = labelNames.length;
-      labelCodes.set(label, code);
-      labelNames.push(label);
+      code = this.labelNames.length;
+      this.labelCodes.set(label, code);
+      this.labelNames.push(label);
     }
     return code;
   };
 
-  const pairTallies: PairTally[] = [];
-  for (let i = 0; i < m; i++) {
-    for (let j = i + 1; j < m; j++) {
-      pairTallies.push({ tp: 0, spansA: 0, spansB: 0, byLabel: { tp: [], a: [], b: [] }, cohen: new CohenTally() });
-    }
+  private pairTally(a: string, b: string): PairTally {
+    let byB = this.pairTallies.get(a);
+    if (!byB) this.pairTallies.set(a, (byB = new Map()));
+    let tally = byB.get(b);
+    if (!tally) byB.set(b, (tally = emptyPairTally()));
+    return tally;
   }
-  const fleiss = new FleissTally();
-  const alpha = new AlphaTally();
-  const byDocument: DocumentAgreement[] = [];
-  const scratch: number[] = [];
-  let compared = 0;
 
-  for (const doc of documents) {
-    const layers: (AgreementLayer | undefined)[] = annotators.map(() => undefined);
-    for (const layer of doc.layers) {
-      const at = annotators.indexOf(layer.annotator);
-      if (at < 0) continue;
-      if (layers[at]) throw new Error(`computeAgreement: two layers of ${layer.annotator} for document ${doc.id}`);
-      layers[at] = layer;
+  /** The document's layers that are compared, in the report's order. */
+  private comparedLayers(doc: AgreementDocument): AgreementLayer[] {
+    const twice = (layer: AgreementLayer): Error => new Error(`computeAgreement: two layers of ${layer.annotator} for document ${doc.id}`);
+    if (!this.annotators) {
+      const layers = [...doc.layers].sort((x, y) => compareStrings(x.annotator, y.annotator));
+      for (let i = 1; i < layers.length; i++) if (layers[i]!.annotator === layers[i - 1]!.annotator) throw twice(layers[i]!);
+      return layers;
     }
-    const present = layers.filter((l) => l !== undefined).length;
-    if (present < 2) continue;
-    compared++;
+    const slots: (AgreementLayer | undefined)[] = this.annotators.map(() => undefined);
+    for (const layer of doc.layers) {
+      const at = this.annotators.indexOf(layer.annotator);
+      if (at < 0) continue;
+      if (slots[at]) throw twice(layer);
+      slots[at] = layer;
+    }
+    return slots.filter((l) => l !== undefined);
+  }
+
+  /** Add one document: compared when at least two of the annotators have a layer on it. */
+  add(doc: AgreementDocument): void {
+    const layers = this.comparedLayers(doc);
+    if (layers.length < 2) return;
+    this.compared++;
 
     const tokens = tokenize(doc.text, doc.language);
-    const prepared = layers.map((layer) => (layer ? prepareLayer(layer, tokens, codeOf, labelNames) : undefined));
+    const prepared = layers.map((layer) => prepareLayer(layer, tokens, this.codeOf, this.labelNames));
 
     // Spans, per pair.
     let docTp = 0;
     let docSpans = 0;
-    let pairIndex = 0;
-    for (let i = 0; i < m; i++) {
-      for (let j = i + 1; j < m; j++, pairIndex++) {
-        const a = prepared[i];
-        const b = prepared[j];
-        if (!a || !b) continue;
-        const tally = pairTallies[pairIndex]!;
+    for (let i = 0; i < layers.length; i++) {
+      for (let j = i + 1; j < layers.length; j++) {
+        const a = prepared[i]!;
+        const b = prepared[j]!;
+        const tally = this.pairTally(layers[i]!.annotator, layers[j]!.annotator);
         const tp = matchSpans(a, b, tally.byLabel);
         tally.tp += tp;
         tally.spansA += a.spans.length;
@@ -480,69 +497,80 @@ export function computeAgreement(documents: readonly AgreementDocument[], annota
     }
 
     // Tokens, all annotators at once.
+    const names = layers.map((l) => l.annotator);
+    const set = JSON.stringify(names);
+    let fleiss = this.fleissBySet.get(set);
+    if (!fleiss) this.fleissBySet.set(set, (fleiss = new FleissTally()));
     const docAlpha = new AlphaTally();
-    const all = present === m;
+    const scratch = this.scratch;
     for (let t = 0; t < tokens.starts.length; t++) {
       let k = 0;
-      for (const p of prepared) if (p) scratch[k++] = p.values[t]!;
+      for (const p of prepared) scratch[k++] = p.values[t]!;
       docAlpha.addUnit(scratch, k);
-      if (all) fleiss.addRatings(scratch, k);
+      fleiss.addRatings(scratch, k);
     }
-    alpha.addAll(docAlpha);
+    this.alpha.addAll(docAlpha);
 
-    byDocument.push({
+    this.byDocument.push({
       document: doc.id,
       title: doc.title ?? doc.id,
-      annotators: annotators.filter((_, i) => prepared[i] !== undefined),
-      disagreements: countDisagreements(prepared.filter((p): p is PreparedLayer => p !== undefined)),
+      annotators: names,
+      disagreements: countDisagreements(prepared),
       f1: docSpans === 0 ? null : (2 * docTp) / docSpans,
       krippendorffAlpha: docAlpha.alpha(),
       tokens: tokens.starts.length,
     });
   }
 
-  const pairs: PairAgreement[] = [];
-  const overall: LabelSums = { tp: [], a: [], b: [] };
-  let pairIndex = 0;
-  for (let i = 0; i < m; i++) {
-    for (let j = i + 1; j < m; j++, pairIndex++) {
-      const tally = pairTallies[pairIndex]!;
-      for (let code = 1; code < labelNames.length; code++) {
-        overall.tp[code] = (overall.tp[code] ?? 0) + (tally.byLabel.tp[code] ?? 0);
-        overall.a[code] = (overall.a[code] ?? 0) + (tally.byLabel.a[code] ?? 0);
-        overall.b[code] = (overall.b[code] ?? 0) + (tally.byLabel.b[code] ?? 0);
+  /**
+   * The report over the documents added. `annotators`: the list compared, given to the constructor
+   * or, when it was not, every annotator of the layers compared (and any others), in name order.
+   */
+  result(annotators: readonly string[] | undefined = this.annotators): AgreementResult {
+    if (!annotators) throw new Error('AgreementAccumulator.result: which annotators were compared?');
+    const labelNames = this.labelNames;
+    const pairs: PairAgreement[] = [];
+    const overall: LabelSums = { tp: [], a: [], b: [] };
+    for (let i = 0; i < annotators.length; i++) {
+      for (let j = i + 1; j < annotators.length; j++) {
+        const tally = this.pairTallies.get(annotators[i]!)?.get(annotators[j]!) ?? emptyPairTally();
+        for (let code = 1; code < labelNames.length; code++) {
+          overall.tp[code] = (overall.tp[code] ?? 0) + (tally.byLabel.tp[code] ?? 0);
+          overall.a[code] = (overall.a[code] ?? 0) + (tally.byLabel.a[code] ?? 0);
+          overall.b[code] = (overall.b[code] ?? 0) + (tally.byLabel.b[code] ?? 0);
+        }
+        pairs.push({
+          a: annotators[i]!,
+          b: annotators[j]!,
+          tp: tally.tp,
+          onlyA: tally.spansA - tally.tp,
+          onlyB: tally.spansB - tally.tp,
+          precision: ratio(tally.tp, tally.spansB),
+          recall: ratio(tally.tp, tally.spansA),
+          f1: ratio(2 * tally.tp, tally.spansA + tally.spansB),
+          cohenKappa: tally.cohen.kappa(),
+          tokens: tally.cohen.items,
+          byLabel: labelTable(tally.byLabel, labelNames),
+        });
       }
-      pairs.push({
-        a: annotators[i]!,
-        b: annotators[j]!,
-        tp: tally.tp,
-        onlyA: tally.spansA - tally.tp,
-        onlyB: tally.spansB - tally.tp,
-        precision: ratio(tally.tp, tally.spansB),
-        recall: ratio(tally.tp, tally.spansA),
-        f1: ratio(2 * tally.tp, tally.spansA + tally.spansB),
-        cohenKappa: tally.cohen.kappa(),
-        tokens: tally.cohen.items,
-        byLabel: labelTable(tally.byLabel, labelNames),
-      });
     }
+    // Fleiss' kappa is over the tokens valued by all of them.
+    const fleiss = this.fleissBySet.get(JSON.stringify(annotators)) ?? new FleissTally();
+    const byDocument = [...this.byDocument].sort(
+      (x, y) => compareNullsLast(x.f1, y.f1) || compareNullsLast(x.krippendorffAlpha, y.krippendorffAlpha) || compareStrings(x.document, y.document),
+    );
+    return {
+      annotators: [...annotators],
+      documents: this.compared,
+      pairs,
+      fleissKappa: fleiss.kappa(),
+      krippendorffAlpha: this.alpha.alpha(),
+      fleissTokens: fleiss.items,
+      krippendorffTokens: this.alpha.items,
+      byLabel: labelTable(overall, labelNames),
+      byDocument,
+    };
   }
-
-  byDocument.sort(
-    (x, y) => compareNullsLast(x.f1, y.f1) || compareNullsLast(x.krippendorffAlpha, y.krippendorffAlpha) || compareStrings(x.document, y.document),
-  );
-
-  return {
-    annotators: [...annotators],
-    documents: compared,
-    pairs,
-    fleissKappa: fleiss.kappa(),
-    krippendorffAlpha: alpha.alpha(),
-    fleissTokens: fleiss.items,
-    krippendorffTokens: alpha.items,
-    byLabel: labelTable(overall, labelNames),
-    byDocument,
-  };
 }
 
 /** Order of span identities: start, end, label, then fragments (none first). */

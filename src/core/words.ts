@@ -22,57 +22,96 @@ export function segmenterFor(language: string | undefined, granularity: 'word' |
 }
 
 export const isAsciiSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
-/** ASCII letters and digits, and the basic Cyrillic letters А-я, Ё, ё (all ALetter in UAX #29). */
-const isWordChar = (c: number): boolean =>
-  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0x410 && c <= 0x44f) || c === 0x401 || c === 0x451;
-/** . , ; : ! ? ( ) [ ] " ' — punctuation that never joins a word unless letters are on both sides. */
-const isEdgePunctuation = (c: number): boolean =>
-  c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 40 || c === 41 || c === 91 || c === 93 || c === 34 || c === 39;
 
-/** A run of text between ASCII whitespace (UTF-16 indices, end exclusive), as the fast scan sees it. */
-export type WordRun =
-  /** Edge punctuation only: each mark is a segment of its own (WB999), none word-like. */
-  | { kind: 'punctuation'; start: number; end: number }
-  /** One word of letters and digits [wordStart, wordEnd), with edge punctuation around it. */
-  | { kind: 'word'; start: number; end: number; wordStart: number; wordEnd: number }
-  /** Anything else: the caller asks the segmenter (over the whole text) which segments cover it. */
-  | { kind: 'complex'; start: number; end: number };
+// Character classes of the fast scan (UAX #29 word-break properties). Letters: ASCII and the
+// basic Cyrillic А-я, Ё, ё (ALetter); digits: ASCII (Numeric).
+const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0x410 && c <= 0x44f) || c === 0x401 || c === 0x451;
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+/** Punctuation that is a segment of its own unless a rule below joins it (Word_Break Other, MidNum, MidNumLet...). */
+const PUNCTUATION = new Set([...'.,;:\'!?()[]{}<>"-%$/&*+=#@~^|`\\\u20ac'].map((ch) => ch.charCodeAt(0)));
+const COLON = 58;
 
 /**
- * Visit the runs of `text` between ASCII whitespace. A run of letters and digits with ASCII
- * punctuation only at its edges stays one word (UAX #29 WB5-WB10) and each punctuation mark is a
- * segment of its own; every other run is `complex`. Tests compare the results with the segmenter.
+ * Whether the punctuation at `k` joins the characters on either side into one word: "." and "'"
+ * between letters (WB6/WB7) or between digits (WB11/WB12), "," and ";" between digits.
  */
-export function forEachWordRun(text: string, visit: (run: WordRun) => void): void {
+function joins(text: string, k: number, end: number): boolean {
+  if (k + 1 >= end) return false;
+  const p = text.charCodeAt(k);
+  const a = text.charCodeAt(k - 1);
+  const b = text.charCodeAt(k + 1);
+  if (p === 46 || p === 39) return (isLetter(a) && isLetter(b)) || (isDigit(a) && isDigit(b));
+  if (p === 44 || p === 59) return isDigit(a) && isDigit(b);
+  return false;
+}
+
+/**
+ * Whether the run [start, end) (no ASCII whitespace) is made of letters, digits and the
+ * punctuation above only, so that the fast scan segments it exactly. A colon between letters is
+ * left to the segmenter: whether it joins them (MidLetter) depends on the ICU version.
+ */
+function isSimpleRun(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (isLetter(c) || isDigit(c)) continue;
+    if (!PUNCTUATION.has(c)) return false;
+    if (c === COLON && i > start && i + 1 < end && isLetter(text.charCodeAt(i - 1)) && isLetter(text.charCodeAt(i + 1))) return false;
+  }
+  return true;
+}
+
+/**
+ * Visit the segments of `text` that Intl.Segmenter (granularity "word", `language`) gives, in
+ * order, except the whitespace between runs of other characters: `start` and `end` in UTF-16
+ * units, `wordLike` as the segmenter says. A run between ASCII whitespace made of letters,
+ * digits and ASCII punctuation is segmented directly (UAX #29: letters and digits stay together,
+ * WB5-WB10; "." and "'" join letters or digits, "," and ";" digits, WB6-WB7 and WB11-WB12;
+ * every other mark is a segment of its own, WB999); any other run asks the segmenter, over the
+ * whole text, which segments cover it. Tests compare the results with the segmenter.
+ */
+export function forEachWordSegment(
+  text: string,
+  language: string | undefined,
+  visit: (start: number, end: number, wordLike: boolean) => void,
+): void {
   const n = text.length;
+  let segments: Intl.Segments | undefined;
   let i = 0;
   while (i < n) {
-    let c = text.charCodeAt(i);
-    if (isAsciiSpace(c)) {
+    if (isAsciiSpace(text.charCodeAt(i))) {
       i++;
       continue;
     }
     const start = i;
-    // 0: leading punctuation, 1: in the word, 2: trailing punctuation, 3: needs the segmenter.
-    let state = 0;
-    let wordStart = -1;
-    let wordEnd = -1;
-    while (i < n && !isAsciiSpace((c = text.charCodeAt(i)))) {
-      if (state === 0) {
-        if (isWordChar(c)) {
-          state = 1;
-          wordStart = i;
-        } else if (!isEdgePunctuation(c)) state = 3;
-      } else if (state === 1) {
-        if (isEdgePunctuation(c)) {
-          state = 2;
-          wordEnd = i;
-        } else if (!isWordChar(c)) state = 3;
-      } else if (state === 2 && !isEdgePunctuation(c)) state = 3;
-      i++;
+    while (i < n && !isAsciiSpace(text.charCodeAt(i))) i++;
+    const end = i;
+    if (!isSimpleRun(text, start, end)) {
+      segments ??= segmenterFor(language, 'word').segment(text);
+      for (let at = start; at < end; ) {
+        const s = segments.containing(at)!;
+        const segmentEnd = s.index + s.segment.length;
+        visit(s.index, segmentEnd, s.isWordLike === true);
+        at = segmentEnd;
+      }
+      continue;
     }
-    if (state === 0) visit({ kind: 'punctuation', start, end: i });
-    else if (state === 3) visit({ kind: 'complex', start, end: i });
-    else visit({ kind: 'word', start, end: i, wordStart, wordEnd: state === 1 ? i : wordEnd });
+    for (let k = start; k < end; ) {
+      const c = text.charCodeAt(k);
+      if (!isLetter(c) && !isDigit(c)) {
+        visit(k, k + 1, false);
+        k++;
+        continue;
+      }
+      let j = k + 1;
+      for (;;) {
+        if (j >= end) break;
+        const d = text.charCodeAt(j);
+        if (isLetter(d) || isDigit(d)) j++;
+        else if (joins(text, j, end)) j += 2;
+        else break;
+      }
+      visit(k, j, true);
+      k = j;
+    }
   }
 }

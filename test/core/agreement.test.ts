@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  AgreementAccumulator,
   OUTSIDE,
   cohenKappa,
   computeAgreement,
@@ -388,6 +389,38 @@ describe('missing and empty layers, three annotators', () => {
     // Person: ab tp 2 of a 3, b 4 (d1 + d2); ac tp 1 of 2, 2 (d1); bc tp 0 of 2, 2 (d1).
     expect(result.byLabel.Person).toEqual({ tp: 3, onlyA: 1 + 1 + 2, onlyB: 2 + 1 + 2, f1: 6 / (6 + 4 + 5) });
     expect(Object.keys(result.byLabel)).toEqual(['Commitment', 'Location', 'Organisation', 'Person']);
+  });
+});
+
+describe('AgreementAccumulator', () => {
+  // c joins late (d1 has a and b only) and d2 has a lonely layer: pairs and Fleiss' tokens wait for the list.
+  const docs = [
+    doc('d1', 'Putin met Rahmon.', [layer('b', [span('Person', 0, 5), span('Person', 10, 16)]), layer('a', [span('Person', 0, 5)])]),
+    doc('d2', 'Nobody else read this.', [layer('c', [span('Person', 0, 6)])]),
+    doc('d3', ALPHA_TEXT, [
+      layer('c', [span('Person', 0, 7), span('Person', 19, 33), span('Organisation', 37, 45)]),
+      layer('a', [span('Person', 0, 14), span('Person', 19, 33), span('Location', 37, 45)]),
+      layer('b', [span('Person', 0, 14), span('Person', 28, 33), span('Location', 37, 45)]),
+    ]),
+    doc('d4', 'They signed agreements.', [layer('a', [span('Commitment', 5, 22)]), layer('c', [])]),
+  ];
+
+  it('without a list, compares every layer in name order: the report of computeAgreement with the sorted names', () => {
+    const accumulator = new AgreementAccumulator();
+    for (const d of docs) accumulator.add(d);
+    const expected = computeAgreement(docs, ['a', 'b', 'c']);
+    expect(accumulator.result(['a', 'b', 'c'])).toEqual(expected);
+    // Fleiss' kappa only over d3, the one document all three valued.
+    expect(expected.fleissTokens).toBe(11);
+    expect(expected.documents).toBe(3);
+  });
+
+  it('with a list, is computeAgreement document by document; result needs the list either way', () => {
+    const accumulator = new AgreementAccumulator(['c', 'a']);
+    for (const d of docs) accumulator.add(d);
+    expect(accumulator.result()).toEqual(computeAgreement(docs, ['c', 'a']));
+    expect(() => new AgreementAccumulator().result()).toThrow(/which annotators/);
+    expect(() => new AgreementAccumulator().add(doc('x', 'Text.', [layer('a', []), layer('a', [])]))).toThrow('two layers of a for document x');
   });
 });
 

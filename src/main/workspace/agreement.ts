@@ -1,7 +1,8 @@
 // What agreement is computed over (DESIGN.md §5, ADR 0005): each readable document of a workspace
 // with the layers of the annotators compared. Shared by `gloss agreement` and the app's dashboard.
 
-import type { AgreementDocument, AgreementLayer } from '../../core/agreement';
+import { AgreementAccumulator } from '../../core/agreement';
+import type { AgreementDocument, AgreementLayer, AgreementResult } from '../../core/agreement';
 import { CURATION_ANNOTATOR } from '../../core/model';
 import type { Workspace } from './workspace';
 
@@ -20,8 +21,43 @@ export interface AgreementInput {
  * (and is reported in `ws.problems`).
  */
 export async function agreementInput(ws: Workspace, chosen?: readonly string[]): Promise<AgreementInput> {
-  const wanted = chosen === undefined ? null : new Set(chosen);
   const documents: AgreementDocument[] = [];
+  const found = await eachAgreementDocument(ws, chosen, (doc) => {
+    documents.push(doc);
+  });
+  return { documents, found };
+}
+
+/** What workspaceAgreement gives: the annotators found, and the report for a list of them. */
+export interface WorkspaceAgreement {
+  /** Annotators with at least one readable layer among those looked at, sorted. */
+  found: string[];
+  /** The report comparing `annotators`: `chosen` when given, else `found` (any other list is refused). */
+  result(annotators: readonly string[]): AgreementResult;
+}
+
+/**
+ * computeAgreement(agreementInput(ws, chosen)), computed as the documents are read: a pass holds
+ * one document at a time, not the whole workspace.
+ */
+export async function workspaceAgreement(ws: Workspace, chosen?: readonly string[]): Promise<WorkspaceAgreement> {
+  const accumulator = new AgreementAccumulator(chosen);
+  const found = await eachAgreementDocument(ws, chosen, (doc) => accumulator.add(doc));
+  return {
+    found,
+    result: (annotators) => {
+      const expected = chosen ?? found;
+      if (annotators.length !== expected.length || annotators.some((a, i) => a !== expected[i])) {
+        throw new Error(`workspaceAgreement: the report compares ${expected.join(', ')}, not ${annotators.join(', ')}`);
+      }
+      return accumulator.result(annotators);
+    },
+  };
+}
+
+/** Each readable document with the layers of `chosen`, handed to `take` in manifest order; returns the annotators found, sorted. */
+async function eachAgreementDocument(ws: Workspace, chosen: readonly string[] | undefined, take: (doc: AgreementDocument) => void): Promise<string[]> {
+  const wanted = chosen === undefined ? null : new Set(chosen);
   const found = new Set<string>();
   const entries = ws.documents();
   for (const [i, entry] of entries.entries()) {
@@ -36,7 +72,7 @@ export async function agreementInput(ws: Workspace, chosen?: readonly string[]):
       layers.push(layer);
       found.add(annotator);
     }
-    documents.push({ id: doc.id, title: doc.title, text: doc.text, language: doc.meta.language, layers });
+    take({ id: doc.id, title: doc.title, text: doc.text, language: doc.meta.language, layers });
   }
-  return { documents, found: [...found].sort() };
+  return [...found].sort();
 }
