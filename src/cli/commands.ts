@@ -9,12 +9,11 @@ import type { Problem } from '../core/model';
 import { closeGlossApi, createGlossApi } from '../main/api';
 import { startServer } from '../main/serve';
 import { SettingsStore } from '../main/settings';
-import { isErrnoException, mkdirDurable, writeFileDurable } from '../main/workspace/durable';
-import { exportWorkspace, exportWorkspaceFolder, MULTI_LAYER_FORMATS } from '../main/workspace/exporter';
-import type { ExportFormat, FolderExportFormat } from '../main/workspace/exporter';
+import { DurableFileWriter, fsyncDirectory, isErrnoException, mkdirDurable, writeFileDurable } from '../main/workspace/durable';
+import { exportWorkspace, MULTI_LAYER_FORMATS, streamWorkspaceExport, streamWorkspaceFolderExport } from '../main/workspace/exporter';
+import type { ExportedFile, ExportFormat, FolderExportFormat, FolderExportOptions, StreamedExport } from '../main/workspace/exporter';
 import { importFiles, isDocumentFormat } from '../main/workspace/importer';
 import type { ImportFormat, ProgressStep } from '../main/workspace/importer';
-import { eachLimited } from '../main/workspace/read-ahead';
 import { Workspace } from '../main/workspace/workspace';
 import { ProgressLine } from './progress';
 import type { ProgressOptions } from './progress';
@@ -125,64 +124,118 @@ export async function exportCommand(
   const progress = progressLine(ctx);
   const common = { ...(annotator !== undefined ? { annotator } : {}), exportedAt: ctx.now().toISOString(), onProgress: progress.report };
 
-  if (opts.format === 'brat') {
-    const out = resolve(ctx.cwd, opts.out!);
+  if (opts.format === 'brat') return exportBratFolder(ctx, ws, resolve(ctx.cwd, opts.out!), { ...common, format: opts.format }, whose, progress.line);
+
+  const exportOptions = { ...common, format: opts.format, ...(opts.prefer !== undefined ? { prefer: opts.prefer } : {}) };
+  const summary = (output: { documents: number; spans: number }): string => `${output.documents} document(s), ${output.spans} span(s)${whose}`;
+  if (opts.out === undefined || opts.out === '-') {
     let output;
     try {
-      output = await exportWorkspaceFolder(ws, { ...common, format: opts.format });
+      output = await exportWorkspace(ws, exportOptions);
     } finally {
       progress.line.clear();
     }
-    // Opened lazily: what reading found (corrupt, missing files) is known now, said as before.
-    reportProblems(ctx, ws.problems);
-    for (const warning of output.warnings) ctx.stderr(`warning: ${warning}\n`);
-    let written = 0;
-    try {
-      await mkdirDurable(out);
-      progress.report({ label: 'writing files', done: 0, total: output.files.length });
-      // Several at a time: each durable write waits for its fsyncs, the disk takes them together.
-      await eachLimited(output.files, WRITE_CONCURRENCY, async (file) => {
-        await writeFileDurable(join(out, file.name), file.text);
-        progress.report({ label: 'writing files', done: ++written, total: output.files.length });
-      });
-    } catch (error) {
-      const reason = isErrnoException(error) && (error.code === 'EEXIST' || error.code === 'ENOTDIR') ? 'not a folder' : messageOf(error);
-      const partly = written > 0 ? ` (${written} of ${output.files.length} files written)` : '';
-      return failWith(ctx, `${out}: cannot write the brat folder: ${reason}${partly}`);
-    } finally {
-      progress.line.clear();
-    }
-    for (const notice of output.notices) ctx.stderr(`note: ${notice}\n`);
-    ctx.stdout(
-      `exported ${output.documents} document(s), ${output.spans} span(s)${whose} to ${out} (${output.files.length} files: <document>.txt + <document>.ann)\n`,
-    );
-    return EXIT_OK;
-  }
-
-  let output;
-  try {
-    output = await exportWorkspace(ws, { ...common, format: opts.format, ...(opts.prefer !== undefined ? { prefer: opts.prefer } : {}) });
-  } finally {
-    progress.line.clear();
-  }
-  reportProblems(ctx, ws.problems);
-  for (const warning of output.warnings) ctx.stderr(`warning: ${warning}\n`);
-  for (const notice of output.notices) ctx.stderr(`note: ${notice}\n`);
-  if (output.unrepresented) reportUnrepresented(ctx, output.unrepresented, opts.prefer ?? 'outer');
-  const summary = `${output.documents} document(s), ${output.spans} span(s)${whose}`;
-  if (opts.out === undefined || opts.out === '-') {
+    reportExport(ctx, ws, output, opts.prefer);
     ctx.stdout(output.text);
-    ctx.stderr(`exported ${summary}\n`);
+    ctx.stderr(`exported ${summary(output)}\n`);
     return EXIT_OK;
   }
   const out = resolve(ctx.cwd, opts.out);
+  // Written as it is made, into a temp file renamed into place at the end (nothing is held whole).
+  // A file that cannot be written still gets the export's warnings first, as a finished export would.
+  let file: DurableFileWriter | null = null;
+  let failure: unknown = null;
   try {
-    await writeFileDurable(out, output.text);
+    file = await DurableFileWriter.open(out);
+  } catch (error) {
+    failure = error;
+  }
+  let output;
+  try {
+    output = await streamWorkspaceExport(ws, exportOptions, (piece) => file?.write(piece));
+  } catch (error) {
+    await file?.abort();
+    throw error;
+  } finally {
+    progress.line.clear();
+  }
+  reportExport(ctx, ws, output, opts.prefer);
+  try {
+    if (failure !== null) throw failure;
+    await file!.commit();
   } catch (error) {
     return failWith(ctx, `${out}: cannot write: ${messageOf(error)}`);
   }
-  ctx.stdout(`exported ${summary} to ${out}\n`);
+  ctx.stdout(`exported ${summary(output)} to ${out}\n`);
   return EXIT_OK;
+}
+
+/**
+ * `gloss export --format brat --out DIR`: each document's pair is written as soon as it is made, a
+ * few files at a time, each atomically and durably; the folder is fsynced once at the end. A
+ * folder that cannot be written still gets the export's warnings first, as a finished export would.
+ */
+async function exportBratFolder(
+  ctx: CliContext,
+  ws: Workspace,
+  out: string,
+  options: FolderExportOptions,
+  whose: string,
+  line: ProgressLine,
+): Promise<number> {
+  let failure: unknown = null;
+  try {
+    await mkdirDurable(out);
+  } catch (error) {
+    failure = error;
+  }
+  let written = 0;
+  let files = 0;
+  const writing = new Set<Promise<void>>();
+  const writeOne = async (file: ExportedFile): Promise<void> => {
+    try {
+      // Several at a time: each durable write waits for its fsync, the disk takes them together.
+      if (failure === null) await writeFileDurable(join(out, file.name), file.text, { syncFolder: false });
+      if (failure === null) written++;
+    } catch (error) {
+      failure ??= error;
+    }
+  };
+  let output;
+  try {
+    output = await streamWorkspaceFolderExport(ws, options, async (file) => {
+      files++;
+      if (failure !== null) return;
+      const write: Promise<void> = writeOne(file).finally(() => writing.delete(write));
+      writing.add(write);
+      if (writing.size >= WRITE_CONCURRENCY) await Promise.race(writing);
+    });
+  } finally {
+    line.clear();
+    await Promise.all(writing);
+  }
+  // Opened lazily: what reading found (corrupt, missing files) is known now, said as before.
+  reportProblems(ctx, ws.problems);
+  for (const warning of output.warnings) ctx.stderr(`warning: ${warning}\n`);
+  try {
+    if (failure !== null) throw failure;
+    await fsyncDirectory(out);
+  } catch (error) {
+    const reason = isErrnoException(error) && (error.code === 'EEXIST' || error.code === 'ENOTDIR') ? 'not a folder' : messageOf(error);
+    const partly = written > 0 ? ` (${written} of ${files} files written)` : '';
+    return failWith(ctx, `${out}: cannot write the brat folder: ${reason}${partly}`);
+  }
+  for (const notice of output.notices) ctx.stderr(`note: ${notice}\n`);
+  ctx.stdout(`exported ${output.documents} document(s), ${output.spans} span(s)${whose} to ${out} (${files} files: <document>.txt + <document>.ann)\n`);
+  return EXIT_OK;
+}
+
+/** What an export found, on stderr: problems met reading, warnings, notices, CoNLL's unrepresented spans. */
+function reportExport(ctx: CliContext, ws: Workspace, output: StreamedExport, prefer: 'inner' | 'outer' | undefined): void {
+  reportProblems(ctx, ws.problems);
+  for (const warning of output.warnings) ctx.stderr(`warning: ${warning}\n`);
+  for (const notice of output.notices) ctx.stderr(`note: ${notice}\n`);
+  if (output.unrepresented) reportUnrepresented(ctx, output.unrepresented, prefer ?? 'outer');
 }
 
 /** CoNLL: how many spans the file does not hold exactly, and which (the first few). */

@@ -569,6 +569,19 @@ describe('export options', () => {
     expect(onFile.stderr).toContain('a-file: cannot write the brat folder: not a folder');
   });
 
+  it('fails to write a file export where it cannot go, leaving nothing behind', async () => {
+    const missing = await run(['export', 'src', '--format', 'gloss', '--out', join('no-such-folder', 'out.json')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no-such-folder\/out\.json: cannot write: ENOENT/u);
+    await mkdir(join(root, 'a-folder', 'inside'), { recursive: true });
+    const onFolder = await run(['export', 'src', '--format', 'w3c', '--out', 'a-folder']);
+    expect(onFolder.code).toBe(1);
+    expect(onFolder.stderr).toContain('a-folder: cannot write:');
+    expect(await readdir(root)).not.toContain('no-such-folder');
+    expect((await readdir(root)).filter((name) => name.includes('.tmp-'))).toEqual([]);
+    expect(await readdir(join(root, 'a-folder'))).toEqual(['inside']);
+  });
+
   it('is deterministic: the same workspace and GLOSS_NOW give the same bytes', async () => {
     const env = { GLOSS_CONFIG_DIR: configDir, GLOSS_NOW: '2025-01-02T03:04:05Z' };
     for (const format of ['gloss', 'w3c', 'csv', 'conll', 'jsonl', 'doccano']) {

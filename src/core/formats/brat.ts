@@ -491,6 +491,12 @@ function exportLayer(docId: string, text: CodePointIndex, layer: Layer | undefin
   return { ann: [...tLines, ...rLines, ...aLines, ...nLines, ...noteLines].join(''), notices };
 }
 
+/** One document's brat pair, from its first layer given (see exportBrat). */
+export function bratFile({ document, layers }: ExportDocument): BratFile {
+  const { ann, notices } = exportLayer(document.id, new CodePointIndex(document.text), layers[0]);
+  return { id: document.id, txt: document.text, ann, notices };
+}
+
 /**
  * One brat pair per document, from its first layer given: T lines (discontinuous fragments as
  * `0 5;10 15`, a span across a line break as fragments split there), R relations, A attributes,
@@ -498,8 +504,5 @@ function exportLayer(docId: string, text: CodePointIndex, layer: Layer | undefin
  * document's text unchanged, so offsets are its code points.
  */
 export function exportBrat(documents: ExportDocument[]): BratFile[] {
-  return documents.map(({ document, layers }) => {
-    const { ann, notices } = exportLayer(document.id, new CodePointIndex(document.text), layers[0]);
-    return { id: document.id, txt: document.text, ann, notices };
-  });
+  return documents.map(bratFile);
 }

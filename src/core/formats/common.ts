@@ -92,11 +92,6 @@ export function sortedSpans(spans: Span[]): Span[] {
   return [...spans].sort(compareSpans);
 }
 
-/** JSON lines: one compact JSON value a line, each line ending in \n. */
-export function toJsonLines(values: unknown[]): string {
-  return values.map((v) => JSON.stringify(v) + '\n').join('');
-}
-
 /**
  * Every span as its ranges (one per fragment), sorted by (start, end, label) across spans: a
  * fragment read back is a span of its own, so this order is the one a re-export gives too.

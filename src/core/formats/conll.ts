@@ -3,7 +3,7 @@
 
 import type { Block, Layer, Span } from '../model';
 import { CodePointIndex, codePointLength, lowerBound } from '../offsets';
-import { forEachWordRun, segmenterFor } from '../words';
+import { forEachWordSegment, isAsciiSpace, segmenterFor } from '../words';
 import { sortedSpans, spanRanges } from './common';
 import type { ExportDocument, ImportedItem, ImportedSpan, ParseResult } from './types';
 
@@ -22,28 +22,14 @@ function isSpace(ch: string): boolean {
 /**
  * The word-segment boundaries (Intl.Segmenter, UTF-16) that fall strictly inside a run of text
  * between ASCII whitespace: the only ones that can cut a token (at whitespace, tokens end anyway).
- * Iterating the segmenter over every text costs microseconds a segment, so, as in agreement.ts,
- * a run of letters and digits with ASCII punctuation only at its edges is cut directly (UAX #29:
- * the word stays whole, WB5-WB10; each punctuation mark is a segment of its own, WB999); any
- * other run asks the segmenter, over the whole text, which segments cover it. Tests compare the
- * tokens with the plain segmenter's.
+ * words.ts gives the segments without iterating the segmenter over every text (microseconds a
+ * segment); tests compare the tokens with the plain segmenter's.
  */
 function wordBreaksInRuns(text: string, language: string | undefined): number[] {
   const breaks: number[] = [];
-  let segments: Intl.Segments | undefined;
-  forEachWordRun(text, (run) => {
-    if (run.kind === 'complex') {
-      segments ??= segmenterFor(language, 'word').segment(text);
-      for (let at = run.start; at < run.end; ) {
-        const s = segments.containing(at)!;
-        const end = s.index + s.segment.length;
-        if (end < run.end) breaks.push(end);
-        at = end;
-      }
-      return;
-    }
-    const inWord = (k: number): boolean => run.kind === 'word' && k > run.wordStart && k < run.wordEnd;
-    for (let k = run.start + 1; k < run.end; k++) if (!inWord(k)) breaks.push(k);
+  forEachWordSegment(text, language, (_start, end) => {
+    // Segments come in order, so each boundary inside a run is pushed once, as the end of the segment before it.
+    if (end < text.length && !isAsciiSpace(text.charCodeAt(end)) && !isAsciiSpace(text.charCodeAt(end - 1))) breaks.push(end);
   });
   return breaks;
 }
@@ -231,13 +217,6 @@ interface Chunk {
   n: number;
 }
 
-interface OutToken {
-  start: number;
-  end: number;
-  tag: string;
-  chunk: number;
-}
-
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -260,27 +239,30 @@ function insertSorted<R extends { start: number; end: number }>(sorted: R[], r: 
   sorted.splice(i, 0, r);
 }
 
-/**
- * Whitespace-free runs of text[from, to) (UTF-16), pushed as tokens with `tag` (the first one;
- * `nextTag` for the others) and `chunk`. Returns how many were pushed.
- */
-function pushRuns(text: string, from: number, to: number, out: OutToken[], tag: string, nextTag: string, chunk: number): number {
+/** isSpace of the character at `i` (UTF-16), without making a string of it when it is ASCII. */
+function isSpaceAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 0x80) return c === 32 || (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x1f);
+  return isSpace(text[i]!);
+}
+
+/** Writes a token line: start and end (UTF-16), its tag, and the chunk it belongs to (-1: none). */
+type EmitToken = (start: number, end: number, tag: string, chunk: number) => void;
+
+/** Whitespace-free runs of text[from, to) (UTF-16), emitted as tokens with `tag` (the first one; `nextTag` for the others) and `chunk`. */
+function emitRuns(text: string, from: number, to: number, emit: EmitToken, tag: string, nextTag: string, chunk: number): void {
   let start = -1;
-  let pushed = 0;
+  let first = true;
   for (let i = from; i < to; i++) {
-    const ws = isSpace(text[i]!);
+    const ws = isSpaceAt(text, i);
     if (!ws && start < 0) start = i;
     if (ws && start >= 0) {
-      out.push({ start, end: i, tag: pushed === 0 ? tag : nextTag, chunk });
-      pushed++;
+      emit(start, i, first ? tag : nextTag, chunk);
+      first = false;
       start = -1;
     }
   }
-  if (start >= 0) {
-    out.push({ start, end: to, tag: pushed === 0 ? tag : nextTag, chunk });
-    pushed++;
-  }
-  return pushed;
+  if (start >= 0) emit(start, to, first ? tag : nextTag, chunk);
 }
 
 function exportDocument(
@@ -314,7 +296,7 @@ function exportDocument(
       report(span, `overlaps span ${other.id}, which is written (${prefer === 'inner' ? 'innermost' : 'outermost'} wins)`);
       continue;
     }
-    for (const r of ranges) insertSorted(taken, { ...r, id: span.id });
+    for (const r of ranges) insertSorted(taken, { start: r.start, end: r.end, id: span.id });
     const label = oneWord(span.label);
     if (label !== span.label && !renamed.has(span.label)) {
       renamed.add(span.label);
@@ -325,8 +307,8 @@ function exportDocument(
     for (const r of ranges) {
       let start = index.toUtf16(r.start);
       let end = index.toUtf16(r.end);
-      while (start < end && isSpace(text[start]!)) start++;
-      while (end > start && isSpace(text[end - 1]!)) end--;
+      while (start < end && isSpaceAt(text, start)) start++;
+      while (end > start && isSpaceAt(text, end - 1)) end--;
       if (start === end) continue;
       if (start !== index.toUtf16(r.start) || end !== index.toUtf16(r.end)) trimmed = true;
       chunks.push({ start, end, tag: label, n: chunks.length });
@@ -339,49 +321,68 @@ function exportDocument(
   chunks.sort((a, b) => a.start - b.start);
 
   const prose = opts.tokens === 'words' || (opts.tokens === 'auto' && document.meta.format !== 'conll');
+  // Sentence boundaries (UTF-16), ascending: every line break, and Intl.Segmenter's sentences for prose.
+  const boundaries: number[] = [];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) boundaries.push(i);
+  if (prose) {
+    for (const seg of segmenterFor(document.meta.language, 'sentence').segment(text)) boundaries.push(seg.index);
+    boundaries.sort((a, b) => a - b);
+  }
+
+  // Tokens are written as they are found, in text order: the boundaries are passed once.
+  const out = [`${CONLL_DOCSTART}\n\n`];
+  let prevEnd = -1;
+  let prevChunk = -1;
+  let nextBoundary = 0;
+  const emit: EmitToken = (start, end, tag, chunk) => {
+    // An entity is never cut by a sentence break: CoNLL entities live within one sentence.
+    if (prevEnd >= 0 && !(chunk >= 0 && chunk === prevChunk)) {
+      while (nextBoundary < boundaries.length && boundaries[nextBoundary]! < prevEnd) nextBoundary++;
+      if (nextBoundary < boundaries.length && boundaries[nextBoundary]! <= start) out.push('\n');
+    }
+    out.push(`${text.slice(start, end)} -X- O ${tag}\n`);
+    prevEnd = end;
+    prevChunk = chunk;
+  };
+
   // Word boundaries of the whole text, so that a word cut by a span keeps the rest whole.
   const wordBreaks = prose ? wordBreaksInRuns(text, document.meta.language) : [];
-  const tokens: OutToken[] = [];
   const gap = (from: number, to: number): void => {
     if (from >= to) return;
     let pieceStart = from;
     for (let k = lowerBound(wordBreaks, from + 1); k < wordBreaks.length && wordBreaks[k]! < to; k++) {
-      pushRuns(text, pieceStart, wordBreaks[k]!, tokens, 'O', 'O', -1);
+      emitRuns(text, pieceStart, wordBreaks[k]!, emit, 'O', 'O', -1);
       pieceStart = wordBreaks[k]!;
     }
-    pushRuns(text, pieceStart, to, tokens, 'O', 'O', -1);
+    emitRuns(text, pieceStart, to, emit, 'O', 'O', -1);
   };
   let pos = 0;
   for (const c of chunks) {
     gap(pos, c.start);
     // Inside a span, tokens are its whitespace-separated runs, so its words come back whole.
-    pushRuns(text, c.start, c.end, tokens, `B-${c.tag}`, `I-${c.tag}`, c.n);
+    emitRuns(text, c.start, c.end, emit, `B-${c.tag}`, `I-${c.tag}`, c.n);
     pos = c.end;
   }
   gap(pos, text.length);
-
-  // Sentence boundaries (UTF-16): every line break, and Intl.Segmenter's sentences for prose.
-  const boundaries: number[] = [];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') boundaries.push(i);
-  if (prose) {
-    for (const seg of segmenterFor(document.meta.language, 'sentence').segment(text)) boundaries.push(seg.index);
-    boundaries.sort((a, b) => a - b);
-  }
-  const boundaryBetween = (from: number, to: number): boolean => {
-    const k = lowerBound(boundaries, from);
-    return k < boundaries.length && boundaries[k]! <= to;
-  };
-
-  const out = [`${CONLL_DOCSTART}\n\n`];
-  let prev: OutToken | null = null;
-  for (const t of tokens) {
-    // An entity is never cut by a sentence break: CoNLL entities live within one sentence.
-    if (prev && !(t.chunk >= 0 && t.chunk === prev.chunk) && boundaryBetween(prev.end, t.start)) out.push('\n');
-    out.push(`${text.slice(t.start, t.end)} -X- O ${t.tag}\n`);
-    prev = t;
-  }
-  if (prev) out.push('\n');
+  if (prevEnd >= 0) out.push('\n');
   return out.join('');
+}
+
+/** exportConll one document at a time: the spans not written and the notices gather in the writer. */
+export class ConllWriter {
+  /** Every span not written exactly so far. */
+  readonly unrepresented: UnrepresentedSpan[] = [];
+  readonly notices: string[] = [];
+  private readonly options: Required<ConllExportOptions>;
+
+  constructor(opts: ConllExportOptions = {}) {
+    this.options = { prefer: opts.prefer ?? 'outer', tokens: opts.tokens ?? 'auto' };
+  }
+
+  /** One document: its -DOCSTART- line and its sentences. */
+  document(document: ExportDocument): string {
+    return exportDocument(document, this.options, this.unrepresented, this.notices);
+  }
 }
 
 /**
@@ -393,9 +394,7 @@ function exportDocument(
  * exactly is listed with the reason.
  */
 export function exportConll(documents: ExportDocument[], opts: ConllExportOptions = {}): ConllExport {
-  const resolved: Required<ConllExportOptions> = { prefer: opts.prefer ?? 'outer', tokens: opts.tokens ?? 'auto' };
-  const unrepresented: UnrepresentedSpan[] = [];
-  const notices: string[] = [];
-  const text = documents.map((d) => exportDocument(d, resolved, unrepresented, notices)).join('');
-  return { text, count: unrepresented.length, unrepresented, notices };
+  const writer = new ConllWriter(opts);
+  const text = documents.map((d) => writer.document(d)).join('');
+  return { text, count: writer.unrepresented.length, unrepresented: writer.unrepresented, notices: writer.notices };
 }

@@ -5,7 +5,7 @@
 
 import { plainTextToBlocks } from '../document';
 import { CodePointIndex } from '../offsets';
-import { checkSpanAgainstText, isObject, normalizeItem, readJsonLines, relationsByRange, spanRangesInOrder, toJsonLines } from './common';
+import { checkSpanAgainstText, isObject, normalizeItem, readJsonLines, relationsByRange, spanRangesInOrder } from './common';
 import type { ExportDocument, ImportedItem, ImportedRelation, ImportedSpan, ParseResult } from './types';
 
 /** Parse a doccano JSONL file; the first bad line is an error naming it. */
@@ -87,33 +87,43 @@ function isEntityId(value: unknown): value is string | number {
 }
 
 /**
+ * The lines of exportDoccano one document at a time: ids run on through the file, so one writer
+ * writes one file.
+ */
+export class DoccanoWriter {
+  private entityId = 0;
+  private relationId = 0;
+
+  /** One document's line, with its line break. */
+  line({ document, layers }: ExportDocument): string {
+    const spans = layers[0]?.spans ?? [];
+    const ranges = spanRangesInOrder(spans);
+    const relations = relationsByRange(spans, layers[0]?.relations ?? []);
+    if (relations.length === 0) return JSON.stringify({ text: document.text, label: ranges.map((r) => [r.start, r.end, r.label]) }) + '\n';
+    const key = (r: { start: number; end: number; label: string }): string => `${r.start} ${r.end} ${r.label}`;
+    const ids = new Map<string, number>();
+    const entities = ranges.map((r) => {
+      const id = ++this.entityId;
+      // Identical ranges are one entity to a relation: the first one is pointed at.
+      if (!ids.has(key(r))) ids.set(key(r), id);
+      return { id, label: r.label, start_offset: r.start, end_offset: r.end };
+    });
+    const line = {
+      text: document.text,
+      entities,
+      relations: relations.map((r) => ({ id: ++this.relationId, from_id: ids.get(key(r.from))!, to_id: ids.get(key(r.to))!, type: r.type })),
+    };
+    return JSON.stringify(line) + '\n';
+  }
+}
+
+/**
  * One line per document from its first layer: `{"text","label":[[start,end,"Label"]]}` when it has
  * no relations, else `{"text","entities","relations"}`. Ids are integers, as doccano's importer
  * requires, numbered through the file (entities and relations each from 1) so no two lines share
  * one. Fragments become separate spans or entities; a relation points at its span's first one.
  */
 export function exportDoccano(documents: ExportDocument[]): string {
-  let entityId = 0;
-  let relationId = 0;
-  return toJsonLines(
-    documents.map(({ document, layers }) => {
-      const spans = layers[0]?.spans ?? [];
-      const ranges = spanRangesInOrder(spans);
-      const relations = relationsByRange(spans, layers[0]?.relations ?? []);
-      if (relations.length === 0) return { text: document.text, label: ranges.map((r) => [r.start, r.end, r.label]) };
-      const key = (r: { start: number; end: number; label: string }): string => `${r.start} ${r.end} ${r.label}`;
-      const ids = new Map<string, number>();
-      const entities = ranges.map((r) => {
-        const id = ++entityId;
-        // Identical ranges are one entity to a relation: the first one is pointed at.
-        if (!ids.has(key(r))) ids.set(key(r), id);
-        return { id, label: r.label, start_offset: r.start, end_offset: r.end };
-      });
-      return {
-        text: document.text,
-        entities,
-        relations: relations.map((r) => ({ id: ++relationId, from_id: ids.get(key(r.from))!, to_id: ids.get(key(r.to))!, type: r.type })),
-      };
-    }),
-  );
+  const writer = new DoccanoWriter();
+  return documents.map((d) => writer.line(d)).join('');
 }

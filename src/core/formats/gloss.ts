@@ -40,7 +40,8 @@ function exportLayer(layer: Layer): Record<string, unknown> {
   };
 }
 
-function exportDocument(document: GlossDocument, layers: Layer[]): Record<string, unknown> {
+/** A document of the dataset; `placeholder` stands for its layers when they are stringified apart. */
+function exportDocument(document: GlossDocument, layers: Layer[], placeholder?: unknown[]): Record<string, unknown> {
   const d = canonicalDocument(document);
   return {
     id: d.id,
@@ -49,21 +50,94 @@ function exportDocument(document: GlossDocument, layers: Layer[]): Record<string
     blocks: d.blocks,
     ...(d.marks !== undefined ? { marks: d.marks } : {}),
     meta: d.meta,
-    layers: layers.map(exportLayer),
+    layers: placeholder ?? layers.map(exportLayer),
   };
+}
+
+/**
+ * JSON.stringify(value, null, 2) as it appears `depth` levels down in a pretty-printed file, as an
+ * item of a list: stringified inside wrappers of that depth, then cut out of them (a slice, not a
+ * copy). JSON.stringify puts line breaks only between tokens, so what the wrappers add around the
+ * value is the same whatever it is: measured once on a placeholder.
+ */
+function nestedJson(value: unknown, depth: number): string {
+  const text = JSON.stringify(wrap(value, depth), null, 2);
+  const [before, after] = (wrapperCuts[depth] ??= cutsOf(depth));
+  return text.slice(before, text.length - after);
+}
+
+/** `value` as the only item of a list inside depth - 1 objects: the item is `depth` levels down. */
+function wrap(value: unknown, depth: number): unknown {
+  let wrapped: unknown = [value];
+  for (let d = 1; d < depth; d++) wrapped = { w: wrapped };
+  return wrapped;
+}
+
+/** How many characters the wrappers of `depth` put before and after the item (its indentation excluded). */
+function cutsOf(depth: number): [number, number] {
+  const text = JSON.stringify(wrap(0, depth), null, 2);
+  const at = text.lastIndexOf('0');
+  return [at, text.length - at - 1];
+}
+
+const wrapperCuts: [number, number][] = [];
+
+/**
+ * The dataset file written piece by piece, so that a big workspace never has to be one string:
+ * `head()`, then `document()` (or its pieces) for each document, then `tail()`. Joined, the
+ * pieces are exactly exportGlossDataset's text.
+ */
+export class GlossDatasetWriter {
+  private written = 0;
+
+  constructor(
+    private readonly schema: Schema,
+    private readonly exportedAt: string,
+  ) {}
+
+  /** Everything before the first document: up to the opening bracket of "documents". */
+  head(): string {
+    const dataset = { format: 'gloss.dataset', version: 1, offsetUnit: OFFSET_UNIT, exportedAt: this.exportedAt, schema: this.schema, documents: [0] };
+    const text = JSON.stringify(dataset, null, 2);
+    // The placeholder's line and what closes the list and the object after it.
+    return text.slice(0, text.length - '\n    0\n  ]\n}'.length);
+  }
+
+  /** One document with its layers, as an item of "documents" (comma and indentation included). */
+  document(document: GlossDocument, layers: Layer[]): string {
+    return this.pieces(document, layers).join('');
+  }
+
+  /**
+   * document()'s text in pieces: the document, then each layer, stringified apart. Each piece
+   * stays small enough for the young generation; one string per document would be allocated
+   * apart, in fresh memory, and page faults would cost more than the stringifying.
+   */
+  pieces(document: GlossDocument, layers: Layer[]): string[] {
+    const separator = this.written++ > 0 ? ',\n    ' : '\n    ';
+    if (layers.length === 0) return [separator + nestedJson(exportDocument(document, []), 2)];
+    // The document with a placeholder layer, cut around it: the layers go in its place.
+    const skeleton = nestedJson(exportDocument(document, [], [0]), 2);
+    const at = skeleton.lastIndexOf('0');
+    const pieces = [separator + skeleton.slice(0, at)];
+    for (const [i, layer] of layers.entries()) pieces.push((i > 0 ? ',\n        ' : '') + nestedJson(exportLayer(layer), 4));
+    pieces.push(skeleton.slice(at + 1));
+    return pieces;
+  }
+
+  /** The end of the file: "documents" closed (an empty list when none was written), trailing newline. */
+  tail(): string {
+    return this.written > 0 ? '\n  ]\n}\n' : ']\n}\n';
+  }
 }
 
 /** The dataset file's content: pretty-printed JSON, stable key order, trailing newline. */
 export function exportGlossDataset(input: GlossDatasetInput): string {
-  const dataset = {
-    format: 'gloss.dataset',
-    version: 1,
-    offsetUnit: OFFSET_UNIT,
-    exportedAt: input.exportedAt,
-    schema: input.schema,
-    documents: input.documents.map(({ document, layers }) => exportDocument(document, layers)),
-  };
-  return JSON.stringify(dataset, null, 2) + '\n';
+  const writer = new GlossDatasetWriter(input.schema, input.exportedAt);
+  const pieces = [writer.head()];
+  for (const { document, layers } of input.documents) pieces.push(writer.document(document, layers));
+  pieces.push(writer.tail());
+  return pieces.join('');
 }
 
 const offset = z.number().int().nonnegative();

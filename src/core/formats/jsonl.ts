@@ -22,7 +22,6 @@ import {
   readJsonLines,
   relationsByRange,
   spanRangesInOrder,
-  toJsonLines,
 } from './common';
 import type { RelationEnd } from './common';
 import type { ExportDocument, ImportedItem, ImportedRelation, ImportedSpan, ParseResult } from './types';
@@ -172,39 +171,43 @@ function tokensFor(text: string, ranges: RelationEnd[]): Token[] {
   return tokens;
 }
 
+/** One document's line (see exportJsonl), with its line break. */
+export function jsonlLine({ document, layers }: ExportDocument): string {
+  return JSON.stringify(jsonlValue(document.text, document.id, document.title, layers[0])) + '\n';
+}
+
+function jsonlValue(text: string, id: string, title: string, layer: ExportDocument['layers'][number] | undefined): Record<string, unknown> {
+  const index = new CodePointIndex(text);
+  const ranges = spanRangesInOrder(layer?.spans ?? []);
+  const relations = relationsByRange(layer?.spans ?? [], layer?.relations ?? []);
+  const meta = { id, title };
+  if (relations.length === 0) {
+    const spans = ranges.map((r) => ({ start: r.start, end: r.end, label: r.label, text: index.slice(r.start, r.end) }));
+    return { text, spans, relations: [], meta };
+  }
+  const tokens = tokensFor(text, ranges);
+  const tokenAt = new Map(tokens.map((t) => [t.start, t.id]));
+  const tokenEndingAt = new Map(tokens.map((t) => [t.end, t.id]));
+  const withTokens = (r: RelationEnd): { start: number; end: number; token_start: number; token_end: number } => ({
+    start: r.start,
+    end: r.end,
+    token_start: tokenAt.get(r.start)!,
+    token_end: tokenEndingAt.get(r.end)!,
+  });
+  const spans = ranges.map((r) => ({ ...withTokens(r), label: r.label, text: index.slice(r.start, r.end) }));
+  const rels = relations.map((r) => {
+    const head = { ...withTokens(r.from), label: r.from.label };
+    const child = { ...withTokens(r.to), label: r.to.label };
+    return { head: head.token_end, child: child.token_end, head_span: head, child_span: child, label: r.type };
+  });
+  return { text, tokens, spans, relations: rels, meta };
+}
+
 /**
  * One line per document with the spans and relations of its first layer given (none without
  * layers). A discontinuous span becomes one span per fragment, as the format has no fragments;
  * a relation points at its first fragment. Lines with relations carry Prodigy tokens (see above).
  */
 export function exportJsonl(documents: ExportDocument[]): string {
-  return toJsonLines(
-    documents.map(({ document, layers }) => {
-      const index = new CodePointIndex(document.text);
-      const layer = layers[0];
-      const ranges = spanRangesInOrder(layer?.spans ?? []);
-      const relations = relationsByRange(layer?.spans ?? [], layer?.relations ?? []);
-      const meta = { id: document.id, title: document.title };
-      if (relations.length === 0) {
-        const spans = ranges.map((r) => ({ start: r.start, end: r.end, label: r.label, text: index.slice(r.start, r.end) }));
-        return { text: document.text, spans, relations: [], meta };
-      }
-      const tokens = tokensFor(document.text, ranges);
-      const tokenAt = new Map(tokens.map((t) => [t.start, t.id]));
-      const tokenEndingAt = new Map(tokens.map((t) => [t.end, t.id]));
-      const withTokens = (r: RelationEnd): { start: number; end: number; token_start: number; token_end: number } => ({
-        start: r.start,
-        end: r.end,
-        token_start: tokenAt.get(r.start)!,
-        token_end: tokenEndingAt.get(r.end)!,
-      });
-      const spans = ranges.map((r) => ({ ...withTokens(r), label: r.label, text: index.slice(r.start, r.end) }));
-      const rels = relations.map((r) => {
-        const head = { ...withTokens(r.from), label: r.from.label };
-        const child = { ...withTokens(r.to), label: r.to.label };
-        return { head: head.token_end, child: child.token_end, head_span: head, child_span: child, label: r.type };
-      });
-      return { text: document.text, tokens, spans, relations: rels, meta };
-    }),
-  );
+  return documents.map(jsonlLine).join('');
 }

@@ -4,7 +4,7 @@
 import { isValidAnnotator, isValidDocId, plainTextToBlocks } from '../document';
 import type { AttributeValue, Span } from '../model';
 import { CodePointIndex } from '../offsets';
-import { isObject, normalizeItem, sortedSpans, spanRanges } from './common';
+import { isObject, normalizeItem, sortedSpans } from './common';
 import type { ExportDocument, ImportedItem, ImportedLayer, ImportedSpan, ParseError, ParseResult } from './types';
 
 /** The JSON-LD context of the Web Annotation vocabulary. */
@@ -32,43 +32,147 @@ function spanIdOf(id: unknown): string | undefined {
   }
 }
 
-function target(document: string, index: CodePointIndex, start: number, end: number): Record<string, unknown> {
-  return {
-    source: document,
-    selector: [
-      {
-        type: 'TextQuoteSelector',
-        exact: index.slice(start, end),
-        prefix: index.slice(Math.max(0, start - QUOTE_CONTEXT), start),
-        suffix: index.slice(end, Math.min(index.length, end + QUOTE_CONTEXT)),
-      },
-      { type: 'TextPositionSelector', start, end },
-    ],
-  };
+const json = JSON.stringify;
+
+/** A target as compact JSON: the document (already JSON), a TextQuoteSelector with context and a TextPositionSelector. */
+function targetJson(documentJson: string, index: CodePointIndex, start: number, end: number): string {
+  const before = Math.max(0, start - QUOTE_CONTEXT);
+  const after = Math.min(index.length, end + QUOTE_CONTEXT);
+  let exact: string;
+  let prefix: string;
+  let suffix: string;
+  if (index.length === index.utf16Length && Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= index.length) {
+    // Without astral characters code points are UTF-16 units: slice the text as it is.
+    const text = index.text;
+    exact = text.slice(start, end);
+    prefix = text.slice(before, start);
+    suffix = text.slice(end, after);
+  } else {
+    exact = index.slice(start, end);
+    prefix = index.slice(before, start);
+    suffix = index.slice(end, after);
+  }
+  return (
+    `{"source":${documentJson},"selector":[{"type":"TextQuoteSelector","exact":${json(exact)},"prefix":${json(prefix)},"suffix":${json(suffix)}},` +
+    `{"type":"TextPositionSelector","start":${start},"end":${end}}]}`
+  );
 }
 
-function annotation(document: string, annotator: string, index: CodePointIndex, span: Span): Record<string, unknown> {
-  const body: Record<string, unknown>[] = [{ type: 'TextualBody', purpose: 'tagging', value: span.label }];
-  const attributeNames = Object.keys(span.attributes).sort();
-  if (attributeNames.length > 0) {
-    const attributes: Record<string, AttributeValue> = {};
-    for (const name of attributeNames) attributes[name] = span.attributes[name]!;
-    // The model has no slot for typed attributes: a describing body holding JSON keeps them.
-    body.push({ type: 'TextualBody', purpose: 'describing', format: 'application/json', value: JSON.stringify(attributes) });
+/** Whether an object has an own key (without listing them: most spans have no attributes). */
+function hasKeys(value: object): boolean {
+  for (const key in value) if (Object.hasOwn(value, key)) return true;
+  return false;
+}
+
+/** JSON of a string, remembering the last one: spans of one layer often share their timestamps. */
+class LastJson {
+  private value: string | undefined;
+  private text = '';
+
+  of(value: string): string {
+    if (value !== this.value) {
+      this.value = value;
+      this.text = json(value);
+    }
+    return this.text;
   }
-  if (span.note !== undefined && span.note !== '') body.push({ type: 'TextualBody', purpose: 'commenting', value: span.note });
-  const targets = spanRanges(span).map((r) => target(document, index, r.start, r.end));
-  return {
-    id: annotationId(document, annotator, span.id),
-    type: 'Annotation',
-    motivation: 'tagging',
-    creator: annotator,
-    created: span.createdAt,
-    modified: span.updatedAt,
-    body,
+}
+
+/**
+ * Annotations as compact JSON, written directly (this runs once per span of a workspace): the keys
+ * and values JSON.stringify would give for { id, type, motivation, creator, created, modified,
+ * body, target }.
+ */
+class AnnotationJson {
+  private readonly created = new LastJson();
+  private readonly modified = new LastJson();
+  private readonly labels = new Map<string, string>();
+
+  /**
+   * `idPrefix` is annotationId's up to the span id; `documentJson` and `annotatorJson` are JSON
+   * strings already.
+   */
+  of(idPrefix: string, documentJson: string, annotatorJson: string, index: CodePointIndex, span: Span): string {
+    let label = this.labels.get(span.label);
+    if (label === undefined) {
+      label = json(span.label);
+      this.labels.set(span.label, label);
+    }
+    let body = `{"type":"TextualBody","purpose":"tagging","value":${label}}`;
+    if (hasKeys(span.attributes)) {
+      const attributes: Record<string, AttributeValue> = {};
+      for (const name of Object.keys(span.attributes).sort()) attributes[name] = span.attributes[name]!;
+      // The model has no slot for typed attributes: a describing body holding JSON keeps them.
+      body += `,{"type":"TextualBody","purpose":"describing","format":"application/json","value":${json(json(attributes))}}`;
+    }
+    if (span.note !== undefined && span.note !== '') body += `,{"type":"TextualBody","purpose":"commenting","value":${json(span.note)}}`;
     // A discontinuous span targets each of its fragments.
-    target: targets.length === 1 ? targets[0] : targets,
-  };
+    const ranges = span.fragments;
+    const target =
+      ranges === undefined
+        ? targetJson(documentJson, index, span.start, span.end)
+        : ranges.length === 1
+          ? targetJson(documentJson, index, ranges[0]!.start, ranges[0]!.end)
+          : `[${ranges.map((r) => targetJson(documentJson, index, r.start, r.end)).join(',')}]`;
+    // URI-encoded, the id is ASCII without quotes, backslashes or control characters: its JSON is itself in quotes.
+    return (
+      `{"id":"${idPrefix}${encodeURIComponent(span.id)}","type":"Annotation","motivation":"tagging","creator":${annotatorJson},` +
+      `"created":${this.created.of(span.createdAt)},"modified":${this.modified.of(span.updatedAt)},"body":[${body}],"target":${target}}`
+    );
+  }
+}
+
+/** The lines of the file before the first Annotation. */
+const HEAD =
+  '{\n' +
+  `  "@context": ${json(W3C_CONTEXT)},\n` +
+  '  "type": "AnnotationCollection",\n' +
+  '  "label": "Gloss annotations",\n' +
+  '  "first": {\n' +
+  '    "type": "AnnotationPage",\n' +
+  '    "startIndex": 0,\n' +
+  '    "items": [';
+/** What comes before each Annotation's line. */
+const ITEM_INDENT = '\n      ';
+
+/**
+ * The collection written piece by piece, so that a big workspace is never one string: `head()`,
+ * then `document()` for each document, then `tail()`, which holds the total (known only then).
+ * Joined, the pieces are exportW3c's text.
+ */
+export class W3cWriter {
+  private total = 0;
+  private readonly annotations = new AnnotationJson();
+
+  /** Everything before the first Annotation. */
+  head(): string {
+    return HEAD;
+  }
+
+  /** The Annotations of one document's layers, one line each (commas and indentation included). */
+  document(document: ExportDocument): string {
+    return this.lines(document).join('');
+  }
+
+  /** document()'s pieces, unjoined: a writer that encodes them one by one need not join them first. */
+  lines({ document, layers }: ExportDocument): string[] {
+    const index = new CodePointIndex(document.text);
+    const documentJson = json(document.id);
+    const lines: string[] = [];
+    for (const layer of layers) {
+      const idPrefix = `${ID_PREFIX}${encodeURIComponent(document.id)}/${encodeURIComponent(layer.annotator)}/`;
+      const annotatorJson = json(layer.annotator);
+      for (const span of sortedSpans(layer.spans)) {
+        lines.push((this.total++ > 0 ? ',' + ITEM_INDENT : ITEM_INDENT) + this.annotations.of(idPrefix, documentJson, annotatorJson, index, span));
+      }
+    }
+    return lines;
+  }
+
+  /** The end of the file: the items closed (an empty list when there were none), the total, trailing newline. */
+  tail(): string {
+    return `${this.total > 0 ? '\n    ' : ''}]\n  },\n  "total": ${this.total}\n}\n`;
+  }
 }
 
 /**
@@ -76,24 +180,13 @@ function annotation(document: string, annotator: string, index: CodePointIndex, 
  * Annotation per span of every layer given: creator = annotator, target.source = document id,
  * selectors [TextQuoteSelector{exact,prefix,suffix}, TextPositionSelector{start,end}] in code
  * points, a tagging body with the label, a commenting body with the note, attributes as a
- * describing JSON body. Pretty-printed, deterministic, trailing newline.
+ * describing JSON body. Deterministic; the collection is pretty-printed but each Annotation is
+ * one line of compact JSON (a workspace has hundreds of thousands: pretty-printed, they were
+ * most of the file), and the total comes last, so that the file can be written as it is made.
  */
 export function exportW3c(documents: ExportDocument[]): string {
-  const items: Record<string, unknown>[] = [];
-  for (const { document, layers } of documents) {
-    const index = new CodePointIndex(document.text);
-    for (const layer of layers) {
-      for (const span of sortedSpans(layer.spans)) items.push(annotation(document.id, layer.annotator, index, span));
-    }
-  }
-  const collection = {
-    '@context': W3C_CONTEXT,
-    type: 'AnnotationCollection',
-    label: 'Gloss annotations',
-    total: items.length,
-    first: { type: 'AnnotationPage', startIndex: 0, items },
-  };
-  return JSON.stringify(collection, null, 2) + '\n';
+  const writer = new W3cWriter();
+  return writer.head() + documents.map((d) => writer.document(d)).join('') + writer.tail();
 }
 
 /** The text of a document a W3C target points at (its `source`). */

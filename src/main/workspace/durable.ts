@@ -3,6 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Adapter } from 'lowdb';
 
@@ -11,8 +12,12 @@ export function isTempFileName(name: string): boolean {
   return name.startsWith('.') && name.includes('.tmp-');
 }
 
-/** Write `data` to `path` atomically and durably: temp file in the same folder, fsync, rename, fsync the folder. */
-export async function writeFileDurable(path: string, data: string | Uint8Array): Promise<void> {
+/**
+ * Write `data` to `path` atomically and durably: temp file in the same folder, fsync, rename, fsync
+ * the folder. `syncFolder: false` leaves the last step to the caller, who writes many files into
+ * one folder and fsyncs it once after them all (fsyncDirectory).
+ */
+export async function writeFileDurable(path: string, data: string | Uint8Array, { syncFolder = true }: { syncFolder?: boolean } = {}): Promise<void> {
   const dir = dirname(path);
   // Same folder, so the rename never crosses a file system; pid + random so that two writers never share it.
   const temp = join(dir, `.${basename(path)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
@@ -29,7 +34,136 @@ export async function writeFileDurable(path: string, data: string | Uint8Array):
     await unlink(temp).catch(() => undefined);
     throw error;
   }
-  await fsyncDirectory(dir);
+  if (syncFolder) await fsyncDirectory(dir);
+}
+
+/** Bytes of a DurableFileWriter queued but not yet written past which `write` waits for the disk. */
+const WRITER_HIGH_WATER = 32 * 1024 * 1024;
+/** Size of the buffers a DurableFileWriter encodes text pieces into (one write each). */
+const WRITER_CHUNK = 4 * 1024 * 1024;
+/**
+ * Bytes a DurableFileWriter writes between two fdatasyncs: the disk takes the file while it is
+ * being made, so that the fsync before the rename finds little left to do.
+ */
+const WRITER_SYNC_EVERY = 16 * 1024 * 1024;
+/** Bytes a UTF-16 unit can take in UTF-8, at most (a lone surrogate becomes a 3-byte U+FFFD). */
+const MAX_UTF8_PER_UNIT = 3;
+
+/**
+ * A file written in pieces, atomically and durably as writeFileDurable writes one: the pieces go
+ * into a temp file beside `path` while the caller makes the next ones, and `commit` fsyncs it and
+ * renames it into place; until then `path` is untouched. A failed write is kept and thrown by
+ * `commit` (which then removes the temp file), so a writer can be fed without checking each piece.
+ */
+export class DurableFileWriter {
+  private written: Promise<void> = Promise.resolve();
+  private queued = 0;
+  private failure: { error: unknown } | null = null;
+  /** Text pieces are encoded straight into this buffer (one pass), written when full. */
+  private chunk: Buffer = Buffer.allocUnsafe(WRITER_CHUNK);
+  private used = 0;
+  /** Bytes written since the last fdatasync. */
+  private unsynced = 0;
+  /** The fdatasyncs started so far. */
+  private syncing: Promise<void> = Promise.resolve();
+  /**
+   * Chunks written and free again. Reused rather than allocated anew: fresh memory costs a page
+   * fault per 4 KiB on first touch, which for a file of hundreds of megabytes is most of the time.
+   */
+  private readonly spare: Buffer[] = [];
+
+  private constructor(
+    private readonly path: string,
+    private readonly temp: string,
+    private readonly handle: FileHandle,
+  ) {}
+
+  /** Create the temp file for `path` (fails as writeFileDurable would, e.g. a missing folder). */
+  static async open(path: string): Promise<DurableFileWriter> {
+    const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+    return new DurableFileWriter(path, temp, await open(temp, 'wx', 0o644));
+  }
+
+  /**
+   * Take the next piece. Returns a promise, to be awaited before the next piece, only when many
+   * bytes wait for the disk; most pieces are only encoded into the current chunk.
+   */
+  write(piece: string | Uint8Array): Promise<void> | undefined {
+    if (this.failure) return undefined;
+    if (typeof piece === 'string' && piece.length * MAX_UTF8_PER_UNIT <= this.chunk.length - this.used) {
+      this.used += this.chunk.write(piece, this.used, 'utf8');
+      return undefined;
+    }
+    this.flush();
+    if (typeof piece === 'string' && piece.length * MAX_UTF8_PER_UNIT <= this.chunk.length) {
+      this.used = this.chunk.write(piece, 0, 'utf8');
+    } else {
+      this.enqueue(typeof piece === 'string' ? Buffer.from(piece) : piece);
+    }
+    return this.queued > WRITER_HIGH_WATER ? this.written : undefined;
+  }
+
+  /** Send the filled part of the chunk to the disk and start a new chunk. */
+  private flush(): void {
+    if (this.used === 0) return;
+    const full = this.chunk;
+    this.enqueue(full.subarray(0, this.used), () => this.spare.push(full));
+    this.chunk = this.spare.pop() ?? Buffer.allocUnsafe(WRITER_CHUNK);
+    this.used = 0;
+  }
+
+  /** Write `bytes` after everything queued before (in the thread pool, while the caller goes on). */
+  private enqueue(bytes: Uint8Array, done?: () => void): void {
+    this.queued += bytes.length;
+    this.written = this.written.then(async () => {
+      try {
+        if (!this.failure) await this.handle.writeFile(bytes);
+        this.unsynced += bytes.length;
+        if (!this.failure && this.unsynced >= WRITER_SYNC_EVERY) {
+          this.unsynced = 0;
+          // Beside the writes, not before the next one: only commit waits for it.
+          const synced = this.handle.datasync().catch((error: unknown) => {
+            this.failure ??= { error };
+          });
+          this.syncing = this.syncing.then(() => synced);
+        }
+      } catch (error) {
+        this.failure ??= { error };
+      } finally {
+        this.queued -= bytes.length;
+        done?.();
+      }
+    });
+  }
+
+  /** Write what is queued, fsync, rename into place, fsync the folder; or clean up and throw the first failure. */
+  async commit(): Promise<void> {
+    this.flush();
+    await this.written;
+    await this.syncing;
+    try {
+      if (this.failure) throw this.failure.error;
+      try {
+        await this.handle.sync();
+      } finally {
+        await this.handle.close();
+      }
+      await rename(this.temp, this.path);
+    } catch (error) {
+      await this.handle.close().catch(() => undefined);
+      await unlink(this.temp).catch(() => undefined);
+      throw error;
+    }
+    await fsyncDirectory(dirname(this.path));
+  }
+
+  /** Give up: the temp file is removed and `path` stays as it was. */
+  async abort(): Promise<void> {
+    await this.written;
+    await this.syncing;
+    await this.handle.close().catch(() => undefined);
+    await unlink(this.temp).catch(() => undefined);
+  }
 }
 
 /**
@@ -75,7 +209,7 @@ export async function mkdirDurable(dir: string): Promise<void> {
 }
 
 /** Make a rename or a new file in `dir` survive a power loss (the entry lives in the folder). */
-async function fsyncDirectory(dir: string): Promise<void> {
+export async function fsyncDirectory(dir: string): Promise<void> {
   let handle;
   try {
     handle = await open(dir, 'r');

@@ -3,16 +3,18 @@
 // carry one layer per document. brat is a folder of files, the others one file. Deterministic:
 // the same workspace and clock give the same bytes.
 
-import { exportBrat } from '../../core/formats/brat';
-import { exportConll } from '../../core/formats/conll';
+import { bratFile } from '../../core/formats/brat';
+import { ConllWriter } from '../../core/formats/conll';
 import type { UnrepresentedSpan } from '../../core/formats/conll';
-import { exportCsv } from '../../core/formats/csv';
-import { exportDoccano } from '../../core/formats/doccano';
-import { exportGlossDataset } from '../../core/formats/gloss';
-import { exportJsonl } from '../../core/formats/jsonl';
+import { csvHeader, csvRows } from '../../core/formats/csv';
+import { DoccanoWriter } from '../../core/formats/doccano';
+import { GlossDatasetWriter } from '../../core/formats/gloss';
+import { jsonlLine } from '../../core/formats/jsonl';
 import type { ExportDocument } from '../../core/formats/types';
-import { exportW3c } from '../../core/formats/w3c';
+import { W3cWriter } from '../../core/formats/w3c';
+import { checkRange } from '../../core/layer';
 import type { Layer } from '../../core/model';
+import { CodePointIndex } from '../../core/offsets';
 import { checkLayer } from '../../core/validate';
 import type { ProgressStep } from './importer';
 import type { Workspace } from './workspace';
@@ -78,58 +80,132 @@ export interface FolderExportOutput extends ExportSummary {
   files: ExportedFile[];
 }
 
-/** Build a one-file export of the whole workspace in manifest order. */
-export async function exportWorkspace(ws: Workspace, options: ExportOptions): Promise<ExportOutput> {
-  const collected = await collect(ws, options);
-  const { documents } = collected;
-  const summary = { documents: documents.length, spans: collected.spans, warnings: collected.warnings, notices: [] };
+/** Where a streamed export's pieces go, in order; a returned promise holds the next document back until it settles. */
+export type ExportSink = (piece: string) => void | Promise<void>;
+
+/** What a streamed export tells besides its pieces: exportWorkspace's output without the text. */
+export type StreamedExport = Omit<ExportOutput, 'text'>;
+
+/** A one-file format written document by document: head, each document (one piece or several), tail. */
+interface PieceWriter {
+  head: string;
+  document(document: ExportDocument): string | readonly string[];
+  tail(): string;
+}
+
+function pieceWriter(ws: Workspace, options: ExportOptions, conll: ConllWriter): PieceWriter {
+  const simple = (head: string, document: (d: ExportDocument) => string): PieceWriter => ({ head, document, tail: () => '' });
   switch (options.format) {
-    case 'gloss':
-      return { ...summary, text: exportGlossDataset({ schema: ws.schema, documents, exportedAt: options.exportedAt }) };
+    case 'gloss': {
+      const writer = new GlossDatasetWriter(ws.schema, options.exportedAt);
+      return { head: writer.head(), document: (d) => writer.pieces(d.document, d.layers), tail: () => writer.tail() };
+    }
     case 'jsonl':
-      return { ...summary, text: exportJsonl(documents) };
-    case 'doccano':
-      return { ...summary, text: exportDoccano(documents) };
-    case 'w3c':
-      return { ...summary, text: exportW3c(documents) };
+      return simple('', jsonlLine);
+    case 'doccano': {
+      const writer = new DoccanoWriter();
+      return simple('', (d) => writer.line(d));
+    }
     case 'csv':
-      return { ...summary, text: exportCsv(documents, ws.schema) };
-    case 'conll': {
-      const conll = exportConll(documents, { prefer: options.prefer ?? 'outer' });
-      return { ...summary, text: conll.text, notices: conll.notices, unrepresented: conll.unrepresented };
+      return simple(csvHeader(), (d) => csvRows(d, ws.schema));
+    case 'conll':
+      return simple('', (d) => conll.document(d));
+    case 'w3c': {
+      const writer = new W3cWriter();
+      return { head: writer.head(), document: (d) => writer.lines(d), tail: () => writer.tail() };
     }
   }
 }
 
+/**
+ * Export the whole workspace in manifest order into one file's pieces, each document's as soon as
+ * it is read, so that a big workspace is never held whole. Joined, the pieces are
+ * exportWorkspace's text.
+ */
+export async function streamWorkspaceExport(ws: Workspace, options: ExportOptions, write: ExportSink): Promise<StreamedExport> {
+  const conll = new ConllWriter({ prefer: options.prefer ?? 'outer' });
+  const writer = pieceWriter(ws, options, conll);
+  // The sink is called synchronously piece by piece; only a promise it returns is waited for.
+  let waiting: void | Promise<void> = undefined;
+  const put = (piece: string): void => {
+    if (piece !== '') waiting = write(piece) ?? waiting;
+  };
+  const drain = async (): Promise<void> => {
+    const pending = waiting;
+    waiting = undefined;
+    await pending;
+  };
+  put(writer.head);
+  const collected = await eachDocument(ws, options, async (document) => {
+    const pieces = writer.document(document);
+    if (typeof pieces === 'string') put(pieces);
+    else for (const piece of pieces) put(piece);
+    await drain();
+  });
+  put(writer.tail());
+  await drain();
+  const summary: StreamedExport = { documents: collected.documents, spans: collected.spans, warnings: collected.warnings, notices: [] };
+  return options.format === 'conll' ? { ...summary, notices: conll.notices, unrepresented: conll.unrepresented } : summary;
+}
+
+/** Build a one-file export of the whole workspace in manifest order. */
+export async function exportWorkspace(ws: Workspace, options: ExportOptions): Promise<ExportOutput> {
+  const pieces: string[] = [];
+  const output = await streamWorkspaceExport(ws, options, (piece) => {
+    pieces.push(piece);
+  });
+  return { ...output, text: pieces.join('') };
+}
+
+/** What a streamed folder export tells besides its files: exportWorkspaceFolder's output without them. */
+export type StreamedFolderExport = Omit<FolderExportOutput, 'files'>;
+
+/**
+ * A folder export (brat: `<docId>.txt` and `<docId>.ann` per document) handed to `write` file by
+ * file, each document's as soon as it is read; `write` may return a promise to hold the next
+ * document back until it settles.
+ */
+export async function streamWorkspaceFolderExport(
+  ws: Workspace,
+  options: FolderExportOptions,
+  write: (file: ExportedFile) => void | Promise<void>,
+): Promise<StreamedFolderExport> {
+  const notices: string[] = [];
+  const collected = await eachDocument(ws, options, async (document) => {
+    const pair = bratFile(document);
+    notices.push(...pair.notices);
+    await write({ name: `${pair.id}.txt`, text: pair.txt });
+    await write({ name: `${pair.id}.ann`, text: pair.ann });
+  });
+  return { documents: collected.documents, spans: collected.spans, warnings: collected.warnings, notices };
+}
+
 /** Build a folder export (brat: `<docId>.txt` and `<docId>.ann` per document). */
 export async function exportWorkspaceFolder(ws: Workspace, options: FolderExportOptions): Promise<FolderExportOutput> {
-  const collected = await collect(ws, options);
-  const pairs = exportBrat(collected.documents);
-  return {
-    documents: collected.documents.length,
-    spans: collected.spans,
-    warnings: collected.warnings,
-    notices: pairs.flatMap((p) => p.notices),
-    files: pairs.flatMap((p) => [
-      { name: `${p.id}.txt`, text: p.txt },
-      { name: `${p.id}.ann`, text: p.ann },
-    ]),
-  };
+  const files: ExportedFile[] = [];
+  const output = await streamWorkspaceFolderExport(ws, options, (file) => {
+    files.push(file);
+  });
+  return { ...output, files };
 }
 
 /** Documents whose files are read ahead of the one being exported (a read-only workspace). */
 const READ_AHEAD_WINDOW = 32;
 
-/** Every readable document with the chosen layers, and what to warn about. */
-async function collect(
+/**
+ * Every readable document with the chosen layers, handed to `take` one at a time in manifest
+ * order (and then let go: a pass holds one document at a time), and what to warn about.
+ */
+async function eachDocument(
   ws: Workspace,
   options: CommonExportOptions & { format: ExportFormat | FolderExportFormat },
-): Promise<{ documents: ExportDocument[]; spans: number; warnings: string[] }> {
+  take: (document: ExportDocument) => void | Promise<void>,
+): Promise<{ documents: number; spans: number; warnings: string[] }> {
   if (!MULTI_LAYER_FORMATS.includes(options.format) && options.annotator === undefined) {
     throw new Error(`exporting ${options.format} needs an annotator`);
   }
   const warnings: string[] = [];
-  const documents: ExportDocument[] = [];
+  let documents = 0;
   let spans = 0;
   const ids = ws.documentIds();
   const chosen = options.annotator !== undefined ? [options.annotator] : undefined;
@@ -143,17 +219,23 @@ async function collect(
     }
     const annotators = options.annotator !== undefined ? [options.annotator] : await ws.layerAnnotators(id);
     const layers: Layer[] = [];
+    let text: CodePointIndex | undefined;
     for (const annotator of annotators) {
       const layer = await ws.readLayer(id, annotator);
       if (!layer) continue;
-      const file = ws.layerFile(id, annotator);
-      for (const problem of checkLayer(layer, document, ws.schema, file)) {
-        if (problem.kind === 'orphan-span') warnings.push(`${problem.message} (exported with its stored offsets)`);
+      text ??= new CodePointIndex(document.text);
+      // The full check only where a span may be an orphan: for its message, the same as validate's.
+      if (mayHaveOrphans(layer, text)) {
+        const file = ws.layerFile(id, annotator);
+        for (const problem of checkLayer(layer, document, ws.schema, file)) {
+          if (problem.kind === 'orphan-span') warnings.push(`${problem.message} (exported with its stored offsets)`);
+        }
       }
       layers.push(layer);
       spans += layer.spans.length;
     }
-    documents.push({ document, layers });
+    documents++;
+    await take({ document, layers });
   }
   options.onProgress?.({ label: 'exporting documents', done: ids.length, total: ids.length });
   // Problems met while reading (corrupt layer files) are not in the export: say so.
@@ -161,4 +243,12 @@ async function collect(
     if (problem.kind === 'corrupt-file' || problem.kind === 'invalid-file') warnings.push(`${problem.message} (not exported)`);
   }
   return { documents, spans, warnings: [...new Set(warnings)] };
+}
+
+/** Whether some span of the layer does not fit the text or its quote (checkLayer's orphans), cheaply. */
+function mayHaveOrphans(layer: Layer, text: CodePointIndex): boolean {
+  for (const span of layer.spans) {
+    if (checkRange(span, text.length) !== null || text.slice(span.start, span.end) !== span.quote) return true;
+  }
+  return false;
 }

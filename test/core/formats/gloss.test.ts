@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exportGlossDataset, parseGlossDataset } from '../../../src/core/formats/gloss';
+import { exportGlossDataset, GlossDatasetWriter, parseGlossDataset } from '../../../src/core/formats/gloss';
 import type { ParseResult } from '../../../src/core/formats/types';
 import { DEFAULT_SCHEMA } from '../../../src/core/schema';
 import { checkImportedItem } from '../../../src/core/validate';
@@ -41,6 +41,30 @@ describe('exportGlossDataset', () => {
     const spans = data.documents[2]!.layers[0]!.spans;
     expect(spans.find((s) => s.quote === 'Maria Lopez')).toMatchObject({ start: 284, end: 295 });
     expect(spans.find((s) => s.quote === '𝟐𝟎𝟐𝟕')).toMatchObject({ start: 349, end: 353, label: 'Date' });
+  });
+});
+
+describe('GlossDatasetWriter', () => {
+  /** What one JSON.stringify of the whole dataset gives: the pieces must add up to it exactly. */
+  function restringified(text: string): string {
+    return JSON.stringify(JSON.parse(text), null, 2) + '\n';
+  }
+
+  it('writes in pieces exactly the pretty-printed dataset: layers apart, documents without layers, marks, none at all', async () => {
+    const documents = await sampleExport();
+    const marked = { ...documents[0]!.document, marks: [{ type: 'bold' as const, start: 0, end: 4 }] };
+    const cases = [documents, [], [{ document: documents[1]!.document, layers: [] }], [{ document: marked, layers: documents[0]!.layers }, ...documents]];
+    for (const docs of cases) {
+      const writer = new GlossDatasetWriter(DEFAULT_SCHEMA, EXPORTED_AT);
+      const pieces = [writer.head(), ...docs.flatMap((d) => writer.pieces(d.document, d.layers)), writer.tail()];
+      const text = pieces.join('');
+      expect(text).toBe(restringified(text));
+      expect(text).toBe(exportGlossDataset({ schema: DEFAULT_SCHEMA, documents: docs, exportedAt: EXPORTED_AT }));
+      expect((JSON.parse(text) as { documents: unknown[] }).documents).toHaveLength(docs.length);
+    }
+    // One piece for the document, one per layer, one to close: each small enough for the young generation.
+    const writer = new GlossDatasetWriter(DEFAULT_SCHEMA, EXPORTED_AT);
+    expect(writer.pieces(documents[2]!.document, documents[2]!.layers)).toHaveLength(2 + documents[2]!.layers.length);
   });
 });
 

@@ -118,6 +118,30 @@ describe('exportW3c', () => {
   });
 });
 
+describe('W3cWriter', () => {
+  it('writes one Annotation a line, as compact as JSON.stringify makes it, and the total last', async () => {
+    const documents = await sampleExport();
+    const out = exportW3c(documents);
+    const lines = out.split('\n');
+    const items = lines.filter((line) => line.startsWith('      {'));
+    const data = JSON.parse(out) as Collection;
+    expect(items).toHaveLength(data.first.items.length);
+    for (const [i, line] of items.entries()) {
+      const compact = line.trim().replace(/,$/u, '');
+      expect(compact).toBe(JSON.stringify(data.first.items[i]));
+    }
+    // Pretty-printed around the items; the total is known, and written, once they all are.
+    expect(lines.slice(0, 8).join('\n')).toBe(JSON.stringify({ ...data, first: { ...data.first, items: [] }, total: undefined }, null, 2).replace('[]\n  }\n}', '['));
+    expect(lines.slice(-4)).toEqual(['  },', `  "total": ${data.total}`, '}', '']);
+  });
+
+  it('writes an empty collection when there is nothing to write', () => {
+    const data = JSON.parse(exportW3c([])) as Collection;
+    expect(data.total).toBe(0);
+    expect(data.first.items).toEqual([]);
+  });
+});
+
 describe('parseW3c', () => {
   it('round-trips the samples: export, parse, rebuild, export gives the same file', async () => {
     const documents = await sampleExport();
@@ -142,7 +166,7 @@ describe('parseW3c', () => {
     const text = 'President Emomali\nRahmon met Denis Manturov.';
     const doc = await makeExport('across', text, [{ id: 'p1', label: 'Person', start: 10, end: 24, note: 'two\nlines' }]);
     const out = exportW3c([doc]);
-    expect(out).toContain('"exact": "Emomali\\nRahmon"');
+    expect(out).toContain('"exact":"Emomali\\nRahmon"');
     const r = ok(parseW3c(out.replace(/\n/g, '\r\n'), 'across.jsonld', resolverOf([doc])));
     expect(r.items[0]!.layers[0]!.spans).toEqual([{ id: 'p1', label: 'Person', start: 10, end: 24, note: 'two\nlines' }]);
   });

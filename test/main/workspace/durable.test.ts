@@ -9,8 +9,10 @@ import { createInterface } from 'node:readline';
 import { Low } from 'lowdb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  DurableFileWriter,
   DurableJsonFile,
   fileTimestamp,
+  fsyncDirectory,
   isTempFileName,
   moveAside,
   writeFileDurable,
@@ -59,6 +61,56 @@ describe('writeFileDurable', () => {
     expect(isTempFileName('.alice.json.tmp-123-abcdef')).toBe(true);
     expect(isTempFileName('alice.json')).toBe(false);
     expect(isTempFileName('alice.json.corrupt-2024-01-01T00-00-00-000Z')).toBe(false);
+  });
+});
+
+describe('writeFileDurable without syncing the folder', () => {
+  it('writes files as usual; the folder is fsynced once after them', async () => {
+    await writeFileDurable(join(dir, 'a.txt'), 'a', { syncFolder: false });
+    await writeFileDurable(join(dir, 'b.txt'), 'b', { syncFolder: false });
+    await fsyncDirectory(dir);
+    expect((await readdir(dir)).sort()).toEqual(['a.txt', 'b.txt']);
+    expect(await readFile(join(dir, 'b.txt'), 'utf8')).toBe('b');
+  });
+});
+
+describe('DurableFileWriter', () => {
+  it('writes the pieces in order, text and bytes, small and bigger than its buffers; the file appears on commit', async () => {
+    const path = join(dir, 'out.json');
+    await writeFile(path, 'old');
+    const writer = await DurableFileWriter.open(path);
+    // Bigger than a buffer (4 MiB encoded at up to 3 bytes a unit), multi-byte text, a lone surrogate.
+    const big = 'Ёж 😀 '.repeat(300_000);
+    const pieces: (string | Uint8Array)[] = ['{"a":', '"Путин"', new Uint8Array([44, 32]), big, '\ud800', '}\n'];
+    for (const piece of pieces) await writer.write(piece);
+    expect(await readFile(path, 'utf8')).toBe('old');
+    expect((await readdir(dir)).filter(isTempFileName)).toHaveLength(1);
+    await writer.commit();
+    const expected = Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+    expect((await readFile(path)).equals(expected)).toBe(true);
+    expect(await readdir(dir)).toEqual(['out.json']);
+  });
+
+  it('fails when the folder does not exist, without creating anything', async () => {
+    await expect(DurableFileWriter.open(join(dir, 'missing', 'out.json'))).rejects.toThrow();
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('throws the failure on commit and removes its temp file, leaving the target as it was', async () => {
+    // A folder where the file should be: the final rename fails.
+    const path = join(dir, 'taken');
+    await mkdir(join(path, 'inside'), { recursive: true });
+    const writer = await DurableFileWriter.open(path);
+    await writer.write('x');
+    await expect(writer.commit()).rejects.toThrow();
+    expect(await readdir(dir)).toEqual(['taken']);
+  });
+
+  it('leaves nothing behind when aborted', async () => {
+    const writer = await DurableFileWriter.open(join(dir, 'out.json'));
+    await writer.write('partial');
+    await writer.abort();
+    expect(await readdir(dir)).toEqual([]);
   });
 });
 
