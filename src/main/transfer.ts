@@ -5,7 +5,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
-import JSZip from 'jszip';
 import { IMPORT_UPLOAD_LIMITS, fail, ok } from '../core/api';
 import type { ExportFormatName, FormatChoices, ImportFile, JobFile, JobStatus, Result } from '../core/api';
 import { slugify } from '../core/document';
@@ -288,6 +287,8 @@ export class Transfers {
       }
       progress({ label: 'packing files', done: 0, total: 1 });
       const folder = `${base}-brat`;
+      // Loaded only for a zipped brat export: other commands start without it.
+      const { default: JSZip } = await import('jszip');
       const zip = new JSZip();
       // A fixed date keeps the archive's bytes the same for the same workspace and clock.
       const date = new Date(exportedAt);

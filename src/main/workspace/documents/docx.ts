@@ -3,8 +3,7 @@
 
 import { Parser } from 'htmlparser2';
 // jszip is mammoth's own zip reader; we use it to measure the archive before mammoth opens it.
-import JSZip from 'jszip';
-import mammoth from 'mammoth';
+import type JSZip from 'jszip';
 import { documentError } from '../../../core/formats/documents';
 import type { DocumentParseResult } from '../../../core/formats/documents';
 import { parseHtml } from '../../../core/formats/html';
@@ -25,9 +24,11 @@ export async function parseDocx(
   fileName: string,
   limits: DocxLimits = DOCX_LIMITS,
 ): Promise<DocumentParseResult> {
+  // Loaded when a .docx comes: every other command starts without them.
+  const [{ default: JSZipModule }, { default: mammoth }] = await Promise.all([import('jszip'), import('mammoth')]);
   let zip: JSZip;
   try {
-    zip = await JSZip.loadAsync(bytes);
+    zip = await JSZipModule.loadAsync(bytes);
   } catch (error) {
     return documentError(fileName, `is not a readable .docx (damaged or truncated zip: ${reason(error)})`);
   }
