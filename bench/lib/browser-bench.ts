@@ -134,6 +134,8 @@ export interface BrowserResults {
   viewport: { width: number; height: number };
   targets: Partial<Record<TargetName, TargetResult>>;
   actions: Record<'create' | 'relabel' | 'delete', ActionSummary>;
+  /** The layout floor's key press: a highlight element added to plain <p> text, key to painted. */
+  floorEdit: ActionSummary | null;
   save: SaveSummary;
   actionRecords: ActionRecord[];
   /** One open of the report in the app, profiled. */
@@ -447,6 +449,14 @@ export async function benchBrowser(o: BrowserBenchOptions): Promise<BrowserResul
     });
     const by = (kind: ActionRecord['kind']): ActionRecord[] => actionRecords.filter((a) => a.kind === kind);
 
+    log(`browser: ${o.actions} key presses on the layout floor (a highlight added to plain <p> text)`);
+    let floorEdit: ActionSummary | null = null;
+    try {
+      floorEdit = await runFloorEdits(context, specs.find((x) => x.name === 'p')!, document.blocks.length, o.actions);
+    } catch (e) {
+      log(`browser: floor edits failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+
     await served.stop();
     const validateAfter = await o.validate();
     return {
@@ -454,6 +464,7 @@ export async function benchBrowser(o: BrowserBenchOptions): Promise<BrowserResul
       viewport: VIEWPORT,
       targets,
       actions: { create: summarizeActions(by('create')), relabel: summarizeActions(by('relabel')), delete: summarizeActions(by('delete')) },
+      floorEdit,
       save: summarizeSaves(actionRecords),
       actionRecords,
       profile,
@@ -466,6 +477,65 @@ export async function benchBrowser(o: BrowserBenchOptions): Promise<BrowserResul
     await served.stop();
     await statics.close();
   }
+}
+
+/**
+ * The floor of a key press: in the plain <p> page, a key wraps a word of a random block in a
+ * highlight element (p.ts); timed from the key event to the painted frame as the app's are, with
+ * the same scrolling to the block, the same idle wait before the key.
+ */
+async function runFloorEdits(context: BrowserContext, spec: TargetSpec, blocks: number, count: number): Promise<ActionSummary> {
+  const page = await context.newPage();
+  try {
+    const p = new Probe(page);
+    await page.goto(spec.url);
+    await spec.ready(page);
+    await p.arm('click', spec.done, 0);
+    await spec.click(page);
+    await p.result(120_000);
+    const random = new Random('gloss-bench-floor-edits');
+    const records: ActionRecord[] = [];
+    for (let i = 0; i < count; i++) {
+      const index = random.int(0, blocks - 1);
+      await p.revealBlock(index);
+      await p.frames(2);
+      await page.evaluate(`document.documentElement.dataset.editBlock = '${index}'`);
+      await p.settle();
+      await p.arm('keydown', { kind: 'exists', selector: `[data-floor-edit="${records.length}"]` }, 0);
+      await page.keyboard.press('x');
+      const change = await p.result(10_000).catch(() => null);
+      // A block too short to wrap a word: nothing happened, nothing to time.
+      if (!change) continue;
+      records.push({
+        kind: 'create',
+        ms: round(change.painted - change.start),
+        domMs: round(change.dom - change.start),
+        nearEnd: index >= blocks * 0.97,
+        fileMs: null,
+        durableMs: null,
+        layerBytes: null,
+        serverWchar: null,
+        serverWriteBytes: null,
+        answerBytes: null,
+        trailingMaxTaskMs: 0,
+      });
+    }
+    return summarizeActions(records);
+  } finally {
+    await page.close();
+  }
+}
+
+/** Index of the block holding code point `cp` (the last block starting at or before it). */
+function blockOf(blocks: readonly { start: number }[], cp: number): number {
+  let lo = 0;
+  let hi = blocks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (blocks[mid]!.start <= cp) lo = mid + 1;
+    else hi = mid;
+  }
+  return Math.max(0, lo - 1);
 }
 
 function median(values: readonly number[]): number {
@@ -930,6 +1000,10 @@ async function runActions(
         const pool = nearEnd ? spanPool.filter((s) => s.start >= nearEndCp) : spanPool;
         const span = random.pick(pool);
         if (gone.has(span.id)) continue;
+        // Scroll to its paragraph first, as a person does: highlights are drawn around what is
+        // in sight (docs/adr/0011), so a span far away has no element until then.
+        await p.revealBlock(blockOf(a.document.blocks, span.start));
+        await p.frames(3);
         const point = await p.spanPoint(span.id);
         if (!point) continue;
         await p.frames(2);

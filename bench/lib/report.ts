@@ -71,7 +71,11 @@ export function judge(r: Omit<BenchResults, 'verdicts'>): Verdict[] {
   out.push(v);
   for (const kind of ['create', 'relabel', 'delete'] as const) {
     const a = b?.actions[kind];
-    out.push(verdict(`${kind[0]!.toUpperCase()}${kind.slice(1)} one span, key to painted (p95 of ${a?.count ?? 0})`, a ? a.p95 : null, 16, ms, '≤ 16 ms'));
+    const edit = verdict(`${kind[0]!.toUpperCase()}${kind.slice(1)} one span, key to painted (p95 of ${a?.count ?? 0})`, a ? a.p95 : null, 16, ms, '≤ 16 ms');
+    // What the browser itself needs here for a key that adds one highlight element to plain text.
+    const f = b?.floorEdit;
+    if (f && edit.met === false) edit.detail += `; the layout floor's key press (one highlight added to plain <p> text) takes ${ms(f.p95)} p95 here`;
+    out.push(edit);
   }
   out.push(verdict('A change durable on disk (median, answer after fsync)', b ? b.save.durableP50 : null, 30, ms, '≤ 30 ms'));
   out.push(verdict('Bytes written per change (journal line appended, or layer file rewritten)', b ? b.save.layerBytes : null, 4096, kb, '≤ 4 KB (no unrelated data; one span is ~0.3 KB)'));
@@ -171,6 +175,8 @@ export function markdown(r: BenchResults): string {
       const a = b.actions[kind];
       lines.push(row([kind, ms(a.p50), ms(a.p95), ms(a.max), ms(a.nearEndP95), ms(a.domP95), a.count]));
     }
+    const f = b.floorEdit;
+    if (f) lines.push(row(['layout floor: a key adds one highlight element to plain <p> text', ms(f.p50), ms(f.p95), ms(f.max), ms(f.nearEndP95), ms(f.domP95), f.count]));
     const s = b.save;
     lines.push('');
     lines.push(row(['Save', 'p50', 'p95', 'per change']));

@@ -14,4 +14,28 @@ onOpen(async () => {
   place().append(container);
   mark('built');
   built();
+  floorEdits(container);
 });
+
+/**
+ * The floor of an edit: on a key press, the first word of the block the harness names
+ * (`html[data-edit-block]`) is wrapped in a highlight element, as an annotation tool's key does at
+ * the least. Timed by the harness like the app's key presses.
+ */
+function floorEdits(container: HTMLElement): void {
+  let n = 0;
+  window.addEventListener('keydown', (event) => {
+    const index = Number(document.documentElement.dataset.editBlock);
+    const block = container.children[index];
+    const text = block?.firstChild;
+    if (!block || !(text instanceof Text) || text.data.length < 6) return;
+    event.preventDefault();
+    const word = text.splitText(0);
+    const rest = word.splitText(Math.min(5, word.data.length));
+    const span = document.createElement('span');
+    span.className = 'gl-span gl-lv-0 gl-c-0 gl-selected';
+    span.dataset.floorEdit = String(n++);
+    span.append(word);
+    block.insertBefore(span, rest);
+  });
+}
