@@ -57,8 +57,12 @@ async function builtCli() {
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      // Dependencies stay in node_modules, loaded as they are: only our sources are compiled.
-      packages: 'external',
+      // Small pure-JS dependencies (zod, commander, marked, lowdb, htmlparser2, ...) are bundled:
+      // resolving and loading their hundreds of files cost more than running them. The big ones,
+      // loaded only by the commands that need them, stay in node_modules.
+      external: ['mammoth', 'jszip', 'pdfjs-dist', 'pdfjs-dist/*', 'electron', 'esbuild', 'tsx', 'tsx/*'],
+      // CommonJS dependencies inside an ES module bundle still call require() for Node's modules.
+      banner: { js: "import { createRequire as __glossRequire } from 'node:module'; const require = __glossRequire(import.meta.url);" },
       logLevel: 'silent',
     });
     // Dated as the sources it was built from: a file saved during the build is newer, and rebuilds.
