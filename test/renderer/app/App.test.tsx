@@ -1,34 +1,26 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { createRoot } from 'react-dom/client';
-import type { Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { GlossShell, ShellCommand } from '../../../src/core/api';
 import { App } from '../../../src/renderer/src/app/App';
 import tajikistan from '../../../resources/sample/tajikistan-russia-industrial-cooperation.txt?raw';
 import digest from '../../../resources/sample/social-monitoring-digest.txt?raw';
 import { createFakeApi, plainDocument, storedLayer } from '../session/fakeApi';
 import type { FakeApi } from '../session/fakeApi';
+import { rootPerTest } from './reactRoot';
+
+const dom = rootPerTest();
 
 // React's act() needs to know it runs in a test environment.
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 let api: FakeApi;
-let container: HTMLElement;
-let root: Root;
 
 beforeEach(async () => {
   api = createFakeApi([await plainDocument('tajikistan', tajikistan), await plainDocument('digest', digest)]);
   window.history.replaceState(null, '', '/');
-  container = document.createElement('div');
-  document.body.appendChild(container);
-  root = createRoot(container);
 });
 
-afterEach(async () => {
-  await act(async () => root.unmount());
-  container.remove();
-});
 
 async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) {
@@ -39,12 +31,12 @@ async function settle(): Promise<void> {
 }
 
 async function render(shell: GlossShell | null = null): Promise<void> {
-  await act(async () => root.render(<App api={api} shell={shell} />));
+  await act(async () => dom.root.render(<App api={api} shell={shell} />));
   await settle();
 }
 
-const $ = (selector: string) => container.querySelector(selector);
-const $$ = (selector: string) => [...container.querySelectorAll(selector)];
+const $ = (selector: string) => dom.container.querySelector(selector);
+const $$ = (selector: string) => [...dom.container.querySelectorAll(selector)];
 
 async function press(key: string, init: KeyboardEventInit = {}, target: EventTarget = window): Promise<void> {
   await act(async () => {

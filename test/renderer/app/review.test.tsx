@@ -1,13 +1,14 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { createRoot } from 'react-dom/client';
-import type { Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { AgreementResult } from '../../../src/core/api';
 import { CURATION_ANNOTATOR } from '../../../src/core/model';
 import { App, rememberedView, viewHash } from '../../../src/renderer/src/app/App';
 import { createFakeApi, makeLayer, plainDocument } from '../session/fakeApi';
 import type { FakeApi } from '../session/fakeApi';
+import { rootPerTest } from './reactRoot';
+
+const dom = rootPerTest();
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -15,8 +16,6 @@ import type { FakeApi } from '../session/fakeApi';
 const TEXT = 'Emomali Rahmon met Denis Manturov in Dushanbe on Monday.';
 
 let api: FakeApi;
-let container: HTMLElement;
-let root: Root;
 
 beforeEach(async () => {
   const report = await plainDocument('report', TEXT);
@@ -38,15 +37,8 @@ beforeEach(async () => {
     ]),
   );
   window.history.replaceState(null, '', '/');
-  container = document.createElement('div');
-  document.body.appendChild(container);
-  root = createRoot(container);
 });
 
-afterEach(async () => {
-  await act(async () => root.unmount());
-  container.remove();
-});
 
 async function settle(): Promise<void> {
   for (let i = 0; i < 6; i++) {
@@ -57,12 +49,12 @@ async function settle(): Promise<void> {
 }
 
 async function render(): Promise<void> {
-  await act(async () => root.render(<App api={api} shell={null} />));
+  await act(async () => dom.root.render(<App api={api} shell={null} />));
   await settle();
 }
 
-const $ = (selector: string) => container.querySelector(selector);
-const $$ = (selector: string) => [...container.querySelectorAll(selector)];
+const $ = (selector: string) => dom.container.querySelector(selector);
+const $$ = (selector: string) => [...dom.container.querySelectorAll(selector)];
 
 async function press(key: string, init: KeyboardEventInit = {}): Promise<void> {
   await act(async () => {

@@ -4,34 +4,26 @@
 // list; the export dialog sends the options chosen and saves the files the job made.
 
 import { act } from 'react';
-import { createRoot } from 'react-dom/client';
-import type { Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ok } from '../../../src/core/api';
 import type { JobFile, JobStatus } from '../../../src/core/api';
 import { App } from '../../../src/renderer/src/app/App';
 import { ExportDialog } from '../../../src/renderer/src/app/ExportDialog';
 import { FAKE_FORMATS, createFakeApi, plainDocument } from '../session/fakeApi';
 import type { FakeApi } from '../session/fakeApi';
+import { rootPerTest } from './reactRoot';
+
+const dom = rootPerTest();
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 let api: FakeApi;
-let container: HTMLElement;
-let root: Root;
 
 beforeEach(async () => {
   api = createFakeApi([await plainDocument('alpha', 'Emomali Rahmon met Vladimir Putin.')]);
   window.history.replaceState(null, '', '/');
-  container = document.createElement('div');
-  document.body.appendChild(container);
-  root = createRoot(container);
 });
 
-afterEach(async () => {
-  await act(async () => root.unmount());
-  container.remove();
-});
 
 async function settle(): Promise<void> {
   for (let i = 0; i < 8; i++) {
@@ -41,7 +33,7 @@ async function settle(): Promise<void> {
   }
 }
 
-const $ = (selector: string): HTMLElement | null => container.querySelector(selector);
+const $ = (selector: string): HTMLElement | null => dom.container.querySelector(selector);
 
 async function click(selector: string): Promise<void> {
   const element = $(selector);
@@ -81,7 +73,7 @@ const done = (extra: Partial<JobStatus> = {}): JobStatus => ({
 
 describe('Import…', () => {
   it('opens the picker from the top bar button', async () => {
-    await act(async () => root.render(<App api={api} shell={null} />));
+    await act(async () => dom.root.render(<App api={api} shell={null} />));
     await settle();
     const input = $('[data-testid=import-input]') as HTMLInputElement;
     const opened = vi.fn();
@@ -93,7 +85,7 @@ describe('Import…', () => {
   });
 
   it('imports the files picked with the options chosen, shows the outcome and refreshes the list', async () => {
-    await act(async () => root.render(<App api={api} shell={null} />));
+    await act(async () => dom.root.render(<App api={api} shell={null} />));
     await settle();
     await pick([new File(['{"text":"🌍"}\n'], 'digest.jsonl')]);
     const dialog = $('[data-testid=import-dialog]');
@@ -135,7 +127,7 @@ describe('Import…', () => {
   });
 
   it('shows the progress bar while the job runs', async () => {
-    await act(async () => root.render(<App api={api} shell={null} />));
+    await act(async () => dom.root.render(<App api={api} shell={null} />));
     await settle();
     await pick([new File(['x'], 'a.txt')]);
     api.jobAnswers = [ok({ ...done(), state: 'running', done: 3, total: 4, phase: 'checking documents' })];
@@ -157,7 +149,7 @@ describe('Import…', () => {
   });
 
   it('says clearly which file and line failed, and that nothing was imported', async () => {
-    await act(async () => root.render(<App api={api} shell={null} />));
+    await act(async () => dom.root.render(<App api={api} shell={null} />));
     await settle();
     await pick([new File(['{"text": broken'], 'broken.jsonl')]);
     api.jobAnswers = [ok({ ...done(), state: 'failed', phase: 'failed', result: undefined, error: { file: 'broken.jsonl', line: 2, message: 'not valid JSON' } })];
@@ -169,7 +161,7 @@ describe('Import…', () => {
   });
 
   it('opens the import dialog for files dropped anywhere on the window', async () => {
-    await act(async () => root.render(<App api={api} shell={null} />));
+    await act(async () => dom.root.render(<App api={api} shell={null} />));
     await settle();
     const files = [new File(['a'], 'one.txt'), new File(['b'], 'two.md')];
     // happy-dom's DataTransfer does not list "Files" among its types; Chromium's does.
@@ -194,12 +186,12 @@ describe('Import…', () => {
     expect(drop!.defaultPrevented).toBe(true);
     expect($('[data-testid=drop-overlay]')).toBeNull();
     expect($('[data-testid=import-dialog]')?.textContent).toContain('Import 2 files');
-    expect([...container.querySelectorAll('[data-testid=import-files] li')].map((li) => li.textContent)).toEqual(['one.txt1 byte', 'two.md1 byte']);
+    expect([...dom.container.querySelectorAll('[data-testid=import-files] li')].map((li) => li.textContent)).toEqual(['one.txt1 byte', 'two.md1 byte']);
   });
 
   it('offers no import in a read-only workspace', async () => {
     api.readOnly = true;
-    await act(async () => root.render(<App api={api} shell={null} />));
+    await act(async () => dom.root.render(<App api={api} shell={null} />));
     await settle();
     const button = $('[data-testid=import-button]') as HTMLButtonElement;
     expect(button.disabled).toBe(true);
@@ -211,7 +203,7 @@ describe('Import…', () => {
 describe('Export…', () => {
   async function renderDialog(save: (file: JobFile) => void, colleagues: string[] = []): Promise<void> {
     await act(async () =>
-      root.render(<ExportDialog api={api} me="me" colleagues={colleagues} formats={FAKE_FORMATS.export} onBusyChange={() => undefined} onClose={() => undefined} save={save} />),
+      dom.root.render(<ExportDialog api={api} me="me" colleagues={colleagues} formats={FAKE_FORMATS.export} onBusyChange={() => undefined} onClose={() => undefined} save={save} />),
     );
     await settle();
   }

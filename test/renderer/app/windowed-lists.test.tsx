@@ -2,9 +2,7 @@
 // Long lists (review items, my annotations, documents) render only the rows in sight, follow the
 // scrolling of their box, and scroll to the current row when it changes elsewhere.
 import { act, useSyncExternalStore } from 'react';
-import { createRoot } from 'react-dom/client';
-import type { Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { DocumentSummary } from '../../../src/core/api';
 import type { GlossDocument, Layer } from '../../../src/core/model';
 import { DEFAULT_SCHEMA } from '../../../src/core/schema';
@@ -17,6 +15,9 @@ import { ReviewSession } from '../../../src/renderer/src/session/review';
 import { DocumentSession } from '../../../src/renderer/src/session/session';
 import { FIXED_NOW, createFakeApi, makeLayer, plainDocument } from '../session/fakeApi';
 import { mountHeadless } from '../session/testHost';
+import { rootPerTest } from './reactRoot';
+
+const dom = rootPerTest();
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -31,22 +32,10 @@ function words(n: number): string {
 }
 const word = (i: number): [number, number] => [6 * i, 6 * i + 5];
 
-let container: HTMLElement;
-let root: Root;
 
-beforeEach(() => {
-  container = document.createElement('div');
-  document.body.appendChild(container);
-  root = createRoot(container);
-});
 
-afterEach(async () => {
-  await act(async () => root.unmount());
-  container.remove();
-});
-
-const $ = (selector: string) => container.querySelector(selector);
-const $$ = (selector: string) => [...container.querySelectorAll(selector)];
+const $ = (selector: string) => dom.container.querySelector(selector);
+const $$ = (selector: string) => [...dom.container.querySelectorAll(selector)];
 
 async function scroll(box: Element, top: number): Promise<void> {
   await act(async () => {
@@ -88,7 +77,7 @@ describe('the review item list', () => {
   }
 
   async function render(): Promise<void> {
-    await act(async () => root.render(<Harness session={review} />));
+    await act(async () => dom.root.render(<Harness session={review} />));
   }
 
   const box = () => $('.gl-review-scroll')!;
@@ -178,7 +167,7 @@ describe('my annotation list', () => {
       const snapshot = useSyncExternalStore(session.subscribe, session.getSnapshot);
       return <AnnotationList schema={DEFAULT_SCHEMA} session={session} snapshot={snapshot} />;
     }
-    await act(async () => root.render(<Harness />));
+    await act(async () => dom.root.render(<Harness />));
     const spanIndex = (id: string | null | undefined) => session.getSnapshot().spans.findIndex((s) => s.id === id);
     const rows = () => $$('[data-testid=annotation-item]').map((e) => spanIndex(e.getAttribute('data-span-id')));
     expect(rows().length).toBeGreaterThan(10);
@@ -205,7 +194,7 @@ describe('the document list', () => {
   const rows = () => indices('[data-testid=doc-item]', 'data-doc-id');
 
   it('renders every row of a short list', async () => {
-    await act(async () => root.render(<DocumentList documents={summaries(250)} currentId={null} onOpen={() => {}} />));
+    await act(async () => dom.root.render(<DocumentList documents={summaries(250)} currentId={null} onOpen={() => {}} />));
     expect(rows()).toHaveLength(250);
     expect(($('[data-testid=doc-list]') as HTMLElement).style.paddingBottom).toBe('0px');
   });
@@ -214,7 +203,7 @@ describe('the document list', () => {
     const documents = summaries(1000);
     const opened: string[] = [];
     const onOpen = (id: string) => void opened.push(id);
-    await act(async () => root.render(<DocumentList documents={documents} currentId={null} onOpen={onOpen} />));
+    await act(async () => dom.root.render(<DocumentList documents={documents} currentId={null} onOpen={onOpen} />));
     expect(rows().length).toBeGreaterThan(10);
     expect(rows().length).toBeLessThanOrEqual(100);
     expect(rows()[0]).toBe(0);
@@ -224,11 +213,11 @@ describe('the document list', () => {
     await scroll(box, 600 * DOCUMENT_ROW);
     expect(rows()).toContain(600);
     expect(rows()).not.toContain(0);
-    (container.querySelector('[data-doc-id=doc600]') as HTMLElement).click();
+    (dom.container.querySelector('[data-doc-id=doc600]') as HTMLElement).click();
     expect(opened).toEqual(['doc600']);
 
     // Opened elsewhere (from the address or the agreement view).
-    await act(async () => root.render(<DocumentList documents={documents} currentId="doc950" onOpen={onOpen} />));
+    await act(async () => dom.root.render(<DocumentList documents={documents} currentId="doc950" onOpen={onOpen} />));
     expect($('[data-doc-id=doc950]')?.getAttribute('aria-current')).toBe('page');
     expect(box.scrollTop).toBeGreaterThan(900 * DOCUMENT_ROW);
   });

@@ -10,6 +10,7 @@ import type { EditorState, PluginView, Transaction } from 'prosemirror-state';
 import type { Node as PMNode } from 'prosemirror-model';
 import { Decoration, DecorationSet } from 'prosemirror-view';
 import type { EditorView } from 'prosemirror-view';
+import { firstIndex } from './positions';
 
 /** A span as the editor draws it, derived from a stored span and the position index. */
 export interface RenderedSpan {
@@ -559,17 +560,6 @@ function scrollParentOf(element: HTMLElement): HTMLElement | null {
   return null;
 }
 
-/** Index of the first k in [0, n) for which pred holds (pred monotone false..true), or n. */
-function firstIndex(n: number, pred: (k: number) => boolean): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (pred(mid)) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
 
 function decorate(entry: IndexEntry, selected: boolean, flashing: boolean): Decoration[] {
   return decorateSpan(entry.span, entry.level, selected, flashing);

@@ -145,7 +145,7 @@ export class PositionIndex {
 }
 
 /** Index of the first k in [0, n) for which pred holds (pred monotone false..true), or n. */
-function firstIndex(n: number, pred: (k: number) => boolean): number {
+export function firstIndex(n: number, pred: (k: number) => boolean): number {
   let lo = 0;
   let hi = n;
   while (lo < hi) {
