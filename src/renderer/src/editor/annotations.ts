@@ -483,10 +483,13 @@ function startsOf(doc: PMNode): number[] {
  * Keeps the window on what is in sight: after mounting, on scrolling and resizing (once per
  * frame at most), it finds the first and last blocks in sight (binary search over the view's
  * block elements) and, when they come near the window's edge, moves the window to them and one
- * screen's height on each side (never narrower than MIN_WINDOW positions).
+ * screen's height on each side (never narrower than MIN_WINDOW positions). While scrolling flings
+ * by more than a screen a frame, it waits for the scrolling to slow down.
  */
 class WindowTracker implements PluginView {
   private frame = 0;
+  /** Where the scroll container was at the last measure. */
+  private lastTop = Number.NaN;
   private readonly scroller: HTMLElement | null;
   private readonly schedule = () => {
     if (this.frame === 0) this.frame = requestAnimationFrame(this.measure);
@@ -534,6 +537,16 @@ class WindowTracker implements PluginView {
     this.frame = 0;
     const { view } = this;
     if (view.isDestroyed) return;
+    // Flung far (more than a screen since the last frame): draw nothing on the way, only where
+    // the scrolling slows down or stops (the next frames measure again).
+    const top = this.scroller ? this.scroller.scrollTop : window.scrollY;
+    const screen = this.scroller ? this.scroller.clientHeight : window.innerHeight;
+    const flung = Number.isFinite(this.lastTop) && screen > 0 && Math.abs(top - this.lastTop) > screen;
+    this.lastTop = top;
+    if (flung) {
+      this.schedule();
+      return;
+    }
     const current = annotationState(view.state).window;
     const near = this.wanted(0.5);
     if (!near || (near.from >= current.from && near.to <= current.to)) return;
