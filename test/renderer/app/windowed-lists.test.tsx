@@ -168,6 +168,9 @@ describe('my annotation list', () => {
       return <AnnotationList schema={DEFAULT_SCHEMA} session={session} snapshot={snapshot} />;
     }
     await act(async () => dom.root.render(<Harness />));
+    // Counts are written as a person reads them.
+    expect($('.gl-annotations .gl-count')?.textContent).toBe('3,000');
+    expect([...$$('[data-testid=annotation-filter] option')].map((o) => o.textContent)).toContain('Person (3,000)');
     const spanIndex = (id: string | null | undefined) => session.getSnapshot().spans.findIndex((s) => s.id === id);
     const rows = () => $$('[data-testid=annotation-item]').map((e) => spanIndex(e.getAttribute('data-span-id')));
     expect(rows().length).toBeGreaterThan(10);

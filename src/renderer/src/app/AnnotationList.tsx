@@ -32,7 +32,7 @@ export function AnnotationList({ schema, session, snapshot }: AnnotationListProp
     <section className="gl-panel gl-annotations" data-testid="annotation-list" aria-label="Annotations">
       <div className="gl-annotations-head">
         <h2 className="gl-section-title">
-          Annotations <span className="gl-count">{shown.length}</span>
+          Annotations <span className="gl-count">{shown.length.toLocaleString('en')}</span>
         </h2>
         <select
           className="gl-select gl-select-small"
@@ -44,7 +44,7 @@ export function AnnotationList({ schema, session, snapshot }: AnnotationListProp
           <option value="">All labels</option>
           {schema.labels.map((l) => (
             <option key={l.name} value={l.name}>
-              {l.name} ({counts.get(l.name) ?? 0})
+              {l.name} ({(counts.get(l.name) ?? 0).toLocaleString('en')})
             </option>
           ))}
         </select>

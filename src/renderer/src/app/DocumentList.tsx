@@ -89,7 +89,7 @@ const DocumentRow = memo(function DocumentRow({ doc, me, current, onOpen }: Docu
           <span className="gl-doc-counts">
             <OtherLayers doc={doc} me={me} />
             <span className="gl-doc-spans" title="My spans">
-              <span data-testid="doc-span-count">{doc.mySpanCount}</span> {doc.mySpanCount === 1 ? 'span' : 'spans'}
+              <span data-testid="doc-span-count">{doc.mySpanCount.toLocaleString('en')}</span> {doc.mySpanCount === 1 ? 'span' : 'spans'}
             </span>
           </span>
         </span>
@@ -102,7 +102,7 @@ const DocumentRow = memo(function DocumentRow({ doc, me, current, onOpen }: Docu
 function OtherLayers({ doc, me }: { doc: DocumentSummary; me: string }) {
   const others = doc.layers.filter((l) => l.annotator !== me);
   if (others.length === 0) return null;
-  const names = others.map((l) => `${l.annotator === CURATION_ANNOTATOR ? 'curated' : l.annotator}: ${l.spanCount} ${l.spanCount === 1 ? 'span' : 'spans'}`);
+  const names = others.map((l) => `${l.annotator === CURATION_ANNOTATOR ? 'curated' : l.annotator}: ${l.spanCount.toLocaleString('en')} ${l.spanCount === 1 ? 'span' : 'spans'}`);
   return (
     <span className="gl-doc-layers" title={names.join('\n')} data-testid="doc-layers">
       +{others.length} {others.length === 1 ? 'layer' : 'layers'}

@@ -62,7 +62,7 @@ export function LayerBar({ me, mine, others, mode, onView, onToggleReview, onMyS
                 {isMe && <span className="gl-layer-you"> (you)</span>}
               </span>
               <span className="gl-layer-meta">
-                {STATUS_TEXT[chip.status]} · <span data-testid="layer-span-count">{chip.spans}</span>
+                {STATUS_TEXT[chip.status]} · <span data-testid="layer-span-count">{chip.spans.toLocaleString('en')}</span>
               </span>
             </button>
           );
