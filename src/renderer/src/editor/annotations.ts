@@ -19,8 +19,11 @@ export interface RenderedSpan {
   /** Editor range of the span's hull. */
   readonly from: number;
   readonly to: number;
-  /** The visible pieces: one range, or one per fragment of a discontinuous span; never empty ranges. */
-  readonly pieces: readonly { readonly from: number; readonly to: number }[];
+  /**
+   * The visible pieces of a discontinuous span, one per fragment, never empty; absent when the
+   * span is drawn as one piece, [from, to) (most spans: no array kept for them).
+   */
+  readonly pieces?: readonly { readonly from: number; readonly to: number }[];
   /** The class that carries the label's colour (see labelStyles). */
   readonly colorClass: string;
   /** The stored quote no longer matches the text: drawn, but marked as such. */
@@ -586,7 +589,7 @@ function decorateSpan(span: RenderedSpan, level: number, selected: boolean, flas
   if (span.orphan) cls += ' gl-orphan';
   const attrs = { nodeName: 'span', class: cls, 'data-span-id': span.id, 'data-label': span.label };
   const spec: SpanSpec = { span, level };
-  return span.pieces.map((p) => Decoration.inline(p.from, p.to, attrs, spec));
+  return piecesOf(span).map((p) => Decoration.inline(p.from, p.to, attrs, spec));
 }
 
 /** A review item: the selected one is the current item. A span the reviewer added outside any item is drawn apart. */
@@ -594,7 +597,7 @@ function decorateReview(span: RenderedSpan, mark: ReviewMark, level: number, cur
   if (mark.kind === 'added') {
     const attrs = { nodeName: 'span', class: `gl-review-added gl-lv-${Math.min(level, MAX_LEVEL)} ${span.colorClass}`, 'data-added': span.id, 'data-label': span.label, title: mark.title };
     const spec: SpanSpec = { span, level };
-    return span.pieces.map((p) => Decoration.inline(p.from, p.to, attrs, spec));
+    return piecesOf(span).map((p) => Decoration.inline(p.from, p.to, attrs, spec));
   }
   let cls = `gl-review gl-lv-${Math.min(level, MAX_LEVEL)} gl-k-${mark.kind}`;
   if (mark.decided) cls += ' gl-decided';
@@ -609,7 +612,12 @@ function decorateReview(span: RenderedSpan, mark: ReviewMark, level: number, cur
     title: mark.title,
   };
   const spec: SpanSpec = { span, level };
-  return span.pieces.map((p) => Decoration.inline(p.from, p.to, attrs, spec));
+  return piecesOf(span).map((p) => Decoration.inline(p.from, p.to, attrs, spec));
+}
+
+/** The ranges a span is drawn in: its pieces, or its hull when it is one piece. */
+export function piecesOf(span: RenderedSpan): readonly EditorRange[] {
+  return span.pieces ?? [span];
 }
 
 /** A binary min-heap of numbers: the ends of the spans open during the sweep. */

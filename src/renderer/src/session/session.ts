@@ -568,7 +568,7 @@ export class DocumentSession implements Surface {
       label: span.label,
       from: pieces[0]!.from,
       to: pieces[pieces.length - 1]!.to,
-      pieces,
+      ...(pieces.length > 1 ? { pieces } : {}),
       colorClass: labelColorClass(this.schema, span.label),
       orphan,
     };
