@@ -10,6 +10,7 @@ import type { Node as PMNode } from 'prosemirror-model';
 import type { ChangeResult, CommentInput, GlossApi, GlossError, LayerChange, OpenedDocument } from '../../../core/api';
 import type { AttributeValue, Comment, CommentTarget, GlossDocument, Layer, LayerStatus, Schema, Span } from '../../../core/model';
 import { compareSpans } from '../../../core/layer';
+import type { CodePointIndex } from '../../../core/offsets';
 import { findLabel } from '../../../core/schema';
 import { annotationKey, annotationState, createAnnotationPlugin, MIN_WINDOW, withAnnotationMeta } from '../editor/annotations';
 import type { AnnotationMeta, RenderedSpan } from '../editor/annotations';
@@ -124,7 +125,6 @@ export class DocumentSession implements Surface {
   private comments: readonly Comment[];
 
   private readonly spans = new Map<string, Span>();
-  private readonly rendered = new Map<string, RenderedSpan>();
   private sorted: Span[] = [];
   private readonly orphans = new Set<string>();
   /** The orphans as last handed out (copied again only when they change). */
@@ -179,10 +179,7 @@ export class DocumentSession implements Surface {
     for (const span of opts.opened.mine.spans) {
       this.spans.set(span.id, span);
       const drawn = this.render(span);
-      if (drawn) {
-        this.rendered.set(span.id, drawn);
-        initial.push(drawn);
-      }
+      if (drawn) initial.push(drawn);
     }
     // A layer on disk is stored sorted: sort only if it is not.
     const spans = [...this.spans.values()];
@@ -390,15 +387,15 @@ export class DocumentSession implements Surface {
     // Our transaction would otherwise put back a selection the browser has already moved.
     this.host.syncSelection?.();
     const id = spanId && this.spans.has(spanId) ? spanId : null;
-    const drawnSpan = id ? this.rendered.get(id) : undefined;
+    const drawnSpan = id ? this.renderedSpan(id) : undefined;
     if (drawnSpan) this.loadUpTo(drawnSpan.to);
     let tr = this.host.state.tr;
     const meta: AnnotationMeta = {};
-    if (id !== this.selectedId) meta.select = id ? (this.rendered.get(id) ?? null) : null;
-    if (opts.flash && id) meta.flash = this.rendered.get(id) ?? null;
+    if (id !== this.selectedId) meta.select = id ? (this.renderedSpan(id) ?? null) : null;
+    if (opts.flash && id) meta.flash = this.renderedSpan(id) ?? null;
     // A text selection would turn the next label key into a new span rather than a relabel.
     if (id && !this.host.state.selection.empty) {
-      const drawn = this.rendered.get(id);
+      const drawn = this.renderedSpan(id);
       tr = tr.setSelection(caretAt(tr.doc, drawn ? drawn.from : this.host.state.selection.from));
     }
     const changed = id !== this.selectedId;
@@ -459,7 +456,9 @@ export class DocumentSession implements Surface {
 
   /** Where a span is drawn (undefined when it is not visible). */
   renderedSpan(spanId: string): RenderedSpan | undefined {
-    return this.rendered.get(spanId);
+    // Drawn again from the stored span: the same values the editor holds (no second map of 10,000).
+    const span = this.spans.get(spanId);
+    return span ? (this.draw(span) ?? undefined) : undefined;
   }
 
   dispose(): void {
@@ -500,7 +499,7 @@ export class DocumentSession implements Surface {
     if (select === undefined && this.selectedId && !this.spans.has(this.selectedId)) select = null;
     if (select !== undefined) {
       const id = select && this.spans.has(select) ? select : null;
-      if (id !== this.selectedId) meta.select = id ? (this.rendered.get(id) ?? null) : null;
+      if (id !== this.selectedId) meta.select = id ? (this.renderedSpan(id) ?? null) : null;
       this.selectedId = id;
     }
     let tr = withAnnotationMeta(this.host.state.tr, meta);
@@ -523,11 +522,8 @@ export class DocumentSession implements Surface {
     for (const [id, next] of after) {
       const old = this.spans.get(id);
       if (old) sorted = removeSorted(sorted, old);
-      const oldDrawn = this.rendered.get(id);
-      if (oldDrawn) {
-        remove.push(oldDrawn);
-        this.rendered.delete(id);
-      }
+      const oldDrawn = old ? this.draw(old) : null;
+      if (oldDrawn) remove.push(oldDrawn);
       if (this.orphans.delete(id)) this.orphansShown = null;
       if (!next) {
         this.spans.delete(id);
@@ -536,24 +532,27 @@ export class DocumentSession implements Surface {
       this.spans.set(id, next);
       sorted = insertSorted(sorted, next);
       const drawn = this.render(next);
-      if (drawn) {
-        this.rendered.set(id, drawn);
-        add.push(drawn);
-      }
+      if (drawn) add.push(drawn);
     }
     this.sorted = sorted;
     return { remove, add };
   }
 
-  /** How a stored span is drawn: its pieces in editor positions, its colour, orphan or not. */
+  /** Draw a span taken in (draw), noting it as an orphan if its quote no longer matches. */
   private render(span: Span): RenderedSpan | null {
-    const text = this.editor.positions.text;
-    const inText = Number.isInteger(span.start) && Number.isInteger(span.end) && span.start >= 0 && span.end <= text.length && span.start < span.end;
-    const orphan = !inText || text.slice(span.start, span.end) !== span.quote;
-    if (orphan) {
+    const drawn = this.draw(span);
+    if (drawn ? drawn.orphan : isOrphan(span, this.editor.positions.text)) {
       this.orphans.add(span.id);
       this.orphansShown = null;
     }
+    return drawn;
+  }
+
+  /** How a stored span is drawn: its pieces in editor positions, its colour, orphan or not. */
+  private draw(span: Span): RenderedSpan | null {
+    const text = this.editor.positions.text;
+    const inText = fitsText(span, text);
+    const orphan = isOrphan(span, text);
     // A span outside the text cannot be placed: it stays listed (as an orphan), never moved.
     if (!inText) return null;
     const ranges = span.fragments && span.fragments.length > 0 ? span.fragments : [span];
@@ -760,6 +759,15 @@ function focusOf(changes: readonly LayerChange[]): string | null | undefined {
     if (change.op === 'remove') return undefined;
   }
   return undefined;
+}
+
+function fitsText(span: Span, text: CodePointIndex): boolean {
+  return Number.isInteger(span.start) && Number.isInteger(span.end) && span.start >= 0 && span.end <= text.length && span.start < span.end;
+}
+
+/** Whether a span's quote no longer matches the text (or it lies outside it). */
+function isOrphan(span: Span, text: CodePointIndex): boolean {
+  return !fitsText(span, text) || text.slice(span.start, span.end) !== span.quote;
 }
 
 /** The attributes of every span that has none (frozen: spans are values, never edited in place). */
