@@ -319,3 +319,38 @@ describe('ReviewSession', () => {
     expect(review.getSnapshot().busy).toBe(false);
   });
 });
+
+describe('ReviewSession: a long document', () => {
+  it('opens with the first blocks, loads the rest frame by frame, and loads at once up to an item chosen far down', async () => {
+    const paragraphs = Array.from({ length: 1200 }, (_, i) => `Paragraph ${i}: Emomali Rahmon met the delegation of the Ministry of Finance in Dushanbe to agree the next steps.`);
+    const text = paragraphs.join('\n\n');
+    const long = await plainDocument('long', text);
+    const marks = (label: string): [string, number, number][] =>
+      paragraphs.map((p, i) => {
+        const at = paragraphs.slice(0, i).reduce((n, q) => n + q.length + 2, 0) + p.indexOf('Emomali');
+        return [label, at, at + 'Emomali Rahmon'.length];
+      });
+    const paints: (() => void)[] = [];
+    const review = new ReviewSession({
+      api,
+      document: long,
+      editor: buildEditorDocument(long),
+      schema: DEFAULT_SCHEMA,
+      layers: [makeLayer(long, 'bob', marks('Person')), makeLayer(long, 'carol', marks('Organisation'))],
+      curation: null,
+      afterPaint: (run) => void paints.push(run),
+    });
+    const host = mountHeadless(review);
+    expect(host.state.doc.childCount).toBeLessThan(1200 / 2);
+    // Items far down are chosen before their blocks arrived: loaded up to there, drawn as current.
+    const last = review.getSnapshot().items.at(-1)!;
+    review.setCurrent(last.key, { reveal: true });
+    expect(host.revealed).toEqual([last.key]);
+    const current = annotationState(host.state).selected;
+    expect(current?.id).toBe(last.key);
+    expect(host.state.doc.content.size).toBeGreaterThanOrEqual(current!.to);
+    expect(annotationState(host.state).decorations.find(current!.from, current!.to).length).toBeGreaterThan(0);
+    for (let i = 0; i < 100 && paints.length > 0; i++) paints.splice(0).forEach((run) => run());
+    expect(host.state.doc.childCount).toBe(1200);
+  });
+});

@@ -12,13 +12,15 @@ import { CURATION_ANNOTATOR } from '../../../core/model';
 import type { CurationDecision, GlossDocument, Layer, LayerStatus, Schema, Span } from '../../../core/model';
 import { compareLayers } from '../../../core/review';
 import type { ReviewItem, ReviewKind, ReviewLayer } from '../../../core/review';
-import { createAnnotationPlugin, MIN_WINDOW, withAnnotationMeta } from '../editor/annotations';
+import { createAnnotationPlugin, withAnnotationMeta } from '../editor/annotations';
 import type { AnnotationMeta, RenderedSpan } from '../editor/annotations';
 import type { EditorDocument } from '../editor/document';
 import { readOnlyTextPlugin } from '../editor/readOnly';
 import { labelColorClass } from '../labels';
 import { trimRange } from '../editor/selection';
 import type { QuotedRange } from '../editor/selection';
+import { afterPaint } from './afterPaint';
+import { BlockLoader } from './blockLoader';
 import { StateHost } from './session';
 import type { EditorHost } from './session';
 import type { Surface } from './surface';
@@ -47,6 +49,8 @@ export interface ReviewOptions {
   onCurationSaved?(layer: Layer): void;
   /** A decision was refused because the items are not what the workspace has: reread the layers. */
   onStale?(): void;
+  /** Runs work after the next paint (the blocks of a long document; default afterPaint). */
+  afterPaint?: (run: () => void) => void;
 }
 
 /** An edit in progress: the curated span being made from one annotator's version. */
@@ -147,6 +151,7 @@ export class ReviewSession implements Surface {
   private chain: Promise<void> = Promise.resolve();
 
   private host: EditorHost;
+  private readonly loader: BlockLoader;
   private listeners = new Set<() => void>();
   private snapshot: ReviewSnapshot | null = null;
   private disposed = false;
@@ -165,11 +170,12 @@ export class ReviewSession implements Surface {
     this.indexDecisions();
     this.setItems(compareLayers(this.layers));
     const initial = [...this.itemsDrawn(), ...this.addedDrawn()];
-    // A long document draws the items around what is in sight (the view moves the window).
-    const size = this.editor.positions.docSize;
-    const window = size > 3 * MIN_WINDOW ? { from: 0, to: MIN_WINDOW } : undefined;
-    const state = EditorState.create({ doc: this.editor.doc, plugins: [readOnlyTextPlugin(), createAnnotationPlugin(initial, { window })] });
+    // A long document opens with its first blocks and draws the items around what is in sight.
+    this.loader = new BlockLoader(this.editor, () => this.host, opts.afterPaint ?? afterPaint, () => !this.disposed);
+    const plugins = [readOnlyTextPlugin(), this.loader.plugin(), createAnnotationPlugin(initial, { window: this.loader.initialWindow })];
+    const state = EditorState.create({ doc: this.loader.initialDoc, plugins });
     this.host = new StateHost(state, (tr) => this.onTransaction(tr));
+    this.loader.start();
     const first = this.items.find((i) => !this.isDecided(i.key)) ?? this.items[0];
     if (first) this.setCurrent(first.key);
   }
@@ -265,7 +271,10 @@ export class ReviewSession implements Surface {
     if (this.editing && this.editing.itemKey !== id) this.editing = null;
     const changed = id !== this.currentKey;
     this.currentKey = id;
-    this.host.dispatch(withAnnotationMeta(this.host.state.tr, { select: id ? (this.rendered.get(id) ?? null) : null }));
+    const drawn = id ? this.rendered.get(id) : undefined;
+    // An item in blocks not loaded yet: load up to it, so that it can be drawn and revealed.
+    if (drawn) this.loader.upTo(drawn.to);
+    this.host.dispatch(withAnnotationMeta(this.host.state.tr, { select: drawn ?? null }));
     if (id && opts.reveal) this.host.reveal?.(id);
     if (changed) this.emit();
   }

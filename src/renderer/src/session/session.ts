@@ -12,10 +12,10 @@ import type { AttributeValue, Comment, CommentTarget, GlossDocument, Layer, Laye
 import { compareSpans } from '../../../core/layer';
 import type { CodePointIndex } from '../../../core/offsets';
 import { findLabel } from '../../../core/schema';
-import { annotationKey, annotationState, createAnnotationPlugin, MIN_WINDOW, withAnnotationMeta } from '../editor/annotations';
+import { annotationKey, annotationState, createAnnotationPlugin, withAnnotationMeta } from '../editor/annotations';
 import type { AnnotationMeta, RenderedSpan } from '../editor/annotations';
 import { buildEditorDocument } from '../editor/document';
-import { appendBlocks, loadingPlugin, readOnlyTextPlugin } from '../editor/readOnly';
+import { readOnlyTextPlugin } from '../editor/readOnly';
 import type { EditorDocument } from '../editor/document';
 import { trimRange } from '../editor/selection';
 import type { QuotedRange } from '../editor/selection';
@@ -26,6 +26,7 @@ import { SaveQueue } from './saveQueue';
 import type { SaveStatus } from './saveQueue';
 import type { Surface } from './surface';
 import { afterPaint } from './afterPaint';
+import { BlockLoader } from './blockLoader';
 
 /** Where the editor state lives: the ProseMirror view once mounted, a plain holder before. */
 export interface EditorHost {
@@ -65,13 +66,6 @@ export interface SessionOptions {
    */
   afterPaint?: (run: () => void) => void;
 }
-
-/** Documents larger than this many editor positions open with their first blocks and load the rest while shown. */
-export const LAZY_FROM = 3 * MIN_WINDOW;
-/** The first blocks shown cover at least this many positions (more than a screen, the first window). */
-const FIRST_PART = MIN_WINDOW;
-/** Blocks appended per step while a long document loads: one step per frame. */
-const LOAD_STEP = 100;
 
 /** What the side panels show; a new object whenever something in it changes. */
 export interface SessionSnapshot {
@@ -154,8 +148,8 @@ export class DocumentSession implements Surface {
   /** Work waiting for the next paint (later), and who waits for it to be done (idle). */
   private deferred = 0;
   private deferredDone: (() => void)[] = [];
-  /** Blocks of the editor document in the editor state so far (all, once loaded). */
-  private loadedBlocks: number;
+  /** Appends the blocks of a long document after its first ones. */
+  private readonly loader: BlockLoader;
 
   constructor(opts: SessionOptions) {
     this.document = opts.opened.document;
@@ -185,16 +179,12 @@ export class DocumentSession implements Surface {
     const spans = [...this.spans.values()];
     this.sorted = isSorted(spans) ? spans : spans.sort(compareSpans);
 
-    // A long document: its first blocks now, the rest appended frame by frame (loadRest).
-    const size = this.editor.positions.docSize;
-    const lazy = size > LAZY_FROM;
-    this.loadedBlocks = lazy ? this.editor.blocksUpTo(FIRST_PART) : this.editor.blockCount;
-    const doc = this.editor.prefix(this.loadedBlocks);
-    const window = lazy ? { from: 0, to: Math.min(size, MIN_WINDOW) } : undefined;
-    const plugins = [readOnlyTextPlugin(), loadingPlugin(this.editor.blockCount), createAnnotationPlugin(initial, { window })];
-    const state = EditorState.create({ doc, plugins });
+    // A long document: its first blocks now, the rest appended frame by frame.
+    this.loader = new BlockLoader(this.editor, () => this.host, this.afterPaint, () => !this.disposed);
+    const plugins = [readOnlyTextPlugin(), this.loader.plugin(), createAnnotationPlugin(initial, { window: this.loader.initialWindow })];
+    const state = EditorState.create({ doc: this.loader.initialDoc, plugins });
     this.host = new StateHost(state, (tr) => this.onTransaction(tr));
-    if (this.loadedBlocks < this.editor.blockCount) this.afterPaint(() => this.loadRest());
+    this.loader.start();
     this.queue = new SaveQueue((changes) => this.api.applyChanges(this.document.id, changes, this.baseUpdatedAt), {
       onSaved: (result, pending) => this.onSaved(result, pending),
       onFailed: (error) => void this.showWhatIsOnDisk(error),
@@ -388,7 +378,7 @@ export class DocumentSession implements Surface {
     this.host.syncSelection?.();
     const id = spanId && this.spans.has(spanId) ? spanId : null;
     const drawnSpan = id ? this.renderedSpan(id) : undefined;
-    if (drawnSpan) this.loadUpTo(drawnSpan.to);
+    if (drawnSpan) this.loader.upTo(drawnSpan.to);
     let tr = this.host.state.tr;
     const meta: AnnotationMeta = {};
     if (id !== this.selectedId) meta.select = id ? (this.renderedSpan(id) ?? null) : null;
@@ -715,29 +705,9 @@ export class DocumentSession implements Surface {
     });
   }
 
-  /** Append the next blocks of a long document, one step per frame, until all are there. */
-  private loadRest(): void {
-    if (this.disposed || this.loadedBlocks >= this.editor.blockCount) return;
-    this.appendBlocks(this.loadedBlocks + LOAD_STEP);
-    if (this.loadedBlocks < this.editor.blockCount) this.afterPaint(() => this.loadRest());
-  }
-
-  /** Make sure editor position `pos` exists: append the blocks up to it now. */
-  private loadUpTo(pos: number): void {
-    if (this.loadedBlocks < this.editor.blockCount && pos > this.host.state.doc.content.size) this.appendBlocks(this.editor.blocksUpTo(pos));
-  }
-
-  private appendBlocks(count: number): void {
-    const to = Math.min(count, this.editor.blockCount);
-    if (to <= this.loadedBlocks) return;
-    const nodes = this.editor.blocks(this.loadedBlocks, to);
-    this.loadedBlocks = to;
-    this.host.dispatch(appendBlocks(this.host.state.tr, nodes));
-  }
-
   /** Whether the whole document is in the editor (a long one loads while shown). */
   get loaded(): boolean {
-    return this.loadedBlocks >= this.editor.blockCount;
+    return this.loader.loaded;
   }
 }
 

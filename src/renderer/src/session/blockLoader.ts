@@ -1,0 +1,85 @@
+// A long document opens with its first blocks and appends the rest one step per frame (ADR 0011):
+// shared by the annotating session and the review, whichever holds the editor state.
+
+import type { Node as PMNode } from 'prosemirror-model';
+import type { Plugin, Transaction } from 'prosemirror-state';
+import type { EditorState } from 'prosemirror-state';
+import { MIN_WINDOW } from '../editor/annotations';
+import type { EditorRange } from '../editor/annotations';
+import type { EditorDocument } from '../editor/document';
+import { appendBlocks, loadingPlugin } from '../editor/readOnly';
+
+/** Documents larger than this many editor positions open with their first blocks and load the rest while shown. */
+export const LAZY_FROM = 3 * MIN_WINDOW;
+/** The first blocks shown cover at least this many positions (more than a screen, the first window). */
+const FIRST_PART = MIN_WINDOW;
+/** Blocks appended per step while a long document loads: one step per frame. */
+const LOAD_STEP = 100;
+
+/** Where the loader appends: the current state, and how to apply a transaction to it. */
+export interface LoadTarget {
+  readonly state: EditorState;
+  dispatch(tr: Transaction): void;
+}
+
+export class BlockLoader {
+  private loadedBlocks: number;
+  private readonly lazy: boolean;
+
+  constructor(
+    private readonly editor: EditorDocument,
+    /** Who holds the editor state now (the view once mounted). */
+    private readonly target: () => LoadTarget,
+    private readonly afterPaint: (run: () => void) => void,
+    /** False once the owner is disposed: loading stops. */
+    private readonly alive: () => boolean,
+  ) {
+    this.lazy = editor.positions.docSize > LAZY_FROM;
+    this.loadedBlocks = this.lazy ? editor.blocksUpTo(FIRST_PART) : editor.blockCount;
+  }
+
+  /** The document to create the editor state with: the first blocks, or all of a short one. */
+  get initialDoc(): PMNode {
+    return this.editor.prefix(this.loadedBlocks);
+  }
+
+  /** The first window of spans to draw (undefined: the whole of a short document). */
+  get initialWindow(): EditorRange | undefined {
+    return this.lazy ? { from: 0, to: Math.min(this.editor.positions.docSize, MIN_WINDOW) } : undefined;
+  }
+
+  /** The plugin saying on the view whether blocks are still to come (aria-busy). */
+  plugin(): Plugin {
+    return loadingPlugin(this.editor.blockCount);
+  }
+
+  /** Start appending the rest after the first paint. */
+  start(): void {
+    if (!this.loaded) this.afterPaint(() => this.step());
+  }
+
+  /** Whether the whole document is in the editor. */
+  get loaded(): boolean {
+    return this.loadedBlocks >= this.editor.blockCount;
+  }
+
+  /** Make sure editor position `pos` exists: append the blocks up to it now. */
+  upTo(pos: number): void {
+    if (!this.loaded && pos > this.target().state.doc.content.size) this.append(this.editor.blocksUpTo(pos));
+  }
+
+  private step(): void {
+    if (!this.alive() || this.loaded) return;
+    this.append(this.loadedBlocks + LOAD_STEP);
+    if (!this.loaded) this.afterPaint(() => this.step());
+  }
+
+  private append(count: number): void {
+    const to = Math.min(count, this.editor.blockCount);
+    if (to <= this.loadedBlocks) return;
+    const nodes = this.editor.blocks(this.loadedBlocks, to);
+    this.loadedBlocks = to;
+    const target = this.target();
+    target.dispatch(appendBlocks(target.state.tr, nodes));
+  }
+}
