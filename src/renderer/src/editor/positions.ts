@@ -30,7 +30,10 @@ export interface BlockSlot {
 /** Blocks in display order, inside the text and never overlapping; one paragraph if there are none. */
 export function normalizeBlocks(blocks: readonly Block[], length: number): Block[] {
   if (blocks.length === 0) return [{ type: 'paragraph', start: 0, end: length }];
-  const sorted = [...blocks].sort((a, b) => a.start - b.start || a.end - b.end);
+  // Stored blocks come in order: sort (a copy) only when they do not.
+  let ordered = true;
+  for (let i = 1; i < blocks.length && ordered; i++) ordered = blocks[i - 1]!.start < blocks[i]!.start || (blocks[i - 1]!.start === blocks[i]!.start && blocks[i - 1]!.end <= blocks[i]!.end);
+  const sorted = ordered ? blocks : [...blocks].sort((a, b) => a.start - b.start || a.end - b.end);
   const out: Block[] = [];
   let previousEnd = 0;
   for (const block of sorted) {
