@@ -77,6 +77,7 @@ let settling: { stop: boolean } | null = null;
  * count with an estimated height, so a long smooth scroll ends off its target once the blocks it
  * passed got their real heights. When the scroll has come to rest, put the element back in the
  * middle if it is not near it (a few times at most; each pass draws the blocks it lands among).
+ * Any input of the analyst's (wheel, mouse button, key, touch) ends this: the view is theirs.
  */
 function settleOn(element: Element): void {
   const scroller = scrollParentOf(element);
@@ -84,12 +85,24 @@ function settleOn(element: Element): void {
   if (settling) settling.stop = true;
   const token = { stop: false };
   settling = token;
+  // The analyst takes over (wheel, scroll bar, keys, touch): stop putting the view back.
+  const takeOver = () => {
+    token.stop = true;
+  };
+  const inputs = ['wheel', 'mousedown', 'touchstart', 'keydown'] as const;
+  for (const type of inputs) window.addEventListener(type, takeOver, { capture: true, passive: true });
+  const done = () => {
+    for (const type of inputs) window.removeEventListener(type, takeOver, { capture: true });
+  };
   let lastTop = Number.NaN;
   let still = 0;
   let frames = 0;
   let corrections = 0;
   const step = () => {
-    if (token.stop || !element.isConnected || ++frames > 240) return;
+    if (token.stop || !element.isConnected || ++frames > 240) {
+      done();
+      return;
+    }
     const top = scroller.scrollTop;
     still = top === lastTop ? still + 1 : 0;
     lastTop = top;
@@ -101,7 +114,10 @@ function settleOn(element: Element): void {
     const box = scroller.getBoundingClientRect();
     const rect = element.getBoundingClientRect();
     const offCentre = Math.abs(rect.top + rect.height / 2 - (box.top + box.height / 2));
-    if (offCentre <= box.height / 4 || corrections >= 4) return;
+    if (offCentre <= box.height / 4 || corrections >= 4) {
+      done();
+      return;
+    }
     corrections++;
     still = 0;
     element.scrollIntoView({ block: 'center' });
