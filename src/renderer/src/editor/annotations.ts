@@ -249,13 +249,7 @@ export class SpanIndex {
   overlapping(range: EditorRange, limit: number): IndexEntry[] {
     const entries = this.entries;
     // The first span starting at or after range.to: none from there on meets the range.
-    let lo = 0;
-    let hi = entries.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (entries[mid]!.span.from < range.to) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = firstIndex(entries.length, (k) => entries[k]!.span.from >= range.to);
     const out: IndexEntry[] = [];
     if (range.from >= range.to) return out;
     for (let i = lo - 1; i >= 0; i--) {
@@ -268,14 +262,7 @@ export class SpanIndex {
 
   private insertionPoint(span: RenderedSpan): number {
     const entries = this.entries;
-    let lo = 0;
-    let hi = entries.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (precedes(entries[mid]!.span, span)) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return firstIndex(entries.length, (k) => !precedes(entries[k]!.span, span));
   }
 }
 

@@ -7,7 +7,7 @@ import { Mark } from 'prosemirror-model';
 import type { Node as PMNode, NodeType } from 'prosemirror-model';
 import type { BlockType, DocumentMark, GlossDocument } from '../../../core/model';
 import { CodePointIndex } from '../../../core/offsets';
-import { PositionIndex } from './positions';
+import { firstIndex, PositionIndex } from './positions';
 import type { BlockSlot } from './positions';
 import { documentSchema } from './schema';
 
@@ -76,14 +76,8 @@ class LazyEditorDocument implements EditorDocument {
   blocksUpTo(pos: number): number {
     const slots = this.positions.slots;
     // The first block that ends (closes) at or after pos, counted in.
-    let lo = 0;
-    let hi = slots.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (slots[mid]!.contentEnd + 1 < pos) lo = mid + 1;
-      else hi = mid;
-    }
-    return Math.max(1, Math.min(slots.length, lo + 1));
+    const last = firstIndex(slots.length, (k) => slots[k]!.contentEnd + 1 >= pos);
+    return Math.max(1, Math.min(slots.length, last + 1));
   }
 }
 

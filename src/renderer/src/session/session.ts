@@ -15,6 +15,7 @@ import { findLabel } from '../../../core/schema';
 import { annotationKey, annotationState, createAnnotationPlugin, withAnnotationMeta } from '../editor/annotations';
 import type { AnnotationMeta, RenderedSpan } from '../editor/annotations';
 import { buildEditorDocument } from '../editor/document';
+import { firstIndex } from '../editor/positions';
 import { readOnlyTextPlugin } from '../editor/readOnly';
 import type { EditorDocument } from '../editor/document';
 import { trimRange } from '../editor/selection';
@@ -381,12 +382,11 @@ export class DocumentSession implements Surface {
     if (drawnSpan) this.loader.upTo(drawnSpan.to);
     let tr = this.host.state.tr;
     const meta: AnnotationMeta = {};
-    if (id !== this.selectedId) meta.select = id ? (this.renderedSpan(id) ?? null) : null;
-    if (opts.flash && id) meta.flash = this.renderedSpan(id) ?? null;
+    if (id !== this.selectedId) meta.select = drawnSpan ?? null;
+    if (opts.flash && id) meta.flash = drawnSpan ?? null;
     // A text selection would turn the next label key into a new span rather than a relabel.
     if (id && !this.host.state.selection.empty) {
-      const drawn = this.renderedSpan(id);
-      tr = tr.setSelection(caretAt(tr.doc, drawn ? drawn.from : this.host.state.selection.from));
+      tr = tr.setSelection(caretAt(tr.doc, drawnSpan ? drawnSpan.from : this.host.state.selection.from));
     }
     const changed = id !== this.selectedId;
     this.selectedId = id;
@@ -770,14 +770,7 @@ function isSorted(spans: readonly Span[]): boolean {
 }
 
 function lowerBound(sorted: readonly Span[], span: Span): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareSpans(sorted[mid]!, span) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstIndex(sorted.length, (k) => compareSpans(sorted[k]!, span) >= 0);
 }
 
 function indexInSorted(sorted: readonly Span[], span: Span): number {
