@@ -189,28 +189,6 @@ function quiet<T>(promise: Promise<T>): Promise<T> {
 }
 
 /**
- * Run `task` on every item, at most `limit` at a time (e.g. writing a folder of files: the disk
- * waits in parallel). Stops starting new tasks after the first failure, waits for the running
- * ones, then rejects with that failure.
- */
-export async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | null = null;
-  const worker = async (): Promise<void> => {
-    while (failure === null && next < items.length) {
-      const i = next++;
-      try {
-        await task(items[i]!, i);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failure !== null) throw (failure as { error: unknown }).error;
-}
-
-/**
  * A whole file's bytes. fs.readFile with a callback, not fs/promises': the promise API makes a
  * FileHandle and a promise round trip per step (open, stat, read, close), which costs the main
  * thread more than the parse of a small file, and a pass reads thousands of them.

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyLayer } from '../../../src/core/layer';
 import { exportWorkspace } from '../../../src/main/workspace/exporter';
-import { eachLimited } from '../../../src/main/workspace/read-ahead';
 import { Workspace } from '../../../src/main/workspace/workspace';
 import { NOW, fixedNow, makeDocument, makeWorkspace, openWorkspace, removeDir, snapshot, tempDir } from './helpers';
 
@@ -86,27 +85,5 @@ describe('read ahead by the reading thread', () => {
     const lazyProblems = await (await openLazily()).validate();
     expect(lazyProblems).toEqual(await (await openWorkspace(dir, true)).validate());
     expect(lazyProblems.map((p) => p.kind)).toContain('missing-document');
-  });
-});
-
-describe('eachLimited', () => {
-  it('runs every item, never more than the limit at once, and rejects with the first failure', async () => {
-    let running = 0;
-    let most = 0;
-    const seen: number[] = [];
-    await eachLimited([...Array(20).keys()], 3, async (item) => {
-      running++;
-      most = Math.max(most, running);
-      await new Promise((resolve) => setTimeout(resolve, 1));
-      seen.push(item);
-      running--;
-    });
-    expect(seen.sort((a, b) => a - b)).toEqual([...Array(20).keys()]);
-    expect(most).toBe(3);
-    await expect(
-      eachLimited([1, 2, 3], 2, async (item) => {
-        if (item === 2) throw new Error('two');
-      }),
-    ).rejects.toThrow('two');
   });
 });

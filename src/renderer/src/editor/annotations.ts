@@ -179,8 +179,6 @@ export class SpanIndex {
     private readonly maxLength: number,
   ) {}
 
-  static readonly empty = new SpanIndex([], 0);
-
   /** Sort, then sweep with a heap of open ends (O(n log n)). */
   static build(spans: readonly RenderedSpan[]): SpanIndex {
     const sorted = [...spans].sort((a, b) => (precedes(a, b) ? -1 : precedes(b, a) ? 1 : 0));
