@@ -8,6 +8,8 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import type { AddressInfo } from 'node:net';
 import { IMPORT_UPLOAD_LIMITS, base64Length, fail } from '../core/api';
 import type { GlossApi, GlossApiMethod, OpenedDocument, Result } from '../core/api';
+import type { Layer } from '../core/model';
+import { withSpanTable } from '../core/span-table';
 import { dispatchApiCall, isApiMethod } from './dispatch';
 import { SECURITY_HEADERS, readRendererFile } from './renderer-files';
 
@@ -82,21 +84,30 @@ function sendResult(res: ServerResponse, status: number, result: Result<unknown>
  */
 const jsonOf = new WeakMap<object, Buffer>();
 
-function cachedJson(value: object): Buffer {
+function cachedJson<T extends object>(value: T, encode: (value: T) => unknown = (v) => v): Buffer {
   let json = jsonOf.get(value);
   if (json === undefined) {
-    json = Buffer.from(JSON.stringify(value));
+    json = Buffer.from(JSON.stringify(encode(value)));
     jsonOf.set(value, json);
   }
   return json;
 }
 
-/** A result as UTF-8 JSON; an opened document's parts come from the cache (the same JSON as JSON.stringify's). */
+/** A layer's JSON on the wire: its spans as columns (ADR 0013; the HTTP transport turns them back into objects). */
+function layerJson(layer: Layer): Buffer {
+  return cachedJson(layer, withSpanTable);
+}
+
+/**
+ * A result as UTF-8 JSON. An opened document's parts come from the cache, and its layers' spans
+ * travel as columns (ADR 0013): once the transport has decoded them, the value is the one
+ * JSON.stringify would have sent.
+ */
 export function resultJson(result: Result<unknown>, method?: GlossApiMethod): Buffer {
   if (method !== 'openDocument' || !result.ok) return Buffer.from(JSON.stringify(result));
   const opened = result.value as OpenedDocument;
-  const parts: Buffer[] = [Buffer.from('{"ok":true,"value":{"document":'), cachedJson(opened.document), Buffer.from(',"mine":'), cachedJson(opened.mine), Buffer.from(',"others":[')];
-  opened.others.forEach((layer, i) => parts.push(...(i > 0 ? [Buffer.from(','), cachedJson(layer)] : [cachedJson(layer)])));
+  const parts: Buffer[] = [Buffer.from('{"ok":true,"value":{"document":'), cachedJson(opened.document), Buffer.from(',"mine":'), layerJson(opened.mine), Buffer.from(',"others":[')];
+  opened.others.forEach((layer, i) => parts.push(...(i > 0 ? [Buffer.from(','), layerJson(layer)] : [layerJson(layer)])));
   parts.push(Buffer.from(`],"problems":${JSON.stringify(opened.problems)}}}`));
   return Buffer.concat(parts);
 }

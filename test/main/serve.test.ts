@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fail, ok } from '../../src/core/api';
 import type { GlossApi, LayerChange, OpenedDocument } from '../../src/core/api';
+import { isSpanTable, withSpanObjects } from '../../src/core/span-table';
 import { MAX_BODY_BYTES, MAX_IMPORT_BODY_BYTES, bodyLimit, cookieName, resultJson, startServer } from '../../src/main/serve';
 import type { RunningServer } from '../../src/main/serve';
 
@@ -383,9 +384,14 @@ describe('resultJson', () => {
   const layer = (annotator: string, spans: unknown[]) => ({ annotator, spans, status: 'todo' });
   const opened = (mine: object, others: object[]) => ok({ document, mine, others, problems: [{ severity: 'warning', message: 'm' }] } as unknown as OpenedDocument);
 
-  it('writes an opened document as JSON.stringify would', () => {
-    const result = opened(layer('me', [{ id: 's1' }]), [layer('bo', []), layer('cy', [{ id: 'x' }])]);
-    expect(JSON.parse(resultJson(result, 'openDocument').toString('utf8'))).toEqual(JSON.parse(JSON.stringify(result)));
+  it('writes an opened document as JSON.stringify would, but for the layers\' spans sent as columns', () => {
+    const result = opened(layer('me', [{ id: 's1', label: 'Person' }]), [layer('bo', []), layer('cy', [{ id: 'x', note: 'n' }, { id: 'y' }])]);
+    const sent = JSON.parse(resultJson(result, 'openDocument').toString('utf8'));
+    expect(sent.value.mine.spans).toEqual({ count: 1, columns: [{ key: 'id', dict: ['s1'], index: [0] }, { key: 'label', dict: ['Person'], index: [0] }] });
+    expect(isSpanTable(sent.value.others[1].spans)).toBe(true);
+    const decoded = { ...sent, value: { ...sent.value, mine: withSpanObjects(sent.value.mine), others: sent.value.others.map(withSpanObjects) } };
+    expect(decoded).toEqual(JSON.parse(JSON.stringify(result)));
+    expect(JSON.stringify(decoded)).toBe(JSON.stringify(result));
     expect(resultJson(fail('not-found', 'no'), 'openDocument').toString('utf8')).toBe(JSON.stringify(fail('not-found', 'no')));
     expect(resultJson(ok([1, 2]), 'listDocuments').toString('utf8')).toBe('{"ok":true,"value":[1,2]}');
   });
@@ -397,6 +403,6 @@ describe('resultJson', () => {
     (mine.spans as unknown[]).push({ id: 'late' });
     expect(resultJson(opened(mine, []), 'openDocument').toString('utf8')).toBe(first);
     const changed = layer('me', [{ id: 's1' }, { id: 's2' }]);
-    expect(JSON.parse(resultJson(opened(changed, []), 'openDocument').toString('utf8')).value.mine.spans).toHaveLength(2);
+    expect(JSON.parse(resultJson(opened(changed, []), 'openDocument').toString('utf8')).value.mine.spans.count).toBe(2);
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fail, ok } from '../../../src/core/api';
-import type { GlossApi, LayerChange } from '../../../src/core/api';
+import type { GlossApi, LayerChange, OpenedDocument } from '../../../src/core/api';
 import { startServer } from '../../../src/main/serve';
 import type { RunningServer } from '../../../src/main/serve';
 import { createHttpApi } from '../../../src/renderer/src/transport/http';
@@ -41,6 +41,28 @@ describe('createHttpApi with a fake fetch', () => {
   });
 });
 
+const SPAN_TIMES = { createdAt: '2024-05-01T10:00:00.000Z', updatedAt: '2024-05-01T10:00:00.000Z' };
+/** An opened document whose layers travel with their spans as columns (ADR 0013). */
+const OPENED = {
+  document: { id: 'doc-1', title: 'Report 🌍', text: 'Ivan 😀 pledged $5m' },
+  mine: {
+    annotator: 'alice',
+    status: 'in-progress',
+    spans: [
+      { id: 's1', label: 'Person', start: 0, end: 4, quote: 'Ivan', attributes: {}, origin: 'manual', ...SPAN_TIMES },
+      { id: 's2', label: 'Money', start: 15, end: 18, quote: '$5m', attributes: { value: 5_000_000, currency: 'USD' }, note: ' 📈 ', origin: 'manual', ...SPAN_TIMES },
+      { id: 's3', label: 'Commitment', start: 0, end: 18, quote: 'Ivan 😀 pledged $5m', attributes: {}, fragments: [{ start: 0, end: 4 }, { start: 7, end: 14 }], origin: 'imported:brat', ...SPAN_TIMES },
+    ],
+    relations: [{ id: 'r1', type: 'pledges', from: 's1', to: 's2' }],
+    comments: [],
+  },
+  others: [
+    { annotator: 'bob', status: 'done', spans: [], relations: [], comments: [] },
+    { annotator: 'cy', status: 'todo', spans: [{ id: 'c1', label: 'Person', start: 0, end: 4, quote: 'Ivan', attributes: { sure: true }, origin: 'manual', ...SPAN_TIMES }], relations: [], comments: [] },
+  ],
+  problems: [],
+} as unknown as OpenedDocument;
+
 describe('createHttpApi against the real server', () => {
   let root: string;
   let server: RunningServer;
@@ -48,7 +70,7 @@ describe('createHttpApi against the real server', () => {
   const api: GlossApi = {
     getWorkspace: async () => fail('not-found', 'none'),
     listDocuments: async () => ok([]),
-    openDocument: async (docId) => fail('not-found', `no document ${docId}`),
+    openDocument: async (docId) => (docId === OPENED.document.id ? ok(OPENED) : fail('not-found', `no document ${docId}`)),
     applyChanges: async (...args) => {
       seen.push(args);
       return ok({ changed: [], removed: [], spanCount: 0, status: 'in-progress', updatedAt: '2024-05-01T10:00:00.000Z', comments: [] });
@@ -94,6 +116,10 @@ describe('createHttpApi against the real server', () => {
     expect(await client.getSettings()).toEqual(ok({ annotator: 'alice' }));
     expect(await client.setAnnotator('zoë')).toEqual(ok({ annotator: 'zoë' }));
     expect(await client.openDocument('missing')).toEqual(fail('not-found', 'no document missing'));
+    // Layers' spans travel as columns and come back as the very objects, keys in the same order.
+    const opened = await client.openDocument('doc-1');
+    expect(opened).toEqual(ok(OPENED));
+    expect(JSON.stringify(opened)).toBe(JSON.stringify(ok(OPENED)));
     const changes: LayerChange[] = [
       { op: 'add', span: { id: 's1', label: 'Quantity', start: 3, end: 5, attributes: { value: 2, unit: '📈' }, note: '𝟐 units' } },
     ];

@@ -3,7 +3,8 @@
 // Uses only fetch, so it runs in the page and in Node tests alike.
 
 import { fail } from '../../../core/api';
-import type { GlossApi, GlossApiMethod, Result } from '../../../core/api';
+import type { GlossApi, GlossApiMethod, OpenedDocument, Result } from '../../../core/api';
+import { withSpanObjects } from '../../../core/span-table';
 
 /** The header carrying the token (the server compares it in constant time). */
 export const TOKEN_HEADER = 'X-Gloss-Token';
@@ -22,6 +23,13 @@ function isResult(value: unknown): value is Result<unknown> {
   if (value.ok !== false || !('error' in value)) return false;
   const error = value.error;
   return typeof error === 'object' && error !== null && 'code' in error && 'message' in error;
+}
+
+/** An opened document as the server sends it (layers' spans as columns, ADR 0013), with its spans as objects again. */
+function spanObjects(result: Result<OpenedDocument>): Result<OpenedDocument> {
+  if (!result.ok) return result;
+  const opened = result.value;
+  return { ok: true, value: { ...opened, mine: withSpanObjects(opened.mine), others: opened.others.map(withSpanObjects) } };
 }
 
 /** A GlossApi whose every call goes to the `gloss serve` HTTP server; it never throws. */
@@ -63,7 +71,7 @@ export function createHttpApi(opts: HttpApiOptions): GlossApi {
   return {
     getWorkspace: () => call('getWorkspace', []),
     listDocuments: () => call('listDocuments', []),
-    openDocument: (docId) => call('openDocument', [docId]),
+    openDocument: async (docId) => spanObjects(await call<OpenedDocument>('openDocument', [docId])),
     // An optional argument left out is not sent (JSON would make it null).
     applyChanges: (docId, changes, baseUpdatedAt) => call('applyChanges', baseUpdatedAt === undefined ? [docId, changes] : [docId, changes, baseUpdatedAt]),
     getSettings: () => call('getSettings', []),

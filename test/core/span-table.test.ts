@@ -1,0 +1,75 @@
+// Spans as columns (ADR 0013): exact round trips, dictionaries only where they pay, and refusal
+// of what cannot be encoded exactly.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeSpanTable, encodeSpanTable, isSpanTable, withSpanObjects, withSpanTable } from '../../src/core/span-table';
+
+const TIMES = { createdAt: '2024-05-01T10:00:00.000Z', updatedAt: '2024-05-01T10:00:00.000Z' };
+
+describe('encodeSpanTable / decodeSpanTable', () => {
+  it('gives back spans deep-equal to the encoded ones, keys in the same order, optional fields absent', () => {
+    const spans = [
+      { id: 's1', label: 'Person', start: 0, end: 4, quote: 'Ivan', attributes: {}, origin: 'manual', ...TIMES },
+      { id: 's2', label: 'Money', start: 10, end: 13, quote: '$5m', attributes: { value: 5, currency: 'USD' }, note: '😀', origin: 'manual', ...TIMES },
+      { id: 's3', label: 'Person', start: 0, end: 9, quote: 'Ivan 😀 X', attributes: {}, fragments: [{ start: 0, end: 4 }], origin: 'manual', ...TIMES },
+    ];
+    const table = encodeSpanTable(spans)!;
+    expect(isSpanTable(table)).toBe(true);
+    const back = decodeSpanTable(JSON.parse(JSON.stringify(table)));
+    expect(back).toEqual(spans);
+    expect(JSON.stringify(back)).toBe(JSON.stringify(spans));
+    expect(back[0]).not.toHaveProperty('note');
+    expect(back[0]).not.toHaveProperty('fragments');
+  });
+
+  it('writes repeated strings once (a dictionary) and varied ones as they are', () => {
+    const spans = Array.from({ length: 100 }, (_, i) => ({ id: `s${i}`, label: i % 2 ? 'Person' : 'Place', start: i, end: i + 1, ...TIMES }));
+    const table = encodeSpanTable(spans)!;
+    const column = (key: string) => table.columns.find((c) => c.key === key);
+    expect(table.columns.map((c) => c.key)).toEqual(['id', 'label', 'start', 'end', 'createdAt', 'updatedAt']);
+    expect(column('label')).toEqual({ key: 'label', dict: ['Place', 'Person'], index: spans.map((_, i) => i % 2) });
+    expect(column('createdAt')).toEqual({ key: 'createdAt', dict: [TIMES.createdAt], index: spans.map(() => 0) });
+    expect(column('id')).toEqual({ key: 'id', values: spans.map((s) => s.id) });
+    expect(column('start')).toEqual({ key: 'start', values: spans.map((s) => s.start) });
+    expect(JSON.stringify(table).length).toBeLessThan(JSON.stringify(spans).length / 2);
+  });
+
+  it('refuses what it cannot give back exactly: a null value, a span that is not an object', () => {
+    expect(encodeSpanTable([{ id: 's1', note: null }])).toBeNull();
+    expect(encodeSpanTable([{ id: 's1' }, 'x'])).toBeNull();
+    expect(encodeSpanTable([[1, 2]])).toBeNull();
+    const layer = { annotator: 'a', spans: [{ id: 's1', note: null }] };
+    expect(withSpanTable(layer)).toBe(layer);
+  });
+
+  it('round-trips any spans whose values are JSON without null (property)', () => {
+    const value = fc.oneof(fc.string(), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer())));
+    const key = fc.constantFrom('id', 'label', 'start', 'end', 'note', 'origin', 'x', '__proto__', 'constructor');
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(key, value, { noNullPrototype: true })), (spans) => {
+        const plain = JSON.parse(JSON.stringify(spans)) as object[];
+        const table = encodeSpanTable(plain);
+        expect(table).not.toBeNull();
+        expect(isSpanTable(JSON.parse(JSON.stringify(table)))).toBe(true);
+        const back = decodeSpanTable(JSON.parse(JSON.stringify(table)));
+        expect(back).toEqual(plain);
+        expect(back.map((s) => Object.getPrototypeOf(s))).toEqual(plain.map(() => Object.prototype));
+        // Spans agreeing on a key order (here: all in one fixed order) keep it.
+        const ordered = plain.map((s) => Object.fromEntries(Object.entries(s).sort(([a], [b]) => (a < b ? -1 : 1))));
+        expect(JSON.stringify(decodeSpanTable(encodeSpanTable(ordered)!))).toBe(JSON.stringify(ordered));
+      }),
+    );
+  });
+
+  it('leaves a layer whose spans are plain as it is, and decodes one sent as columns', () => {
+    const layer = { annotator: 'a', spans: [{ id: 's1', label: 'Person', ...TIMES }], relations: [] };
+    const sent = JSON.parse(JSON.stringify(withSpanTable(layer)));
+    expect(Array.isArray(sent.spans)).toBe(false);
+    expect(withSpanObjects(sent)).toEqual(layer);
+    expect(Object.keys(withSpanObjects(sent))).toEqual(['annotator', 'spans', 'relations']);
+    expect(withSpanObjects(layer)).toBe(layer);
+    expect(isSpanTable({ count: 2, columns: [{ key: 'id', values: ['a'] }] })).toBe(false);
+    expect(isSpanTable({ count: 1, columns: [{ values: ['a'] }] })).toBe(false);
+    expect(isSpanTable({ count: 1, columns: { id: { values: ['a'] } } })).toBe(false);
+  });
+});
