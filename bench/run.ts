@@ -5,6 +5,8 @@
 //   npm run bench                  full run (~10 minutes on 2 shared cores)
 //   npm run bench -- --quick       small data, few runs: a smoke test while developing
 //   options: --runs N  --actions N  --skip-cli  --no-profile
+//   npm run bench -- --open-only   only open the report (app and the two floors), print the
+//                                  medians; writes bench/.data/open-results.json, not the README
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -26,6 +28,7 @@ interface Options {
   importRuns: number;
   skipCli: boolean;
   profile: boolean;
+  openOnly: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -37,7 +40,7 @@ function parseArgs(argv: string[]): Options {
     if (!Number.isInteger(n) || n < 1) throw new Error(`${name} needs a positive whole number`);
     return n;
   };
-  const known = new Set(['--quick', '--runs', '--actions', '--skip-cli', '--no-profile']);
+  const known = new Set(['--quick', '--runs', '--actions', '--skip-cli', '--no-profile', '--open-only']);
   for (const [i, a] of argv.entries()) {
     if (a.startsWith('--') && !known.has(a)) throw new Error(`unknown option ${a} (known: ${[...known].join(' ')})`);
     if (!a.startsWith('--') && !['--runs', '--actions'].includes(argv[i - 1] ?? '')) throw new Error(`unexpected argument ${a}`);
@@ -48,8 +51,9 @@ function parseArgs(argv: string[]): Options {
     actions: number('--actions', quick ? 8 : 50),
     cliRuns: quick ? 2 : 3,
     importRuns: quick ? 1 : 2,
-    skipCli: argv.includes('--skip-cli'),
+    skipCli: argv.includes('--skip-cli') || argv.includes('--open-only'),
     profile: !argv.includes('--no-profile'),
+    openOnly: argv.includes('--open-only'),
   };
 }
 
@@ -149,10 +153,23 @@ async function main(): Promise<void> {
     scrollMaxMs: 15_000,
     targetBudgetMs: 60_000,
     profile: o.profile,
+    openOnly: o.openOnly,
     env,
     log,
     validate: async () => (await gloss(['validate', reportWorkspace], env)).code,
   });
+
+  if (o.openOnly) {
+    const p = browser.targets.p?.open.median ?? Number.NaN;
+    const lines = Object.entries(browser.targets).map(
+      ([name, t]) => `${name.padEnd(4)} open ${t.open.median} ms median of ${t.runs.length} (${(t.open.median / p).toFixed(2)}x the <p> floor), heap ${t.heapMB.median} MB`,
+    );
+    process.stdout.write(`\n${lines.join('\n')}\n`);
+    const file = join(ROOT, 'bench', '.data', 'open-results.json');
+    writeFileSync(file, JSON.stringify({ generatedAt: new Date().toISOString(), targets: browser.targets }, null, 2) + '\n');
+    log(`wrote ${file}`);
+    return;
+  }
 
   const partial: Omit<BenchResults, 'verdicts'> = {
     generatedAt: new Date().toISOString(),

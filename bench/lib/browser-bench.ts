@@ -163,6 +163,8 @@ export interface BrowserBenchOptions {
   /** A scroll stops after this long (the peer redraws on every scroll event: minutes otherwise). */
   scrollMaxMs: number;
   profile: boolean;
+  /** Only open the report, in the app and the two floors (no peer, scroll, profile or actions): for comparing opens while developing. */
+  openOnly?: boolean;
   env: NodeJS.ProcessEnv;
   log: (line: string) => void;
   validate: () => Promise<number>;
@@ -332,6 +334,7 @@ export async function benchBrowser(o: BrowserBenchOptions): Promise<BrowserResul
       },
     ];
 
+    if (o.openOnly) specs.splice(0, specs.length, ...specs.filter((spec) => spec.name === 'app' || spec.name === 'p' || spec.name === 'pm'));
     const shot = new Set<TargetName>();
     const openOnce = async (spec: TargetSpec, withScroll: boolean): Promise<OpenRun> => {
       const page = await context.newPage();
@@ -410,7 +413,7 @@ export async function benchBrowser(o: BrowserBenchOptions): Promise<BrowserResul
         }
         const began = performance.now();
         try {
-          const run = await openOnce(spec, i < o.scrollRuns);
+          const run = await openOnce(spec, !o.openOnly && i < o.scrollRuns);
           done.push(run);
           log(
             `browser: open ${spec.name} run ${i + 1}/${o.runs}: ${run.interactiveMs} ms (painted ${run.paintedMs}), heap ${run.heap.usedMB} MB` +
@@ -426,6 +429,23 @@ export async function benchBrowser(o: BrowserBenchOptions): Promise<BrowserResul
     const targets: BrowserResults['targets'] = {};
     for (const spec of specs) targets[spec.name] = summarizeTarget(spec.name, runs.get(spec.name)!, notes.get(spec.name), errors.get(spec.name));
 
+    if (o.openOnly) {
+      await served.stop();
+      const none = summarizeActions([]);
+      return {
+        chromium: browser.version(),
+        viewport: VIEWPORT,
+        targets,
+        actions: { create: none, relabel: none, delete: none },
+        floorEdit: null,
+        save: summarizeSaves([]),
+        actionRecords: [],
+        profile: null,
+        createProfile: null,
+        pageErrors: [...new Set(pageErrors)].slice(0, 30),
+        validateAfter: await o.validate(),
+      };
+    }
     let profile: ProfileResult | null = null;
     if (o.profile) {
       log('browser: profiling one open of the app (trace + CPU profile)');

@@ -25,11 +25,34 @@ import { ReviewPanel } from './ReviewPanel';
 import { TopBar } from './TopBar';
 import { useReviewSnapshot, useSessionSnapshot } from './useSession';
 import { Workbench } from './workbench';
+import { afterPaint } from '../session/afterPaint';
 import type { ViewMode } from './workbench';
 
 export interface AppProps {
   api: GlossApi;
   shell: GlossShell | null;
+}
+
+/**
+ * Whether what depends on `key` (the open document) may render: at once for the first key, after
+ * the next paint for a new one. Opening a long document paints its text and highlights in the
+ * frame after the answer arrives; the panels beside it (palette, inspector, the list of 10,000
+ * annotations, the current row of the document list) would hold that frame back by ~25 ms, so they
+ * render one frame later (ADR 0011).
+ */
+function usePaintedFirst(key: object | null): boolean {
+  const [painted, setPainted] = useState<object | null>(key);
+  useEffect(() => {
+    if (key === painted) return;
+    let live = true;
+    afterPaint(() => {
+      if (live) setPainted(key);
+    });
+    return () => {
+      live = false;
+    };
+  }, [key, painted]);
+  return key === painted;
 }
 
 /** The open Import… or Export… dialog; `key` is new for each set of files (a fresh dialog). */
@@ -42,6 +65,8 @@ export function App({ api, shell }: AppProps) {
     bench.getSnapshot,
   );
   const session = opened?.session ?? null;
+  // A document just opened shows its text first; the panels beside it follow a frame later.
+  const panelsShown = usePaintedFirst(session);
   const snapshot = useSessionSnapshot(session);
   const layerSession = opened?.layerSession ?? null;
   const layerSnapshot = useSessionSnapshot(layerSession);
@@ -234,12 +259,12 @@ export function App({ api, shell }: AppProps) {
             <DocumentList
               documents={documents}
               me={me}
-              currentId={session?.document.id ?? null}
+              currentId={panelsShown ? (session?.document.id ?? null) : null}
               onOpen={(id) => void bench.open(id)}
             />
             <DocumentPane bench={bench} me={me} opened={opened} snapshot={snapshot} error={openError} loading={!workspace} />
             <aside className={`gl-side${mode.kind === 'review' ? ' gl-side-review' : ''}`} aria-label="Annotation tools">
-              {schema && session && snapshot && (
+              {schema && session && snapshot && panelsShown && (
                 <>
                   {mode.kind === 'review' ? (
                     review && reviewSnapshot ? (
