@@ -11,8 +11,11 @@ import { appendBlocks, loadingPlugin } from '../editor/readOnly';
 
 /** Documents larger than this many editor positions open with their first blocks and load the rest while shown. */
 export const LAZY_FROM = 3 * MIN_WINDOW;
-/** The first blocks shown cover at least this many positions (more than a screen, the first window). */
-const FIRST_PART = MIN_WINDOW;
+/**
+ * The first blocks shown cover at least this many positions: two to three screens of a wide
+ * window (building them is most of the view's cost at open; the next step follows a frame later).
+ */
+const FIRST_PART = 8_000;
 /** Blocks appended per step while a long document loads: one step per frame. */
 const LOAD_STEP = 100;
 
