@@ -100,22 +100,20 @@ function dictionaryOrPlain(values: (string | null)[]): { values: unknown[] } | {
 
 /** The spans back as objects: deep-equal to what was encoded, keys in the same order. */
 export function decodeSpanTable<T = unknown>(table: SpanTable): T[] {
-  const { columns } = table;
-  const spans: T[] = new Array<T>(table.count);
-  for (let i = 0; i < table.count; i++) {
+  const count = table.count;
+  const keys = table.columns.map((column) => column.key);
+  // Each column as its values (a dictionary looked up once per cell here, not per span below).
+  const values = table.columns.map((column) => ('dict' in column ? column.index.map((at) => (at === null ? null : column.dict[at])) : column.values));
+  const unsafe = keys.indexOf('__proto__');
+  const spans: T[] = new Array<T>(count);
+  for (let i = 0; i < count; i++) {
     const span: Record<string, unknown> = {};
-    for (const column of columns) {
-      let value: unknown;
-      if ('dict' in column) {
-        const at = column.index[i];
-        value = at === null || at === undefined ? undefined : column.dict[at];
-      } else {
-        value = column.values[i];
-      }
+    for (let c = 0; c < keys.length; c++) {
+      const value = values[c]![i];
       if (value === null || value === undefined) continue;
       // As JSON.parse does: "__proto__" is a key like any other, not the prototype.
-      if (column.key === '__proto__') Object.defineProperty(span, column.key, { value, enumerable: true, writable: true, configurable: true });
-      else span[column.key] = value;
+      if (c === unsafe) Object.defineProperty(span, '__proto__', { value, enumerable: true, writable: true, configurable: true });
+      else span[keys[c]!] = value;
     }
     spans[i] = span as T;
   }

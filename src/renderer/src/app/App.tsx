@@ -404,6 +404,9 @@ export function viewHash(docId: string, mode: ViewMode): string {
 }
 
 function rememberDocument(docId: string, mode: ViewMode): void {
-  const { pathname, search } = window.location;
-  window.history.replaceState(window.history.state, '', `${pathname}${search}${viewHash(docId, mode)}`);
+  // After the paint: the browser's history call (~1-5 ms) would hold back the frame showing the document.
+  afterPaint(() => {
+    const { pathname, search } = window.location;
+    window.history.replaceState(window.history.state, '', `${pathname}${search}${viewHash(docId, mode)}`);
+  });
 }
