@@ -33,6 +33,9 @@ const NEW_LABEL_COLOURS = [
   '#79706e',
 ];
 
+/** The keys given to added labels, in this order: the digits work in annotating and in review (Shift + digit). */
+const LABEL_KEYS = '1234567890';
+
 function attributeType(value: AttributeValue): AttributeType {
   return typeof value === 'boolean' ? 'boolean' : typeof value === 'number' ? 'number' : 'text';
 }
@@ -52,8 +55,10 @@ export interface ExtendOptions {
  * The schema extended with every label, relation type and attribute that `items` use and it
  * lacks; never mutates `schema`. A label or relation type that `hints` defines (a dataset's own
  * schema) is added as defined there; otherwise a label gets category "other" and an unused
- * colour, a relation type the labels it was seen between, an attribute the type of its first
- * value. Values that do not fit an existing (or just added) attribute are left for the checks.
+ * colour, and the first free digit as its key (none when all ten are taken); so does a label
+ * `hints` defines with a key already taken, while one `hints` defines without a key keeps none. A relation type gets the labels it was seen between, an
+ * attribute the type of its first value. Values that do not fit an existing (or just added)
+ * attribute are left for the checks.
  */
 export function extendSchema(schema: Schema, items: readonly ImportedItem[], options: ExtendOptions = {}): SchemaExtension {
   const { hints, widen = new Set<string>() } = options;
@@ -73,11 +78,14 @@ export function extendSchema(schema: Schema, items: readonly ImportedItem[], opt
     const known = findLabel(next, name);
     if (known) return known;
     const hint = hints ? findLabel(hints, name) : undefined;
-    const label: LabelDef = hint
-      ? { ...structuredClone(hint) }
-      : { name, category: 'other', color: freshColour(), attributes: [] };
-    if (label.key !== undefined && usedKeys.has(label.key)) delete label.key;
-    if (label.key !== undefined) usedKeys.add(label.key);
+    const { key: ownKey, ...rest }: LabelDef = hint ? structuredClone(hint) : { name, category: 'other', color: freshColour(), attributes: [] };
+    // A label the dataset defines keeps having no key if it has none; one whose key is taken, or
+    // that arrives without a definition, gets the first free digit, if one is left.
+    const wantsKey = !hint || ownKey !== undefined;
+    const key = ownKey !== undefined && !usedKeys.has(ownKey) ? ownKey : wantsKey ? [...LABEL_KEYS].find((k) => !usedKeys.has(k)) : undefined;
+    // In the schema's key order (name, key, ...), as the manifest is written.
+    const label: LabelDef = { name: rest.name, ...(key !== undefined ? { key } : {}), ...rest };
+    if (key !== undefined) usedKeys.add(key);
     usedColours.add(label.color.toLowerCase());
     next.labels.push(label);
     added.push({ kind: 'label', name });

@@ -37,7 +37,8 @@ describe('extendSchema', () => {
       { kind: 'relation', name: 'Located' },
     ]);
     expect(findLabel(schema, 'GPE')).toMatchObject({ category: 'other', attributes: [{ name: 'population', type: 'number' }] });
-    expect(findLabel(schema, 'GPE')?.key).toBeUndefined();
+    // The default schema binds 1-8: an added label takes the first free digit.
+    expect(findLabel(schema, 'GPE')?.key).toBe('9');
     expect(schema.relations.find((r) => r.type === 'Located')).toEqual({ type: 'Located', from: ['Person'], to: ['GPE'] });
     expect(parseSchema(schema).ok).toBe(true);
     expect(DEFAULT_SCHEMA).toEqual(before);
@@ -50,6 +51,16 @@ describe('extendSchema', () => {
     const { schema, added } = extendSchema(DEFAULT_SCHEMA, [item({ spans: [{ label: 'Money', start: 0, end: 5, attributes: { value: 5 } }] })]);
     expect(added).toEqual([]);
     expect(schema).toEqual(DEFAULT_SCHEMA);
+  });
+
+  it('gives added labels the free digit keys in order, then none; a free key of their own is kept', () => {
+    const { schema } = extendSchema(DEFAULT_SCHEMA, [item({ spans: ['A', 'B', 'C'].map((label) => ({ label, start: 0, end: 1 })) })]);
+    expect(['A', 'B', 'C'].map((name) => findLabel(schema, name)?.key)).toEqual(['9', '0', undefined]);
+    expect(parseSchema(schema).ok).toBe(true);
+    const hints: Schema = { labels: [{ name: 'Vehicle', key: 'v', category: 'entity', color: '#654321', attributes: [] }], relations: [] };
+    const withHint = extendSchema(DEFAULT_SCHEMA, [item({ spans: [{ label: 'Vehicle', start: 0, end: 1 }, { label: 'D', start: 0, end: 1 }] })], { hints }).schema;
+    expect(findLabel(withHint, 'Vehicle')?.key).toBe('v');
+    expect(findLabel(withHint, 'D')?.key).toBe('9');
   });
 
   it('gives new labels distinct colours not used by the schema', () => {
@@ -72,7 +83,8 @@ describe('extendSchema', () => {
       [item({ spans: [{ id: 'w', label: 'Weapon', start: 0, end: 5 }, { id: 'p', label: 'Person', start: 10, end: 13 }], relations: [{ type: 'uses', from: 'p', to: 'w' }] })],
       { hints },
     );
-    expect(findLabel(schema, 'Weapon')).toEqual({ name: 'Weapon', category: 'entity', color: '#123456', attributes: hints.labels[0]!.attributes });
+    // Its own key "1" is taken: it gets the first free digit instead.
+    expect(findLabel(schema, 'Weapon')).toEqual({ name: 'Weapon', key: '9', category: 'entity', color: '#123456', attributes: hints.labels[0]!.attributes });
     expect(findLabel(schema, 'Vehicle')).toBeUndefined();
     expect(schema.relations.find((r) => r.type === 'uses')).toEqual({ type: 'uses', from: ['Person'], to: ['Weapon'] });
     expect(parseSchema(schema).ok).toBe(true);
