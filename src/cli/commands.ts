@@ -63,6 +63,9 @@ export async function importCommand(
 ): Promise<number> {
   const ws = await openWorkspace(ctx, dir, false);
   if (!ws) return EXIT_FAILED;
+  // Temp files of writes killed long ago are litter, not data (durable.ts).
+  const swept = await ws.sweepTempFiles().catch(() => []);
+  if (swept.length > 0) ctx.stderr(`Gloss: removed ${swept.length} temp file${swept.length === 1 ? '' : 's'} left by interrupted writes\n`);
   const settings = await openSettings(ctx, opts.annotator);
   if (!settings) return EXIT_FAILED;
   const progress = progressLine(ctx);
@@ -321,6 +324,9 @@ export async function serveCommand(ctx: CliContext, dir: string, opts: { port: n
   }
   const ws = await openWorkspace(ctx, dir, false);
   if (!ws) return EXIT_FAILED;
+  // Temp files of writes killed long ago are litter, not data (durable.ts).
+  const swept = await ws.sweepTempFiles().catch(() => []);
+  if (swept.length > 0) ctx.stderr(`Gloss: removed ${swept.length} temp file${swept.length === 1 ? '' : 's'} left by interrupted writes\n`);
   const settings = await openSettings(ctx, opts.annotator);
   if (!settings) return EXIT_FAILED;
   const api = createGlossApi({ workspace: ws, settings, now: ctx.now });

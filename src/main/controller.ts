@@ -132,6 +132,8 @@ export class GlossApp {
       return failure;
     }
     this.workspace = opened.value;
+    // Temp files of writes killed long ago are litter, not data: removed in the background.
+    void opened.value.sweepTempFiles().catch(() => undefined);
     this.transfers = new Transfers({ workspace: opened.value, now: this.now });
     this.current = ok(createGlossApi({ workspace: opened.value, settings: settings.value, now: this.now, transfers: this.transfers }));
     this.sendCommand('reload-workspace');

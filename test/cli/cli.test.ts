@@ -3,7 +3,8 @@
 // exit 1 with the file and line, workspace unchanged; usage errors exit 2), the same CLI
 // in-process for the many small variations.
 
-import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { glossInProcess, gloss, ROOT } from './run-gloss';
@@ -239,6 +240,11 @@ describe('serve', () => {
     const renderer = join(root, 'renderer');
     await mkdir(renderer, { recursive: true });
     await writeFile(join(renderer, 'index.html'), '<!doctype html><title>Gloss test</title>');
+    // A write killed two hours ago (its pid is above Linux's limit: no such process) left a temp file.
+    const litter = join(root, 'ws', '.gloss.json.tmp-99999999-abcdef');
+    await writeFile(litter, '{"half":');
+    const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    await utimes(litter, old, old);
     let stop = (): void => undefined;
     const stopped = new Promise<void>((resolve) => (stop = resolve));
     let stdout = '';
@@ -269,7 +275,10 @@ describe('serve', () => {
     expect(result.ok).toBe(true);
     expect(result.value.map((d) => d.id)).toEqual(SAMPLE_IDS);
     stop();
-    expect((await serving).code).toBe(0);
+    const served = await serving;
+    expect(served.code).toBe(0);
+    expect(served.stderr).toContain('removed 1 temp file left by interrupted writes');
+    expect(existsSync(litter)).toBe(false);
   });
 
   it('exits 1 asking for a build when the renderer is missing', async () => {

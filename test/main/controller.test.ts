@@ -1,6 +1,6 @@
 // The Electron app state with a fake `electron` (dialogs answered by the test) over a real
 // workspace on disk: argv, the sample workspace's place, opening, import and export from the menu.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -84,6 +84,18 @@ describe('GlossApp', () => {
     const info = await api.value.getWorkspace();
     expect(info).toMatchObject({ ok: true, value: { name: 'Field reports', annotator: 'alice', path: wsDir } });
     expect(sent).toEqual([['gloss:shell-command', 'reload-workspace']]);
+  });
+
+  it('sweeps the temp files that writes killed long ago left in the workspace it opens', async () => {
+    // No process has this pid (above Linux's limit); two hours old.
+    const litter = join(wsDir, '.gloss.json.tmp-99999999-abcdef');
+    writeFileSync(litter, '{"half":');
+    const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    utimesSync(litter, old, old);
+    const app = await makeApp();
+    expect((await app.openWorkspace(wsDir)).ok).toBe(true);
+    await vi.waitFor(() => expect(existsSync(litter)).toBe(false));
+    expect(existsSync(join(wsDir, 'gloss.json'))).toBe(true);
   });
 
   it('keeps the reason a workspace failed to open, naming the folder, for the renderer to show', async () => {

@@ -2,7 +2,7 @@
 // never half of one, even after a crash or kill -9 (temp file, fsync, rename, fsync the folder).
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Adapter } from 'lowdb';
@@ -10,6 +10,59 @@ import type { Adapter } from 'lowdb';
 /** Prefix of the temp files a durable write leaves behind if it is killed: `.<name>.tmp-`. */
 export function isTempFileName(name: string): boolean {
   return name.startsWith('.') && name.includes('.tmp-');
+}
+
+/** A temp file left this long is no write in progress (writes take milliseconds; an export's minutes at most). */
+export const STALE_TEMP_MS = 60 * 60 * 1000;
+
+/** The process id a temp file's name carries (`.<name>.tmp-<pid>-<random>`), or null. */
+function writerPid(name: string): number | null {
+  const match = /\.tmp-(\d+)-[0-9a-f]+$/.exec(name);
+  return match ? Number(match[1]) : null;
+}
+
+/** Whether a process with this id is running on this machine. */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, it is someone else's.
+    return isErrnoException(error) && error.code === 'EPERM';
+  }
+}
+
+/**
+ * Remove the temp files that killed writes left in `dirs`: those older than STALE_TEMP_MS whose
+ * writer is not running here (a live writer, even on another machine sharing the folder, has a
+ * recent file). Never touches anything but temp files; a folder that is missing is skipped.
+ * Returns the paths removed.
+ */
+export async function sweepTempFiles(dirs: readonly string[], now: number = Date.now()): Promise<string[]> {
+  const removed: string[] = [];
+  for (const dir of dirs) {
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (!isTempFileName(name)) continue;
+      const path = join(dir, name);
+      try {
+        const info = await stat(path);
+        if (!info.isFile() || now - info.mtimeMs < STALE_TEMP_MS) continue;
+        const pid = writerPid(name);
+        if (pid !== null && pid !== process.pid && isRunning(pid)) continue;
+        await unlink(path);
+        removed.push(path);
+      } catch {
+        // Gone meanwhile, or not ours to remove: left as it is.
+      }
+    }
+  }
+  return removed;
 }
 
 /**

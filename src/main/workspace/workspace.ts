@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { Low } from 'lowdb';
 import { fail, ok } from '../../core/api';
 import type { Result } from '../../core/api';
@@ -26,6 +26,7 @@ import {
   moveAside,
   removeFileDurable,
   stringifyJson,
+  sweepTempFiles,
   writeFileDurable,
 } from './durable';
 import { compactedMark, journalEntry, journalFileOf, journalHeader, replayJournal } from './journal';
@@ -678,6 +679,20 @@ export class Workspace {
       await this.readDocument(entry.id);
       for (const annotator of await this.layerAnnotators(entry.id)) await this.readLayer(entry.id, annotator);
     }
+  }
+
+  /**
+   * Remove the temp files killed writes left in the workspace (the manifest's folder, documents/
+   * and each annotations/<doc>/), those an hour old whose writer is gone (durable.ts). The app
+   * and browser mode do this once after opening; read-only workspaces are left alone. Returns
+   * the workspace-relative paths removed.
+   */
+  async sweepTempFiles(): Promise<string[]> {
+    if (this.readOnly) return [];
+    const annotations = join(this.dir, ANNOTATIONS_DIR);
+    const docDirs = (await readdirOrEmpty(annotations)).filter((name) => !isTempFileName(name)).map((name) => join(annotations, name));
+    const removed = await sweepTempFiles([this.dir, join(this.dir, DOCUMENTS_DIR), ...docDirs]);
+    return removed.map((path) => relative(this.dir, path).split(sep).join('/'));
   }
 
   /** Report the manifest's document ids that cannot be file names (their documents are unavailable). */

@@ -2,7 +2,7 @@
 // and a kill -9 loop during writes never leaving a half-written file.
 
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -15,6 +15,8 @@ import {
   fsyncDirectory,
   isTempFileName,
   moveAside,
+  STALE_TEMP_MS,
+  sweepTempFiles,
   writeFileDurable,
 } from '../../../src/main/workspace/durable';
 
@@ -200,5 +202,34 @@ describe('kill -9 during durable writes', () => {
     }
     // Killed writers may leave temp files; they are never the file itself.
     for (const name of await readdir(dir)) expect(name === 'layer.json' || isTempFileName(name)).toBe(true);
+    // An hour later their writers are gone: the sweep removes them and nothing else.
+    const left = (await readdir(dir)).filter(isTempFileName);
+    const later = Date.now() + STALE_TEMP_MS + 1000;
+    expect((await sweepTempFiles([dir], later)).map((p) => p.slice(dir.length + 1)).sort()).toEqual(left.sort());
+    expect(await readdir(dir)).toEqual(['layer.json']);
+  });
+});
+
+describe('sweepTempFiles', () => {
+  const anHourAgo = (Date.now() - STALE_TEMP_MS - 60_000) / 1000;
+
+  async function file(name: string, old: boolean): Promise<string> {
+    const path = join(dir, name);
+    await writeFile(path, 'x');
+    if (old) await utimes(path, anHourAgo, anHourAgo);
+    return path;
+  }
+
+  it('removes old temp files whose writer is gone, and keeps everything else', async () => {
+    // A pid no process has: above the kernel's limit (4,194,304 at most on Linux).
+    const gone = await file('.layer.json.tmp-99999999-0a1b2c', true);
+    const noPid = await file('.gloss.json.tmp-abc', true);
+    await file('.layer.json.tmp-99999999-0d0e0f', false); // recent: may be a write in progress elsewhere
+    await file(`.layer.json.tmp-${process.ppid}-aaaaaa`, true); // its writer runs: left to it
+    await file('layer.json', true);
+    await file('.hidden-note', true);
+    await mkdir(join(dir, '.folder.tmp-1-ab'));
+    expect((await sweepTempFiles([dir, join(dir, 'missing')])).sort()).toEqual([gone, noPid].sort());
+    expect((await readdir(dir)).sort()).toEqual(['.folder.tmp-1-ab', '.hidden-note', `.layer.json.tmp-${process.ppid}-aaaaaa`, '.layer.json.tmp-99999999-0d0e0f', 'layer.json']);
   });
 });

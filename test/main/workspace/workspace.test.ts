@@ -1,7 +1,7 @@
 // The workspace on disk: init/open, documents and layers, corrupt files kept aside and reported
 // while the rest opens, serialised writes, validation, and files left by an interrupted import.
 
-import { mkdir, readFile, readdir, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyLayer, serializeLayer } from '../../../src/core/layer';
@@ -283,5 +283,28 @@ describe('files an interrupted import leaves', () => {
     // Not part of the workspace: validate does not complain about them.
     expect(await (await openWorkspace(dir, true)).validate()).toEqual([]);
     expect(await ws.layerAnnotators('delta')).toEqual([]);
+  });
+});
+
+describe('temp files of killed writes', () => {
+  it('are swept from the workspace folder, documents/ and each annotations/<doc>/ once old and orphaned; read-only leaves them', async () => {
+    const ws = await makeWorkspace(dir);
+    await ws.writeLayer(await alphaLayer(ws, 'alice', []));
+    const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    // Pids no process has (above Linux's 4,194,304 limit): writers killed long ago.
+    const litter = ['.gloss.json.tmp-99999991-aa', 'documents/.alpha.json.tmp-99999992-bb', 'annotations/alpha/.alice.json.tmp-99999993-cc'];
+    for (const rel of litter) {
+      await writeFile(join(dir, rel), 'half a file');
+      await utimes(join(dir, rel), old, old);
+    }
+    await writeFile(join(dir, 'annotations/alpha/.bob.json.tmp-99999994-dd'), 'a write in progress');
+    const before = await snapshot(dir);
+    expect(await (await openWorkspace(dir, true)).sweepTempFiles()).toEqual([]);
+    expect(await snapshot(dir)).toEqual(before);
+    expect((await ws.sweepTempFiles()).sort()).toEqual([...litter].sort());
+    const after = await snapshot(dir);
+    for (const rel of litter) before.delete(rel);
+    expect(after).toEqual(before);
+    expect(after.has('annotations/alpha/.bob.json.tmp-99999994-dd')).toBe(true);
   });
 });
