@@ -78,13 +78,13 @@ export function extendSchema(schema: Schema, items: readonly ImportedItem[], opt
     const known = findLabel(next, name);
     if (known) return known;
     const hint = hints ? findLabel(hints, name) : undefined;
-    const { key: ownKey, ...rest }: LabelDef = hint ? structuredClone(hint) : { name, category: 'other', color: freshColour(), attributes: [] };
+    const { name: labelName, key: ownKey, ...rest }: LabelDef = hint ? structuredClone(hint) : { name, category: 'other', color: freshColour(), attributes: [] };
     // A label the dataset defines keeps having no key if it has none; one whose key is taken, or
     // that arrives without a definition, gets the first free digit, if one is left.
     const wantsKey = !hint || ownKey !== undefined;
     const key = ownKey !== undefined && !usedKeys.has(ownKey) ? ownKey : wantsKey ? [...LABEL_KEYS].find((k) => !usedKeys.has(k)) : undefined;
     // In the schema's key order (name, key, ...), as the manifest is written.
-    const label: LabelDef = { name: rest.name, ...(key !== undefined ? { key } : {}), ...rest };
+    const label: LabelDef = { name: labelName, ...(key !== undefined ? { key } : {}), ...rest };
     if (key !== undefined) usedKeys.add(key);
     usedColours.add(label.color.toLowerCase());
     next.labels.push(label);
