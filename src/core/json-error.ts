@@ -130,3 +130,99 @@ function position(text: string, offset: number, from: number): JsonErrorPosition
   }
   return { offset, line, column: offset - lineStart + 1 };
 }
+
+/** One step into a JSON value: a key of an object or an index of an array. */
+export type JsonStep = string | number;
+
+/**
+ * The 1-based line on which the value at `path` starts in a valid JSON text (a duplicate key: its
+ * last value, as JSON.parse takes), or null when the path is not there. For error messages about
+ * a file's structure ("annotation 3 has no target"), which JSON.parse's result cannot place.
+ */
+export function jsonValueLine(text: string, path: readonly JsonStep[]): number | null {
+  const n = text.length;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let line = 1;
+  const skipSpace = (): void => {
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x0a) line++;
+      else if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return;
+    }
+  };
+  // Valid JSON has no raw line break inside a string: lines are counted outside strings only.
+  const skipString = (): void => {
+    for (i++; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x5c) i++;
+      else if (c === 0x22) {
+        i++;
+        return;
+      }
+    }
+  };
+  const skipValue = (): void => {
+    let depth = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        skipString();
+        if (depth === 0) return;
+        continue;
+      }
+      // A number, true, false or null ends at what follows it.
+      if (depth === 0 && (c === 0x2c || c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a)) return;
+      if (c === 0x7b || c === 0x5b) depth++;
+      else if (c === 0x7d || c === 0x5d) {
+        if (depth === 0) return;
+        depth--;
+        if (depth === 0) {
+          i++;
+          return;
+        }
+      } else if (c === 0x0a) line++;
+      i++;
+    }
+  };
+  for (const step of path) {
+    skipSpace();
+    const open = text.charCodeAt(i);
+    if (typeof step === 'number') {
+      if (open !== 0x5b) return null;
+      i++;
+      for (let k = 0; ; k++) {
+        skipSpace();
+        if (text.charCodeAt(i) === 0x5d) return null;
+        if (k === step) break;
+        skipValue();
+        skipSpace();
+        if (text.charCodeAt(i) !== 0x2c) return null;
+        i++;
+      }
+    } else {
+      if (open !== 0x7b) return null;
+      i++;
+      let found: { at: number; line: number } | null = null;
+      for (;;) {
+        skipSpace();
+        if (text.charCodeAt(i) !== 0x22) break;
+        const keyStart = i;
+        skipString();
+        const key = JSON.parse(text.slice(keyStart, i)) as string;
+        skipSpace();
+        i++; // the colon
+        skipSpace();
+        if (key === step) found = { at: i, line };
+        skipValue();
+        skipSpace();
+        if (text.charCodeAt(i) !== 0x2c) break;
+        i++;
+      }
+      if (!found) return null;
+      i = found.at;
+      line = found.line;
+    }
+  }
+  skipSpace();
+  return i < n ? line : null;
+}

@@ -495,7 +495,7 @@ describe('broken inputs: exit 1, file and line named, workspace unchanged byte f
         }),
       },
       args: ['anno.jsonld'],
-      message: /^gloss: error: anno\.jsonld: annotation 1: .*the quote "Bergen" cannot be anchored/m,
+      message: /^gloss: error: anno\.jsonld:1: annotation 1: .*the quote "Bergen" cannot be anchored/m,
     },
   ];
 

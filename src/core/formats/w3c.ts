@@ -3,6 +3,8 @@
 
 import { isValidAnnotator, isValidDocId, plainTextToBlocks } from '../document';
 import type { AttributeValue, Span } from '../model';
+import { jsonValueLine } from '../json-error';
+import type { JsonStep } from '../json-error';
 import { CodePointIndex } from '../offsets';
 import { isObject, normalizeItem, sortedSpans } from './common';
 import type { ExportDocument, ImportedItem, ImportedLayer, ImportedSpan, ParseError, ParseResult } from './types';
@@ -209,7 +211,7 @@ function asList(value: unknown): unknown[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
-type Collected = { ok: true; annotations: Record<string, unknown>[] } | { ok: false; error: ParseError };
+type Collected = { ok: true; annotations: Record<string, unknown>[]; paths: JsonStep[][] } | { ok: false; error: ParseError };
 
 /** The Annotations of a file: one, a list, an AnnotationPage or an AnnotationCollection with embedded pages. */
 function collect(text: string, file: string): Collected {
@@ -220,38 +222,53 @@ function collect(text: string, file: string): Collected {
     return { ok: false, error: { file, message: `not valid JSON: ${(e as Error).message}` } };
   }
   const annotations: Record<string, unknown>[] = [];
-  const fromPage = (page: unknown, where: string): string | null => {
-    if (!isObject(page)) return `${where} is not embedded in the file (a link to a page cannot be followed offline)`;
-    for (const [i, item] of asList(page.items).entries()) {
-      if (!isObject(item) || !hasType(item, 'Annotation')) return `${where}, item ${i + 1} is not an Annotation`;
+  /** Where each Annotation is in the JSON (for the line an error names). */
+  const paths: JsonStep[][] = [];
+  const fail = (message: string, path: readonly JsonStep[]): Collected => ({ ok: false, error: withLine({ file, message }, text, path) });
+  const fromPage = (page: unknown, where: string, at: JsonStep[]): Collected | null => {
+    if (!isObject(page)) return fail(`${where} is not embedded in the file (a link to a page cannot be followed offline)`, at);
+    const items = asList(page.items);
+    for (const [i, item] of items.entries()) {
+      const path = Array.isArray(page.items) ? [...at, 'items', i] : [...at, 'items'];
+      if (!isObject(item) || !hasType(item, 'Annotation')) return fail(`${where}, item ${i + 1} is not an Annotation`, path);
       annotations.push(item);
+      paths.push(path);
     }
     return null;
   };
-  const fail = (message: string): Collected => ({ ok: false, error: { file, message } });
   if (Array.isArray(json)) {
     for (const [i, item] of json.entries()) {
-      if (!isObject(item) || !hasType(item, 'Annotation')) return fail(`item ${i + 1} is not an Annotation`);
+      if (!isObject(item) || !hasType(item, 'Annotation')) return fail(`item ${i + 1} is not an Annotation`, [i]);
       annotations.push(item);
+      paths.push([i]);
     }
   } else if (isObject(json) && hasType(json, 'Annotation')) {
     annotations.push(json);
+    paths.push([]);
   } else if (isObject(json) && hasType(json, 'AnnotationPage')) {
-    const problem = fromPage(json, 'the page');
-    if (problem) return fail(problem);
+    const failed = fromPage(json, 'the page', []);
+    if (failed) return failed;
   } else if (isObject(json) && hasType(json, 'AnnotationCollection')) {
     let page: unknown = json.first;
+    let at: JsonStep[] = ['first'];
     const seen = new Set<unknown>();
     for (let n = 1; page !== undefined && !seen.has(page); n++) {
       seen.add(page);
-      const problem = fromPage(page, `page ${n}`);
-      if (problem) return fail(problem);
+      const failed = fromPage(page, `page ${n}`, at);
+      if (failed) return failed;
       page = (page as Record<string, unknown>).next;
+      at = [...at, 'next'];
     }
   } else {
-    return fail('expected an Annotation, a list of them, an AnnotationPage or an AnnotationCollection');
+    return fail('expected an Annotation, a list of them, an AnnotationPage or an AnnotationCollection', []);
   }
-  return { ok: true, annotations };
+  return { ok: true, annotations, paths };
+}
+
+/** An error about the value at `path` of a JSON file, with the line that value starts on. */
+function withLine(error: ParseError, text: string, path: readonly JsonStep[]): ParseError {
+  const line = jsonValueLine(text, path);
+  return line === null ? error : { ...error, line };
 }
 
 function sourceOf(t: Record<string, unknown>): string | undefined {
@@ -396,7 +413,7 @@ export function parseW3c(text: string, file: string, resolve: W3cResolver): Pars
   const items = new Map<string, SourceEntry>();
   for (const [i, a] of c.annotations.entries()) {
     const where = `annotation ${i + 1}${typeof a.id === 'string' ? ` (${a.id})` : ''}`;
-    const bad = (message: string): ParseResult => ({ ok: false, error: { file, message: `${where}: ${message}` } });
+    const bad = (message: string): ParseResult => ({ ok: false, error: withLine({ file, message: `${where}: ${message}` }, text, c.paths[i]!) });
     const targets = asList(a.target);
     if (targets.length === 0) return bad('it has no target');
     const bodies = readBodies(a);

@@ -183,7 +183,7 @@ describe('parseW3c', () => {
     const ambiguous = parseW3c(one({ type: 'TextQuoteSelector', exact: 'the' }), 'q.json', digestResolver);
     expect(ambiguous).toEqual({
       ok: false,
-      error: { file: 'q.json', message: expect.stringMatching(/^annotation 1: the quote "the" cannot be anchored: it occurs \d+ times with its prefix and suffix$/) as string },
+      error: { file: 'q.json', line: 1, message: expect.stringMatching(/^annotation 1: the quote "the" cannot be anchored: it occurs \d+ times with its prefix and suffix$/) as string },
     });
     const missing = parseW3c(one({ type: 'TextQuoteSelector', exact: 'Maria Lopes' }), 'q.json', digestResolver);
     expect(missing.ok).toBe(false);
@@ -282,6 +282,32 @@ describe('parseW3c', () => {
     }
   });
 
+  it('names the line where the annotation (or the item) at fault starts, in lists, pages and collections', () => {
+    const good = JSON.parse(one({ type: 'TextQuoteSelector', exact: 'Maria Lopez' })) as Record<string, unknown>;
+    const noTarget = { ...good, id: 'urn:x:2', target: [] };
+    const list = JSON.stringify([good, noTarget], null, 2);
+    const r1 = parseW3c(list, 'l.json', digestResolver);
+    expect(r1.ok).toBe(false);
+    if (!r1.ok) {
+      expect(r1.error.message).toBe('annotation 2 (urn:x:2): it has no target');
+      expect(list.split('\n')[r1.error.line! - 1]).toBe('  {');
+      expect(list.split('\n').slice(r1.error.line!).join('\n')).toContain('"urn:x:2"');
+      expect(list.split('\n').slice(0, r1.error.line!).join('\n')).not.toContain('"urn:x:2"');
+    }
+    const page = JSON.stringify({ type: 'AnnotationPage', items: [good, good, 'not an annotation'] }, null, 1);
+    const r2 = parseW3c(page, 'p.json', digestResolver);
+    expect(r2.ok || { line: r2.error.line, message: r2.error.message }).toEqual({ line: page.split('\n').indexOf('  "not an annotation"') + 1, message: 'the page, item 3 is not an Annotation' });
+    const collection = JSON.stringify({ type: 'AnnotationCollection', first: { type: 'AnnotationPage', items: [good], next: { type: 'AnnotationPage', items: [noTarget] } } }, null, 2);
+    const r3 = parseW3c(collection, 'c.json', digestResolver);
+    expect(r3.ok).toBe(false);
+    if (!r3.ok) {
+      expect(r3.error.message).toBe('annotation 2 (urn:x:2): it has no target');
+      const before = collection.split('\n').slice(0, r3.error.line!).join('\n');
+      expect(before).toContain('"next"');
+      expect(before).not.toContain('"urn:x:2"');
+    }
+  });
+
   it('skips targets without text selectors, with a notice', () => {
     const r = ok(parseW3c(one({ type: 'CssSelector', value: '#x' }), 's.json', digestResolver));
     expect(r.items).toEqual([]);
@@ -294,7 +320,7 @@ describe('parseW3c', () => {
     const resolver = resolverOf(documents);
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
-        expect(wellFormed(parseW3c(text, 'r.json', resolver), 'r.json', 1)).toBe(true);
+        expect(wellFormed(parseW3c(text, 'r.json', resolver), 'r.json', text.split('\n').length)).toBe(true);
       }),
       FUZZ,
     );
@@ -302,7 +328,7 @@ describe('parseW3c', () => {
       fc.property(mutations(['"', '{', '}', '[', ']', ',', ':', '0', '9', '-1', 'null', '"start"', '"exact"', '💧']), (edits) => {
         const text = mutate(valid, edits);
         const r = parseW3c(text, 'm.json', resolver);
-        expect(wellFormed(r, 'm.json', 1)).toBe(true);
+        expect(wellFormed(r, 'm.json', text.split('\n').length)).toBe(true);
         if (r.ok) {
           for (const item of r.items) {
             expect(checkImportedItem(item, { labels: [], relations: [] }).filter((m) => !m.includes('unknown label'))).toEqual([]);
