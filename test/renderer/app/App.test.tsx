@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { GlossShell, ShellCommand } from '../../../src/core/api';
 import { App } from '../../../src/renderer/src/app/App';
 import tajikistan from '../../../resources/sample/tajikistan-russia-industrial-cooperation.txt?raw';
@@ -248,5 +248,40 @@ describe('App (DOM contract)', () => {
     await act(async () => listener!('undo'));
     await settle();
     expect(storedLayer(api, 'tajikistan')!.spans).toEqual([]);
+  });
+});
+
+describe('App opening a long document', () => {
+  /** What the page shows after each change: whose text is in the editor, and whether the side panels are there. */
+  function watch(): { events: string[]; stop: () => void } {
+    const events: string[] = [];
+    const observer = new MutationObserver(() => {
+      const text = $('[data-testid=editor] .ProseMirror')?.textContent ?? '';
+      events.push(`${text.includes('Paragraph 1:') ? 'long' : 'short'}/${$('[data-testid=inspector]') ? 'panels' : 'none'}`);
+    });
+    observer.observe(dom.container, { subtree: true, childList: true, characterData: true, attributes: true });
+    return { events, stop: () => observer.disconnect() };
+  }
+
+  it('paints the text first and the panels beside it a frame later; a short document comes with its panels', async () => {
+    const paragraphs = Array.from({ length: 1_200 }, (_, i) => `Paragraph ${i}: the Ministry pledged $${i} million to the Khujand plant.`);
+    api = createFakeApi([await plainDocument('digest', digest), await plainDocument('long', paragraphs.join('\n\n'))]);
+    await render();
+    expect($('[data-testid=inspector]')).not.toBeNull();
+
+    const opening = watch();
+    await click($('[data-testid=doc-item][data-doc-id=long]'));
+    await vi.waitFor(() => expect($('[data-testid=inspector]')).not.toBeNull());
+    opening.stop();
+    // The long text was on the page while the side was empty, then the panels came.
+    expect(opening.events).toContain('long/none');
+    expect(opening.events.indexOf('long/none')).toBeLessThan(opening.events.lastIndexOf('long/panels'));
+    expect($('[data-testid=doc-item][data-doc-id=long]')!.getAttribute('aria-current')).toBe('page');
+
+    const back = watch();
+    await click($('[data-testid=doc-item][data-doc-id=digest]'));
+    back.stop();
+    expect(back.events.filter((e) => e.endsWith('/none'))).toEqual([]);
+    expect($('[data-testid=editor] .ProseMirror')!.textContent).toContain(digest.slice(0, 30));
   });
 });

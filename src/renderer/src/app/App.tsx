@@ -26,6 +26,7 @@ import { TopBar } from './TopBar';
 import { useReviewSnapshot, useSessionSnapshot } from './useSession';
 import { Workbench } from './workbench';
 import { afterPaint } from '../session/afterPaint';
+import { opensInSteps } from '../session/blockLoader';
 import type { ViewMode } from './workbench';
 
 export interface AppProps {
@@ -34,16 +35,17 @@ export interface AppProps {
 }
 
 /**
- * Whether what depends on `key` (the open document) may render: at once for the first key, after
- * the next paint for a new one. Opening a long document paints its text and highlights in the
+ * Whether what depends on `key` (the open document) may render: at once, or, for a new key when
+ * `later`, after the next paint. Opening a long document paints its text and highlights in the
  * frame after the answer arrives; the panels beside it (palette, inspector, the list of 10,000
  * annotations, the current row of the document list) would hold that frame back by ~25 ms, so they
- * render one frame later (ADR 0011).
+ * render one frame later (ADR 0013). A short document's panels come with it (no blank frame).
  */
-function usePaintedFirst(key: object | null): boolean {
+function usePaintedFirst(key: object | null, later: boolean): boolean {
   const [painted, setPainted] = useState<object | null>(key);
+  const shown = key === painted || !later;
   useEffect(() => {
-    if (key === painted) return;
+    if (shown) return;
     let live = true;
     afterPaint(() => {
       if (live) setPainted(key);
@@ -51,8 +53,8 @@ function usePaintedFirst(key: object | null): boolean {
     return () => {
       live = false;
     };
-  }, [key, painted]);
-  return key === painted;
+  }, [key, shown]);
+  return shown;
 }
 
 /** The open Import… or Export… dialog; `key` is new for each set of files (a fresh dialog). */
@@ -65,8 +67,8 @@ export function App({ api, shell }: AppProps) {
     bench.getSnapshot,
   );
   const session = opened?.session ?? null;
-  // A document just opened shows its text first; the panels beside it follow a frame later.
-  const panelsShown = usePaintedFirst(session);
+  // A long document just opened shows its text first; the panels beside it follow a frame later.
+  const panelsShown = usePaintedFirst(session, session !== null && opensInSteps(session.editor));
   const snapshot = useSessionSnapshot(session);
   const layerSession = opened?.layerSession ?? null;
   const layerSnapshot = useSessionSnapshot(layerSession);

@@ -16,6 +16,11 @@ export const LAZY_FROM = 3 * MIN_WINDOW;
  * window (building them is most of the view's cost at open; the next step follows a frame later).
  */
 const FIRST_PART = 8_000;
+/** Whether a document is long enough to open with its first blocks (and the rest frame by frame). */
+export function opensInSteps(editor: EditorDocument): boolean {
+  return editor.positions.docSize > LAZY_FROM;
+}
+
 /** Blocks appended per step while a long document loads: one step per frame. */
 const LOAD_STEP = 100;
 
@@ -37,7 +42,7 @@ export class BlockLoader {
     /** False once the owner is disposed: loading stops. */
     private readonly alive: () => boolean,
   ) {
-    this.lazy = editor.positions.docSize > LAZY_FROM;
+    this.lazy = opensInSteps(editor);
     this.loadedBlocks = this.lazy ? editor.blocksUpTo(FIRST_PART) : editor.blockCount;
   }
 
