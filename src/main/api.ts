@@ -20,7 +20,6 @@ import type {
   Settings,
   WorkspaceInfo,
 } from '../core/api';
-import { computeAgreement } from '../core/agreement';
 import { applyCurationChanges } from '../core/curation';
 import { isValidAnnotator, isValidDocId } from '../core/document';
 import { applyLayerChanges, emptyLayer } from '../core/layer';
@@ -31,11 +30,11 @@ import { formatZodError } from '../core/schema';
 import { checkLayer } from '../core/validate';
 import type { SettingsStore } from './settings';
 import { Transfers, formatChoices, isImportFormat, isOneLayerFormat } from './transfer';
-import { agreementInput } from './workspace/agreement';
+import { workspaceAgreement } from './workspace/agreement';
 import { isErrnoException } from './workspace/durable';
 import { WorkspaceWatcher } from './workspace/watcher';
 import type { WatcherOptions } from './workspace/watcher';
-import type { Workspace } from './workspace/workspace';
+import { Workspace } from './workspace/workspace';
 
 export interface GlossApiOptions {
   workspace: Workspace;
@@ -396,13 +395,17 @@ export function createGlossApi(options: GlossApiOptions): GlossApi {
       guard(async (): Promise<Result<AgreementResult>> => {
         const chosen = annotatorListSchema.min(2).optional().safeParse(annotators);
         if (!chosen.success) return invalid('annotators', chosen.error);
-        await ws.reload();
-        const input = await agreementInput(ws, chosen.data);
-        const compared = chosen.data ?? input.found;
+        // A read-only pass over the files as `gloss agreement` makes (read ahead in a worker, one
+        // document at a time, journals included): the open workspace keeps only a few files in
+        // its caches, and going through it would read, hash and cache all 3,000 layers anew.
+        const reader = await Workspace.open(ws.dir, { readOnly: true, lazy: true, now });
+        if (!reader.ok) return reader;
+        const agreement = await workspaceAgreement(reader.value, chosen.data);
+        const compared = chosen.data ?? agreement.found;
         if (compared.length < 2) {
           return fail('not-found', `agreement needs at least two annotators with a layer (curation aside); this workspace has ${compared.length === 0 ? 'none' : `only ${compared[0]}`}`);
         }
-        return ok(computeAgreement(input.documents, compared));
+        return ok(agreement.result(compared));
       }),
 
     pollChanges: (cursor) =>

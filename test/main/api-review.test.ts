@@ -199,6 +199,9 @@ describe('getAgreement', () => {
     expect(result.pairs).toMatchObject([{ a: 'alice', b: 'bob', tp: 1, onlyA: 1, onlyB: 2 }]);
     expect(result.byDocument.map((d) => d.document)).toEqual(['alpha']);
     expect(value(await alice.getAgreement(['bob', 'curation'])).pairs).toMatchObject([{ a: 'bob', b: 'curation', tp: 1, onlyA: 2, onlyB: 0 }]);
+    // An edit just answered (in the layer's journal, not yet folded into its file) counts at once.
+    value(await alice.applyChanges('alpha', [{ op: 'add', span: { id: 'a3', label: 'Location', start: 37, end: 45 } }]));
+    expect(value(await alice.getAgreement(['alice', 'bob'])).pairs).toMatchObject([{ a: 'alice', b: 'bob', tp: 2, onlyA: 1, onlyB: 1 }]);
   });
 
   it('says why when there are fewer than two annotators, and refuses bad lists', async () => {
