@@ -224,12 +224,9 @@ export function createGlossApi(options: GlossApiOptions): GlossApi {
         await ws.reload();
         const me = settings.annotator;
         const summaries: DocumentSummary[] = [];
+        const layersOf = await ws.layerSummaries(ws.documents().map((d) => d.id));
         for (const entry of ws.documents()) {
-          const layers: LayerSummary[] = [];
-          for (const annotator of await ws.layerAnnotators(entry.id)) {
-            const layer = await ws.readLayer(entry.id, annotator);
-            if (layer) layers.push({ annotator, status: layer.status, spanCount: layer.spans.length });
-          }
+          const layers: LayerSummary[] = layersOf.get(entry.id) ?? [];
           const mine = layers.find((l) => l.annotator === me);
           summaries.push({
             id: entry.id,

@@ -3,7 +3,8 @@
 
 import { mkdir, readFile, readdir, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ok } from '../../../src/core/api';
 import { emptyLayer, serializeLayer } from '../../../src/core/layer';
 import type { Layer, Span } from '../../../src/core/model';
 import { CodePointIndex } from '../../../src/core/offsets';
@@ -306,5 +307,39 @@ describe('temp files of killed writes', () => {
     for (const rel of litter) before.delete(rel);
     expect(after).toEqual(before);
     expect(after.has('annotations/alpha/.bob.json.tmp-99999994-dd')).toBe(true);
+  });
+});
+
+describe('layerSummaries', () => {
+  it("gives each layer's status and span count in annotator order, follows changes on disk, and reads only what changed", async () => {
+    const ws = await makeWorkspace(dir);
+    const text = TEXTS.alpha;
+    await ws.writeLayer({ ...(await alphaLayer(ws, 'bob', [span(text, 'b1', 'Person', 0, 5)])), status: 'done' });
+    await ws.writeLayer(await alphaLayer(ws, 'alice', [span(text, 'a1', 'Person', 0, 5), span(text, 'a2', 'Location', 6, 10)]));
+    const first = await ws.layerSummaries(['alpha', 'beta']);
+    expect(first).toEqual(
+      new Map([
+        ['alpha', [{ annotator: 'alice', status: 'todo', spanCount: 2 }, { annotator: 'bob', status: 'done', spanCount: 1 }]],
+        ['beta', []],
+      ]),
+    );
+
+    // Nothing changed: answered from the cache, no read-only pass opened.
+    const opens = vi.spyOn(Workspace, 'open');
+    expect(await ws.layerSummaries(['alpha', 'beta'])).toEqual(first);
+    expect(opens).not.toHaveBeenCalled();
+
+    // Another process changes bob's layer (a whole file) and adds carol's; an edit of alice's goes into her journal.
+    const other = await openWorkspace(dir);
+    await other.writeLayer({ ...(await alphaLayer(other, 'bob', [])), status: 'in-progress' });
+    await other.writeLayer(await alphaLayer(other, 'carol', [span(text, 'c1', 'Person', 0, 5)]));
+    const edited = await ws.updateLayer('alpha', 'alice', (current) => ok({ ...current!, spans: current!.spans.slice(0, 1) }));
+    expect(edited.ok).toBe(true);
+    expect((await ws.layerSummaries(['alpha'])).get('alpha')).toEqual([
+      { annotator: 'alice', status: 'todo', spanCount: 1 },
+      { annotator: 'bob', status: 'in-progress', spanCount: 0 },
+      { annotator: 'carol', status: 'todo', spanCount: 1 },
+    ]);
+    opens.mockRestore();
   });
 });
