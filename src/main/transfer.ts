@@ -15,7 +15,7 @@ import { ALL_EXPORT_FORMATS, MULTI_LAYER_FORMATS, exportWorkspace, exportWorkspa
 import type { ExportFormat, FolderExportFormat } from './workspace/exporter';
 import { IMPORT_FORMATS, importFiles, isDocumentFormat } from './workspace/importer';
 import type { ImportFormat, ImportReport, ProgressStep } from './workspace/importer';
-import type { Workspace } from './workspace/workspace';
+import { Workspace } from './workspace/workspace';
 
 // The API's list of export formats is the exporter's: a format added to one and not the other fails here.
 type ExporterFormat = ExportFormat | FolderExportFormat;
@@ -270,6 +270,11 @@ export class Transfers {
   private async runExport(options: TransferExportOptions, progress: (step: ProgressStep) => void): Promise<JobOutcome> {
     const reloaded = await this.ws.reload();
     if (!reloaded.ok) return { ok: false, error: { message: reloaded.error.message } };
+    // A read-only pass over the files, as `gloss export` makes (ADR 0014): read ahead in a worker,
+    // one document at a time, journals replayed, nothing cached or hashed in the open workspace.
+    const opened = await Workspace.open(this.ws.dir, { readOnly: true, lazy: true, now: this.now });
+    if (!opened.ok) return { ok: false, error: { message: opened.error.message } };
+    const reader = opened.value;
     const exportedAt = this.now().toISOString();
     const common = { ...(options.annotator !== undefined ? { annotator: options.annotator } : {}), exportedAt, onProgress: progress };
     const whose =
@@ -278,7 +283,7 @@ export class Transfers {
     const title = FORMAT_TITLES[options.format];
 
     if (options.format === 'brat') {
-      const output = await exportWorkspaceFolder(this.ws, { ...common, format: 'brat' });
+      const output = await exportWorkspaceFolder(reader, { ...common, format: 'brat' });
       const notices = [...output.warnings, ...output.notices];
       const headline = `Exported ${plural(output.documents, 'document')}, ${plural(output.spans, 'span')}${whose} as ${title}`;
       if (options.bundle === false) {
@@ -306,7 +311,7 @@ export class Transfers {
       };
     }
 
-    const output = await exportWorkspace(this.ws, { ...common, format: options.format, ...(options.prefer ? { prefer: options.prefer } : {}) });
+    const output = await exportWorkspace(reader, { ...common, format: options.format, ...(options.prefer ? { prefer: options.prefer } : {}) });
     const notices = [...output.warnings, ...output.notices];
     if (output.unrepresented) {
       const spans = output.unrepresented;

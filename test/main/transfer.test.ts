@@ -6,6 +6,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import JSZip from 'jszip';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ok } from '../../src/core/api';
 import type { ImportFile, JobFile, JobStatus, Result } from '../../src/core/api';
 import { Transfers, base64ByteLength, fileNameProblem, formatChoices } from '../../src/main/transfer';
 import type { TransfersOptions } from '../../src/main/transfer';
@@ -217,6 +218,16 @@ describe('export jobs', () => {
     const lines = textOf(csv).trim().split(/\r?\n/u);
     expect(lines[0]).toBe('document,title,annotator,id,label,category,start,end,text,attributes,note');
     expect(lines.slice(1).map((l) => l.includes('Emomali Rahmon') || l.includes('Dushanbe'))).toEqual([true, true]);
+
+    // An edit just made (in the layer's journal, not yet folded into its file) is exported too.
+    let withEdit = '';
+    for (const d of ws.documents()) if ((await ws.layerAnnotators(d.id)).includes('alice')) withEdit = d.id;
+    await ws.readLayer(withEdit, 'alice');
+    const edited = await ws.updateLayer(withEdit, 'alice', (current) => ok({ ...current!, spans: current!.spans.slice(0, 1) }));
+    expect(edited.ok).toBe(true);
+    expect((await readdir(join(ws.dir, 'annotations', withEdit))).some((n) => n.endsWith('.journal.jsonl'))).toBe(true);
+    const again = await run(t, t.startExport({ format: 'csv' }));
+    expect(again.result?.summary).toEqual(['Exported 3 documents, 1 span as CSV']);
   });
 
   it('writes one annotator’s jsonl with code-point offsets, named after whose it is', async () => {
