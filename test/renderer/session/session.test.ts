@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { GlossDocument, Span } from '../../../src/core/model';
 import { DEFAULT_SCHEMA } from '../../../src/core/schema';
 import { annotationState } from '../../../src/renderer/src/editor/annotations';
-import { DocumentSession } from '../../../src/renderer/src/session/session';
+import { DocumentSession, compactSpans } from '../../../src/renderer/src/session/session';
 import tajikistan from '../../../resources/sample/tajikistan-russia-industrial-cooperation.txt?raw';
 import digest from '../../../resources/sample/social-monitoring-digest.txt?raw';
 import { createFakeApi, FIXED_NOW, makeLayer, plainDocument, storedLayer } from './fakeApi';
@@ -508,5 +508,23 @@ describe('DocumentSession: long documents and the panels', () => {
     // A command from a panel (not a key in the text) tells them at once.
     session.setNote('k1', 'checked');
     expect(heard).toBe(2);
+  });
+});
+
+describe('compactSpans', () => {
+  it('changes no value: repeated strings are shared, empty attributes become one frozen object', () => {
+    const times = { createdAt: '2024-05-01T10:00:00.000Z', updatedAt: '2024-05-01T10:00:00.000Z' };
+    const spans = [
+      { id: 's1', label: 'Organisation', start: 0, end: 4, quote: 'EBRD', attributes: { normalized: 'EBRD' }, origin: 'manual', ...times },
+      { id: 's2', label: 'Organisation', start: 9, end: 13, quote: 'EBRD', attributes: {}, origin: 'manual', ...times },
+      { id: 's3', label: 'Money', start: 20, end: 23, quote: '$5m', attributes: { value: 5_000_000, currency: 'USD', exact: true }, note: 'n', origin: 'manual', ...times },
+      { id: 's4', label: 'Person', start: 30, end: 34, quote: 'Ivan', attributes: {}, origin: 'manual', ...times },
+    ];
+    const before = structuredClone(spans);
+    compactSpans(spans);
+    expect(spans).toEqual(before);
+    expect(spans[1]!.attributes).toBe(spans[3]!.attributes);
+    expect(Object.isFrozen(spans[1]!.attributes)).toBe(true);
+    expect(Object.isFrozen(spans[0]!.attributes)).toBe(false);
   });
 });

@@ -760,7 +760,17 @@ export function compactSpans(spans: Span[]): void {
     span.origin = shared(span.origin);
     span.createdAt = shared(span.createdAt);
     span.updatedAt = shared(span.updatedAt);
-    if (span.attributes !== NO_ATTRIBUTES && Object.keys(span.attributes).length === 0) span.attributes = NO_ATTRIBUTES;
+    // Names recur across a report (an organisation quoted 300 times, its normalized name with it).
+    span.quote = shared(span.quote);
+    const attributes = span.attributes;
+    if (attributes === NO_ATTRIBUTES) continue;
+    let empty = true;
+    for (const key in attributes) {
+      empty = false;
+      const value = attributes[key];
+      if (typeof value === 'string') attributes[key] = shared(value);
+    }
+    if (empty) span.attributes = NO_ATTRIBUTES;
   }
 }
 
