@@ -34,6 +34,11 @@ describe('encodeSpanTable / decodeSpanTable', () => {
     expect(JSON.stringify(table).length).toBeLessThan(JSON.stringify(spans).length / 2);
   });
 
+  it('gives back spans with more keys than a template mask holds (40), absent ones absent', () => {
+    const wide = [0, 1, 2].map((n) => Object.fromEntries(Array.from({ length: 40 }, (_, k) => [`k${k}`, k % 3 === n ? null : `${n}-${k}`]).filter(([, v]) => v !== null)));
+    expect(JSON.stringify(decodeSpanTable(JSON.parse(JSON.stringify(encodeSpanTable(wide)))))).toBe(JSON.stringify(wide));
+  });
+
   it('refuses what it cannot give back exactly: a null value, a span that is not an object', () => {
     expect(encodeSpanTable([{ id: 's1', note: null }])).toBeNull();
     expect(encodeSpanTable([{ id: 's1' }, 'x'])).toBeNull();
