@@ -163,7 +163,8 @@ describe('App: layers, review, comments, agreement', () => {
   it('opens the agreement dashboard: matrix, documents worst first, a click opens the review', async () => {
     const result: AgreementResult = {
       annotators: ['bob', 'carol'],
-      documents: 1,
+      // As many as a big workspace has (the table below lists one): counts carry thousands separators.
+      documents: 1_200,
       pairs: [{ a: 'bob', b: 'carol', tp: 1, onlyA: 2, onlyB: 2, precision: 1 / 3, recall: 1 / 3, f1: 1 / 3, cohenKappa: 0.25, tokens: 10, byLabel: {} }],
       fleissKappa: 0.25,
       krippendorffAlpha: 0.3,
@@ -181,6 +182,8 @@ describe('App: layers, review, comments, agreement', () => {
     expect($('[data-testid=agreement-matrix] [data-a=carol][data-b=bob][data-measure=kappa]')!.textContent).toContain('0.250');
     expect($('[data-testid=agreement-fleiss]')!.textContent).toContain('0.250');
     expect($('[data-testid=agreement-alpha]')!.textContent).toContain('0.300');
+    expect($('[data-testid=agreement-documents]')!.textContent).toContain('1,200');
+    expect($('[data-testid=agreement-view]')!.textContent).toContain('1,200 documents compared');
     expect($$('[data-testid=agreement-doc]').map((d) => d.getAttribute('data-doc-id'))).toEqual(['report']);
     await click($('[data-testid=agreement-doc][data-doc-id=report]'));
     expect($('[data-testid=agreement-view]')).toBeNull();

@@ -65,7 +65,7 @@ export function AgreementView({ api, workspaceName, revision, onOpenReview, onCl
               Agreement
             </h1>
             <p className="gl-page-meta">
-              {result ? `${result.documents} ${result.documents === 1 ? 'document' : 'documents'} compared · exact span match, tokens by word` : ' '}
+              {result ? `${result.documents.toLocaleString('en')} ${result.documents === 1 ? 'document' : 'documents'} compared · exact span match, tokens by word` : ' '}
             </p>
           </div>
           <div className="gl-agreement-actions">
@@ -227,7 +227,7 @@ function Stat({ name, value, detail, integer, testId }: { name: string; value: n
   return (
     <div className="gl-stat" data-testid={testId}>
       <span className="gl-stat-name">{name}</span>
-      <span className={`gl-stat-value ${integer ? '' : tone(value)}`}>{integer ? String(value ?? 0) : fixed(value)}</span>
+      <span className={`gl-stat-value ${integer ? '' : tone(value)}`}>{integer ? (value ?? 0).toLocaleString('en') : fixed(value)}</span>
       <span className="gl-stat-detail">{detail}</span>
     </div>
   );
