@@ -88,6 +88,10 @@ describe('the review item list', () => {
   it('renders only a window of 5,000 items, with padding standing in for the rest', async () => {
     await render();
     expect(review.getSnapshot().visible).toHaveLength(COUNT);
+    // Counts as the analyst reads them: with thousands separators.
+    expect(dom.container.textContent).toContain('5,000 left of 5,000');
+    expect(dom.container.textContent).toMatch(/Items\s*5,000/);
+    expect(dom.container.textContent).toContain('Accept all agreed (4,500)');
     const rows = rendered();
     expect(rows.length).toBeGreaterThan(10);
     expect(rows.length).toBeLessThanOrEqual(100);
@@ -211,6 +215,7 @@ describe('the document list', () => {
     expect(rows().length).toBeLessThanOrEqual(100);
     expect(rows()[0]).toBe(0);
     expect(($('[data-testid=doc-list]') as HTMLElement).style.paddingBottom).toBe(`${(1000 - rows().length) * DOCUMENT_ROW}px`);
+    expect($('.gl-doclist .gl-count')!.textContent).toBe('1,000');
 
     const box = $('.gl-doclist')!;
     await scroll(box, 600 * DOCUMENT_ROW);

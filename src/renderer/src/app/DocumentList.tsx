@@ -50,7 +50,7 @@ export function DocumentList({ documents, me = '', currentId, onOpen }: Document
   return (
     <nav className="gl-doclist" aria-label="Documents" ref={box}>
       <h2 className="gl-section-title">
-        Documents <span className="gl-count">{documents.length}</span>
+        Documents <span className="gl-count">{documents.length.toLocaleString('en')}</span>
       </h2>
       <ul data-testid="doc-list" ref={list} style={{ paddingTop, paddingBottom }}>
         {rows}

@@ -51,7 +51,7 @@ export function ReviewPanel({ schema, review, snapshot, onComment, commentsDisab
       </div>
       <div className="gl-review-progress">
         <span>
-          <strong data-testid="review-remaining">{remaining}</strong> left of {total}
+          <strong data-testid="review-remaining">{remaining.toLocaleString('en')}</strong> left of {total.toLocaleString('en')}
         </span>
         {snapshot.busy && <span className="gl-review-busy">Saving…</span>}
       </div>
@@ -443,7 +443,7 @@ function ItemList({ review, snapshot }: { review: ReviewSession; snapshot: Revie
     <div className="gl-review-list">
       <div className="gl-annotations-head">
         <h3 className="gl-section-title">
-          Items <span className="gl-count">{visible.length}</span>
+          Items <span className="gl-count">{visible.length.toLocaleString('en')}</span>
         </h3>
         <select
           className="gl-select gl-select-small"
@@ -458,7 +458,7 @@ function ItemList({ review, snapshot }: { review: ReviewSession; snapshot: Revie
         </select>
       </div>
       <button type="button" className="gl-button gl-accept-all" data-testid="review-accept-all" disabled={agreed === 0} onClick={() => review.requestAcceptAll()}>
-        Accept all agreed{agreed > 0 ? ` (${agreed})` : ''} <kbd className="gl-key">a</kbd>
+        Accept all agreed{agreed > 0 ? ` (${agreed.toLocaleString('en')})` : ''} <kbd className="gl-key">a</kbd>
       </button>
       <div className="gl-review-scroll" ref={box}>
         <ul className="gl-review-items" style={{ paddingTop, paddingBottom }}>
