@@ -514,7 +514,7 @@ describe('DocumentSession: long documents and the panels', () => {
 describe('compactSpans', () => {
   it('changes no value: repeated strings are shared, empty attributes become one frozen object', () => {
     const times = { createdAt: '2024-05-01T10:00:00.000Z', updatedAt: '2024-05-01T10:00:00.000Z' };
-    const spans = [
+    const spans: Span[] = [
       { id: 's1', label: 'Organisation', start: 0, end: 4, quote: 'EBRD', attributes: { normalized: 'EBRD' }, origin: 'manual', ...times },
       { id: 's2', label: 'Organisation', start: 9, end: 13, quote: 'EBRD', attributes: {}, origin: 'manual', ...times },
       { id: 's3', label: 'Money', start: 20, end: 23, quote: '$5m', attributes: { value: 5_000_000, currency: 'USD', exact: true }, note: 'n', origin: 'manual', ...times },
