@@ -34,7 +34,7 @@ import { workspaceAgreement } from './workspace/agreement';
 import { isErrnoException } from './workspace/durable';
 import { WorkspaceWatcher } from './workspace/watcher';
 import type { WatcherOptions } from './workspace/watcher';
-import { Workspace } from './workspace/workspace';
+import type { Workspace } from './workspace/workspace';
 
 export interface GlossApiOptions {
   workspace: Workspace;
@@ -395,7 +395,7 @@ export function createGlossApi(options: GlossApiOptions): GlossApi {
         // A read-only pass over the files as `gloss agreement` makes (read ahead in a worker, one
         // document at a time, journals included): the open workspace keeps only a few files in
         // its caches, and going through it would read, hash and cache all 3,000 layers anew.
-        const reader = await Workspace.open(ws.dir, { readOnly: true, lazy: true, now });
+        const reader = await ws.openReader();
         if (!reader.ok) return reader;
         const agreement = await workspaceAgreement(reader.value, chosen.data);
         const compared = chosen.data ?? agreement.found;

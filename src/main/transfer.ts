@@ -15,7 +15,7 @@ import { ALL_EXPORT_FORMATS, MULTI_LAYER_FORMATS, exportWorkspace, exportWorkspa
 import type { ExportFormat, FolderExportFormat } from './workspace/exporter';
 import { IMPORT_FORMATS, importFiles, isDocumentFormat } from './workspace/importer';
 import type { ImportFormat, ImportReport, ProgressStep } from './workspace/importer';
-import { Workspace } from './workspace/workspace';
+import type { Workspace } from './workspace/workspace';
 
 // The API's list of export formats is the exporter's: a format added to one and not the other fails here.
 type ExporterFormat = ExportFormat | FolderExportFormat;
@@ -273,7 +273,7 @@ export class Transfers {
     if (!reloaded.ok) return { ok: false, error: { message: reloaded.error.message } };
     // A read-only pass over the files, as `gloss export` makes (ADR 0014): read ahead in a worker,
     // one document at a time, journals replayed, nothing cached or hashed in the open workspace.
-    const opened = await Workspace.open(this.ws.dir, { readOnly: true, lazy: true, now: this.now });
+    const opened = await this.ws.openReader();
     if (!opened.ok) return { ok: false, error: { message: opened.error.message } };
     const reader = opened.value;
     const exportedAt = this.now().toISOString();

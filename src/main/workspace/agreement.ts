@@ -9,25 +9,6 @@ import type { Workspace } from './workspace';
 /** Documents whose files are read ahead of the one being looked at (a read-only workspace). */
 const READ_AHEAD_WINDOW = 32;
 
-export interface AgreementInput {
-  documents: AgreementDocument[];
-  /** Annotators with at least one readable layer among those looked at, sorted. */
-  found: string[];
-}
-
-/**
- * The documents with the layers of `chosen` (default: every annotator but curation). An
- * annotator without a layer file on a document is missing there; a corrupt layer reads as missing
- * (and is reported in `ws.problems`).
- */
-export async function agreementInput(ws: Workspace, chosen?: readonly string[]): Promise<AgreementInput> {
-  const documents: AgreementDocument[] = [];
-  const found = await eachAgreementDocument(ws, chosen, (doc) => {
-    documents.push(doc);
-  });
-  return { documents, found };
-}
-
 /** What workspaceAgreement gives: the annotators found, and the report for a list of them. */
 export interface WorkspaceAgreement {
   /** Annotators with at least one readable layer among those looked at, sorted. */
@@ -37,8 +18,11 @@ export interface WorkspaceAgreement {
 }
 
 /**
- * computeAgreement(agreementInput(ws, chosen)), computed as the documents are read: a pass holds
- * one document at a time, not the whole workspace.
+ * Agreement over each readable document with the layers of `chosen` (default: every annotator but
+ * curation), computed as the documents are read: a pass holds one document at a time, not the
+ * whole workspace. An annotator without a layer file on a document is missing there; a corrupt
+ * layer reads as missing (and is reported in `ws.problems`). The report equals computeAgreement's
+ * over the same documents.
  */
 export async function workspaceAgreement(ws: Workspace, chosen?: readonly string[]): Promise<WorkspaceAgreement> {
   const accumulator = new AgreementAccumulator(chosen);

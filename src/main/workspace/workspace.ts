@@ -367,7 +367,7 @@ export class Workspace {
       // The stamps from before reading: a change made meanwhile by someone else makes the next read read again.
       const stamps = touched ? await Promise.all([stampOf(layerPath), stampOf(journalPath)]) : [layerStamp, journalStamp];
       this.remember(file, { layer, layerStamp: stamps[0]!, journalStamp: stamps[1]!, layerHash: layerHash(), journal });
-      this.summaryCache.set(file, { layerStamp: stamps[0]!, journalStamp: stamps[1]!, summary: layer ? { annotator, status: layer.status, spanCount: layer.spans.length } : null });
+      this.rememberSummary(file, [stamps[0]!, stamps[1]!], annotator, layer);
     }
     return layer;
   }
@@ -679,7 +679,7 @@ export class Workspace {
     // hashing or caching: 1,000 documents x 3 layers in ~1 s instead of ~3), then reads again
     // itself only what needs it: a file that is missing or bad (kept aside and reported here)
     // and a layer with a journal left by a run that stopped before folding it in.
-    const reader = this.readOnly ? null : await Workspace.open(this.dir, { readOnly: true, lazy: true, now: this.now });
+    const reader = this.readOnly ? null : await this.openReader();
     const first = reader?.ok ? reader.value : null;
     const entries = this.db.data.documents;
     for (const [i, entry] of entries.entries()) {
@@ -697,12 +697,30 @@ export class Workspace {
       if (!(await first.readDocument(entry.id))) await this.readDocument(entry.id);
       for (const annotator of await first.layerAnnotators(entry.id)) {
         const file = this.layerFile(entry.id, annotator);
-        const stamps = [stampOfSync(join(this.dir, file)), stampOfSync(join(this.dir, journalFileOf(file)))] as const;
+        const stamps = this.layerStampsSync(file);
         const layer = await first.readLayer(entry.id, annotator);
         if (!layer || stamps[1] !== 'missing') await this.readLayer(entry.id, annotator);
-        else this.summaryCache.set(file, { layerStamp: stamps[0], journalStamp: stamps[1], summary: { annotator, status: layer.status, spanCount: layer.spans.length } });
+        else this.rememberSummary(file, stamps, annotator, layer);
       }
     }
+  }
+
+  /**
+   * The same workspace opened read-only and lazily: a pass over many files reads there (ahead, in
+   * a worker, nothing cached or hashed), as the CLI's export and agreement do (ADR 0014).
+   */
+  openReader(): Promise<Result<Workspace>> {
+    return Workspace.open(this.dir, { readOnly: true, lazy: true, now: this.now });
+  }
+
+  /** The stamps of a layer file and of its journal, without a round trip to the thread pool. */
+  private layerStampsSync(file: string): LayerStamps {
+    return [stampOfSync(join(this.dir, file)), stampOfSync(join(this.dir, journalFileOf(file)))];
+  }
+
+  /** What the document list shows of a layer (null: unreadable), valid while the file and its journal keep these stamps. */
+  private rememberSummary(file: string, [layerStamp, journalStamp]: LayerStamps, annotator: string, layer: Layer | null): void {
+    this.summaryCache.set(file, { layerStamp, journalStamp, summary: layer ? { annotator, status: layer.status, spanCount: layer.spans.length } : null });
   }
 
   /**
@@ -713,13 +731,13 @@ export class Workspace {
    * ~0.8 s the first time and ~0.1 s after, instead of ~2 s every time.
    */
   async layerSummaries(docIds: readonly string[]): Promise<Map<string, LayerSummary[]>> {
-    const found = new Map<string, { annotator: string; file: string; stamps: [string, string] }[]>();
+    const found = new Map<string, { annotator: string; file: string; stamps: LayerStamps }[]>();
     const stale = new Map<string, string[]>();
     for (const docId of docIds) {
       const layers = [];
       for (const annotator of await this.layerAnnotators(docId)) {
         const file = this.layerFile(docId, annotator);
-        const stamps: [string, string] = [stampOfSync(join(this.dir, file)), stampOfSync(join(this.dir, journalFileOf(file)))];
+        const stamps = this.layerStampsSync(file);
         layers.push({ annotator, file, stamps });
         const cached = this.summaryCache.get(file);
         if (!cached || cached.layerStamp !== stamps[0] || cached.journalStamp !== stamps[1]) stale.set(docId, [...(stale.get(docId) ?? []), annotator]);
@@ -727,16 +745,18 @@ export class Workspace {
       found.set(docId, layers);
     }
     if (stale.size > 0) {
-      const reader = await Workspace.open(this.dir, { readOnly: true, lazy: true, now: this.now });
+      const reader = await this.openReader();
       if (!reader.ok) throw new Error(reader.error.message);
       const ids = [...stale.keys()];
       for (const [i, docId] of ids.entries()) {
-        if (i % 32 === 0) for (const id of ids.slice(i, i + 64)) reader.value.readAhead([id], stale.get(id), { documents: false });
+        if (i % READ_AHEAD_WINDOW === 0) {
+          for (const id of ids.slice(i, i + 2 * READ_AHEAD_WINDOW)) reader.value.readAhead([id], stale.get(id), { documents: false });
+        }
         for (const annotator of stale.get(docId)!) {
           const layer = await reader.value.readLayer(docId, annotator);
           const { file, stamps } = found.get(docId)!.find((l) => l.annotator === annotator)!;
           // The stamps from before reading: a change made meanwhile is read again next time.
-          this.summaryCache.set(file, { layerStamp: stamps[0], journalStamp: stamps[1], summary: layer ? { annotator, status: layer.status, spanCount: layer.spans.length } : null });
+          this.rememberSummary(file, stamps, annotator, layer);
         }
       }
     }
@@ -946,6 +966,9 @@ function sha256(data: string | Uint8Array): string {
 }
 
 /** Inode, size and modification time of a file, or "missing": any write or replacement changes it. */
+/** A layer file's stamp and its journal's. */
+type LayerStamps = readonly [layer: string, journal: string];
+
 /** stampOf without a round trip to the thread pool (6,000 stats: ~20 ms instead of ~400). */
 function stampOfSync(path: string): string {
   const s = statSync(path, { bigint: true, throwIfNoEntry: false });
