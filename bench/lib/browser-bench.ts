@@ -9,7 +9,7 @@ import { chromium } from '@playwright/test';
 import type { Browser, BrowserContext, CDPSession, Page } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium } from '../../e2e/support/chromium';
 import type { Block, GlossDocument, Layer } from '../../src/core/model';
-import { CodePointIndex } from '../../src/core/offsets';
+import { CodePointIndex, firstIndex } from '../../src/core/offsets';
 import { DEFAULT_SCHEMA } from '../../src/core/schema';
 import type { DoneCondition, LongTaskSummary, ProbeScope, ScrollResult, TimedChange } from '../pages/probe-api';
 import { buildPages, serveStatic } from './pages';
@@ -548,14 +548,7 @@ async function runFloorEdits(context: BrowserContext, spec: TargetSpec, blocks: 
 
 /** Index of the block holding code point `cp` (the last block starting at or before it). */
 function blockOf(blocks: readonly { start: number }[], cp: number): number {
-  let lo = 0;
-  let hi = blocks.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (blocks[mid]!.start <= cp) lo = mid + 1;
-    else hi = mid;
-  }
-  return Math.max(0, lo - 1);
+  return Math.max(0, firstIndex(blocks.length, (k) => blocks[k]!.start > cp) - 1);
 }
 
 function median(values: readonly number[]): number {

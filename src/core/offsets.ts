@@ -83,7 +83,19 @@ export class CodePointIndex {
   }
 }
 
-/** Index of the first element >= x in an ascending array. */
+/** Index of the first k in [0, n) for which pred holds (pred monotone false..true), or n. */
+export function firstIndex(n: number, pred: (k: number) => boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (pred(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Index of the first element >= x in an ascending array (firstIndex without a callback: hot). */
 export function lowerBound(sorted: number[], x: number): number {
   let lo = 0;
   let hi = sorted.length;

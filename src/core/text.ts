@@ -3,6 +3,7 @@
 
 import { fail, ok } from './api';
 import type { Result } from './api';
+import { lowerBound } from './offsets';
 
 /** CRLF and lone CR become LF; a leading byte order mark is removed. Nothing else changes. */
 export function normalizeNewlines(s: string): string {
@@ -86,15 +87,7 @@ export function normalizeWithOffsets(original: string): NormalizedText {
     else if (c === 0x0d && original.charCodeAt(i + 1) === 0x0a) removedAt.push(cp);
   }
   const text = normalizeNewlines(original);
-  const mapOffset = (offset: number): number => {
-    let lo = 0;
-    let hi = removedAt.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (removedAt[mid]! < offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return offset - lo;
-  };
+  // Less the CRs removed before the offset.
+  const mapOffset = (offset: number): number => offset - lowerBound(removedAt, offset);
   return { text, mapOffset, changed: text !== original };
 }

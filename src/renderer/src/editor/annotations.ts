@@ -10,7 +10,7 @@ import type { EditorState, PluginView, Transaction } from 'prosemirror-state';
 import type { Node as PMNode } from 'prosemirror-model';
 import { Decoration, DecorationSet } from 'prosemirror-view';
 import type { EditorView } from 'prosemirror-view';
-import { firstIndex } from './positions';
+import { firstIndex } from '../../../core/offsets';
 
 /** A span as the editor draws it, derived from a stored span and the position index. */
 export interface RenderedSpan {

@@ -6,8 +6,8 @@
 import { Mark } from 'prosemirror-model';
 import type { Node as PMNode, NodeType } from 'prosemirror-model';
 import type { BlockType, DocumentMark, GlossDocument } from '../../../core/model';
-import { CodePointIndex } from '../../../core/offsets';
-import { firstIndex, PositionIndex } from './positions';
+import { CodePointIndex, firstIndex } from '../../../core/offsets';
+import { PositionIndex } from './positions';
 import type { BlockSlot } from './positions';
 import { documentSchema } from './schema';
 

@@ -3,6 +3,7 @@
 // every conversion says which side of such a gap it wants.
 
 import type { Block, BlockType } from '../../../core/model';
+import { firstIndex } from '../../../core/offsets';
 import type { CodePointIndex } from '../../../core/offsets';
 
 /**
@@ -147,17 +148,6 @@ export class PositionIndex {
   }
 }
 
-/** Index of the first k in [0, n) for which pred holds (pred monotone false..true), or n. */
-export function firstIndex(n: number, pred: (k: number) => boolean): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (pred(mid)) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
 
 /** Index of the last k in [0, n) for which pred holds (pred monotone true..false), or -1. */
 function lastIndex(n: number, pred: (k: number) => boolean): number {
