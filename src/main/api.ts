@@ -224,8 +224,9 @@ export function createGlossApi(options: GlossApiOptions): GlossApi {
         await ws.reload();
         const me = settings.annotator;
         const summaries: DocumentSummary[] = [];
-        const layersOf = await ws.layerSummaries(ws.documents().map((d) => d.id));
-        for (const entry of ws.documents()) {
+        const entries = ws.documents();
+        const layersOf = await ws.layerSummaries(entries.map((d) => d.id));
+        for (const entry of entries) {
           const layers: LayerSummary[] = layersOf.get(entry.id) ?? [];
           const mine = layers.find((l) => l.annotator === me);
           summaries.push({
