@@ -270,11 +270,11 @@ describe('annotation plugin', () => {
           { type: 'paragraph', start: 0, end: 10 },
           { type: 'paragraph', start: 12, end: 22 },
         ],
-      }).doc;
-      // First block: positions 1..11; second: 13..23.
+      }, 1).doc;
+      // One block per chunk. First block: positions 2..12; second: 16..26.
       const partial = full.copy(full.content.cut(0, full.child(0).nodeSize));
-      const first = span('first', 2, 6);
-      const second = span('second', 14, 20);
+      const first = span('first', 3, 7);
+      const second = span('second', 16, 22);
       let state = EditorState.create({ doc: partial, plugins: [createAnnotationPlugin([first, second], { window: { from: 0, to: full.content.size } })] });
       expect(drawnIds(state)).toEqual(['first']);
       state = state.apply(state.tr.insert(partial.content.size, full.child(1)));

@@ -14,8 +14,10 @@ describe('buildEditorDocument', () => {
       { type: 'table-cell', start: 45, end: 49 },
     ];
     const { doc } = buildEditorDocument({ text, blocks });
+    // Six blocks: one chunk (doc > chunk > block).
+    expect(doc.childCount).toBe(1);
     const kinds = [] as [string, string, unknown][];
-    doc.forEach((node) => kinds.push([node.type.name, node.textContent, node.attrs.level]));
+    doc.firstChild!.forEach((node) => kinds.push([node.type.name, node.textContent, node.attrs.level]));
     expect(kinds).toEqual([
       ['heading', 'Title', 1],
       ['paragraph', 'Intro text', undefined],
@@ -28,8 +30,8 @@ describe('buildEditorDocument', () => {
 
   it('keeps single newlines inside a block (shown as line breaks)', () => {
     const { doc } = buildEditorDocument({ text: 'line one\nline two', blocks: [{ type: 'paragraph', start: 0, end: 17 }] });
-    expect(doc.childCount).toBe(1);
-    expect(doc.firstChild!.textContent).toBe('line one\nline two');
+    expect(doc.firstChild!.childCount).toBe(1);
+    expect(doc.firstChild!.firstChild!.textContent).toBe('line one\nline two');
   });
 
   it('applies display marks by code point without changing the text', () => {
@@ -43,7 +45,7 @@ describe('buildEditorDocument', () => {
     ];
     const { doc } = buildEditorDocument({ text, blocks: [{ type: 'paragraph', start: 0, end: 22 }], marks });
     const pieces: [string, string[]][] = [];
-    doc.firstChild!.forEach((node) => pieces.push([node.text ?? '', node.marks.map((m) => m.type.name)]));
+    doc.firstChild!.firstChild!.forEach((node) => pieces.push([node.text ?? '', node.marks.map((m) => m.type.name)]));
     expect(pieces.map((p) => p[0]).join('')).toBe(text);
     expect(pieces).toEqual([
       ['💧 ', []],
@@ -68,6 +70,6 @@ describe('buildEditorDocument', () => {
       blocks: [{ type: 'code', start: 0, end: 5 }],
       marks: [{ type: 'bold', start: 0, end: 5 }],
     });
-    expect(doc.firstChild!.firstChild!.marks).toEqual([]);
+    expect(doc.firstChild!.firstChild!.firstChild!.marks).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { GlossDocument, Span } from '../../../src/core/model';
 import { DEFAULT_SCHEMA } from '../../../src/core/schema';
 import { annotationState } from '../../../src/renderer/src/editor/annotations';
+import { CHUNK_BLOCKS } from '../../../src/renderer/src/editor/positions';
 import { DocumentSession, compactSpans } from '../../../src/renderer/src/session/session';
 import tajikistan from '../../../resources/sample/tajikistan-russia-industrial-cooperation.txt?raw';
 import digest from '../../../resources/sample/social-monitoring-digest.txt?raw';
@@ -437,11 +438,13 @@ describe('DocumentSession: long documents and the panels', () => {
   it('opens a long document with its first blocks, draws the spans there, and appends the rest frame by frame', async () => {
     const paints = manualPaints();
     const { session, host } = await openLong(1000, paints);
-    const blocks = session.editor.blockCount;
-    expect(blocks).toBe(1000);
+    // 1,000 paragraphs in chunks of CHUNK_BLOCKS (no headings to move a chunk's end).
+    expect(session.editor.positions.slots.length).toBe(1000);
+    const chunks = session.editor.chunkCount;
+    expect(chunks).toBe(Math.ceil(1000 / CHUNK_BLOCKS));
     const first = host.state.doc.childCount;
     expect(first).toBeGreaterThan(0);
-    expect(first).toBeLessThan(blocks / 2);
+    expect(first).toBeLessThan(chunks / 2);
     expect(session.loaded).toBe(false);
     // Only the spans of the first window are decorations; all 1,000 are in the index.
     expect(annotationState(host.state).index.size).toBe(1000);

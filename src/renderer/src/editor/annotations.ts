@@ -453,16 +453,16 @@ function applyMeta(tr: Transaction, value: AnnotationState): AnnotationState {
   return { decorations, selected, flashing, index, window };
 }
 
-/** Start positions of a document's top-level blocks (and its size last), cached per document. */
-const blockStarts = new WeakMap<PMNode, number[]>();
+/** Offsets of a node's children in its content (and its content size last), cached per node. */
+const childStarts = new WeakMap<PMNode, number[]>();
 
-function startsOf(doc: PMNode): number[] {
-  let starts = blockStarts.get(doc);
+function startsOf(node: PMNode): number[] {
+  let starts = childStarts.get(node);
   if (!starts) {
     starts = [];
-    doc.forEach((_node, offset) => starts!.push(offset));
-    starts.push(doc.content.size);
-    blockStarts.set(doc, starts);
+    node.forEach((_child, offset) => starts!.push(offset));
+    starts.push(node.content.size);
+    childStarts.set(node, starts);
   }
   return starts;
 }
@@ -505,20 +505,34 @@ class WindowTracker implements PluginView {
   /** Which window the view needs now (null: nothing laid out to measure). */
   wanted(margin: number): EditorRange | null {
     const { view } = this;
-    const blocks = view.dom.children;
+    const chunks = view.dom.children;
     const doc = view.state.doc;
-    if (blocks.length === 0 || blocks.length !== doc.childCount) return null;
+    if (chunks.length === 0 || chunks.length !== doc.childCount) return null;
     const box = this.scroller ? this.scroller.getBoundingClientRect() : { top: 0, bottom: window.innerHeight };
     const height = box.bottom - box.top;
     if (height <= 0) return null;
     const top = box.top - height * margin;
     const bottom = box.bottom + height * margin;
-    // First block whose bottom is below `top`, last whose top is above `bottom`.
-    const first = firstIndex(blocks.length, (i) => blocks[i]!.getBoundingClientRect().bottom > top);
-    const last = firstIndex(blocks.length, (i) => blocks[i]!.getBoundingClientRect().top >= bottom) - 1;
-    if (first >= blocks.length || last < first) return null;
+    // First chunk whose bottom is below `top`, last whose top is above `bottom`; then the same
+    // among the blocks of those two chunks.
+    const first = firstIndex(chunks.length, (i) => chunks[i]!.getBoundingClientRect().bottom > top);
+    const last = firstIndex(chunks.length, (i) => chunks[i]!.getBoundingClientRect().top >= bottom) - 1;
+    if (first >= chunks.length || last < first) return null;
     const starts = startsOf(doc);
-    return { from: starts[first]!, to: starts[last + 1]! };
+    // The block of chunk `c` that `pick` finds among its elements, as its [start, end) offsets in
+    // the document (the chunk's own offset, one for its opening, the block's in the chunk); the
+    // whole chunk when its elements are not its blocks.
+    const blockIn = (c: number, pick: (blocks: HTMLCollection) => number): [number, number] => {
+      const node = doc.child(c);
+      const blocks = chunks[c]!.children;
+      if (blocks.length !== node.childCount) return [starts[c]!, starts[c + 1]!];
+      const k = Math.min(Math.max(pick(blocks), 0), node.childCount - 1);
+      const inner = startsOf(node);
+      return [starts[c]! + 1 + inner[k]!, starts[c]! + 1 + inner[k + 1]!];
+    };
+    const [from] = blockIn(first, (blocks) => firstIndex(blocks.length, (i) => blocks[i]!.getBoundingClientRect().bottom > top));
+    const [, to] = blockIn(last, (blocks) => firstIndex(blocks.length, (i) => blocks[i]!.getBoundingClientRect().top >= bottom) - 1);
+    return { from, to };
   }
 
   private readonly measure = () => {

@@ -1,7 +1,7 @@
 // Builds the ProseMirror document shown for a Gloss document: one text block per Gloss block,
-// display marks applied, and the PositionIndex that maps its positions to code points. Block
-// nodes are made when first asked for: a long document opens with its first blocks and the rest
-// is appended while the analyst reads (session.ts, docs/adr/0011).
+// grouped in chunks (ADR 0015), display marks applied, and the PositionIndex that maps its
+// positions to code points. Chunk nodes are made when first asked for: a long document opens with
+// its first chunks and the rest is appended while the analyst reads (blockLoader.ts, ADR 0011).
 
 import { Mark } from 'prosemirror-model';
 import type { Node as PMNode, NodeType } from 'prosemirror-model';
@@ -16,14 +16,28 @@ export interface EditorDocument {
   /** The whole document (its blocks made on first use). */
   readonly doc: PMNode;
   readonly positions: PositionIndex;
-  /** How many blocks the document has. */
-  readonly blockCount: number;
-  /** Blocks [from, to) as nodes (made once, then kept). */
-  blocks(from: number, to: number): PMNode[];
-  /** The document cut after its first `count` blocks (all of it when count >= blockCount). */
+  /** How many chunks (the document's top-level nodes) the document has. */
+  readonly chunkCount: number;
+  /** Chunks [from, to) as nodes (made once, then kept). */
+  chunks(from: number, to: number): PMNode[];
+  /** The document cut after its first `count` chunks (all of it when count >= chunkCount). */
   prefix(count: number): PMNode;
-  /** How many first blocks it takes to reach editor position `pos` (at least 1). */
-  blocksUpTo(pos: number): number;
+  /** How many first chunks it takes to reach editor position `pos` (at least 1). */
+  chunksUpTo(pos: number): number;
+}
+
+/**
+ * A chunk's estimated height in CSS pixels until it is first drawn (then the browser remembers
+ * the real one): lines of ~CHARS_PER_LINE characters at the document's line height, plus the
+ * space between blocks. Only the scroll bar and a first jump far down depend on it.
+ */
+const CHARS_PER_LINE = 66;
+const LINE_PX = 36;
+const BLOCK_GAP_PX = 17;
+
+/** A block's share of its chunk's estimated height (CSS pixels), from its length in UTF-16 units. */
+export function blockHeightEstimate(utf16Length: number): number {
+  return Math.max(1, Math.ceil(utf16Length / CHARS_PER_LINE)) * LINE_PX + BLOCK_GAP_PX;
 }
 
 const NODE_FOR_BLOCK: Record<BlockType, string> = {
@@ -36,8 +50,8 @@ const NODE_FOR_BLOCK: Record<BlockType, string> = {
 };
 
 /** The editor document and position index of a Gloss document (text indexed once here). */
-export function buildEditorDocument(document: Pick<GlossDocument, 'text' | 'blocks' | 'marks'>): EditorDocument {
-  return new LazyEditorDocument(document);
+export function buildEditorDocument(document: Pick<GlossDocument, 'text' | 'blocks' | 'marks'>, chunkSize?: number): EditorDocument {
+  return new LazyEditorDocument(document, chunkSize);
 }
 
 class LazyEditorDocument implements EditorDocument {
@@ -47,37 +61,50 @@ class LazyEditorDocument implements EditorDocument {
   private readonly nodes: (PMNode | undefined)[];
   private whole: PMNode | null = null;
 
-  constructor(document: Pick<GlossDocument, 'text' | 'blocks' | 'marks'>) {
+  constructor(document: Pick<GlossDocument, 'text' | 'blocks' | 'marks'>, chunkSize?: number) {
     this.text = new CodePointIndex(document.text);
-    this.positions = new PositionIndex(this.text, document.blocks);
+    this.positions = new PositionIndex(this.text, document.blocks, chunkSize);
     this.marks = [...(document.marks ?? [])].sort((a, b) => a.start - b.start);
-    this.nodes = new Array<PMNode | undefined>(this.positions.slots.length);
+    this.nodes = new Array<PMNode | undefined>(this.positions.chunks.length);
   }
 
-  get blockCount(): number {
+  get chunkCount(): number {
     return this.nodes.length;
   }
 
   get doc(): PMNode {
-    return (this.whole ??= documentSchema.node('doc', null, this.blocks(0, this.nodes.length)));
+    return (this.whole ??= documentSchema.node('doc', null, this.chunks(0, this.nodes.length)));
   }
 
-  blocks(from: number, to: number): PMNode[] {
+  chunks(from: number, to: number): PMNode[] {
     const out: PMNode[] = [];
     const end = Math.min(to, this.nodes.length);
-    for (let i = Math.max(0, from); i < end; i++) out.push((this.nodes[i] ??= blockNode(this.positions.slots[i]!, this.text, this.marks)));
+    for (let i = Math.max(0, from); i < end; i++) out.push((this.nodes[i] ??= this.chunkNode(i)));
     return out;
   }
 
   prefix(count: number): PMNode {
-    return count >= this.nodes.length ? this.doc : documentSchema.node('doc', null, this.blocks(0, Math.max(1, count)));
+    return count >= this.nodes.length ? this.doc : documentSchema.node('doc', null, this.chunks(0, Math.max(1, count)));
   }
 
-  blocksUpTo(pos: number): number {
-    const slots = this.positions.slots;
-    // The first block that ends (closes) at or after pos, counted in.
-    const last = firstIndex(slots.length, (k) => slots[k]!.contentEnd + 1 >= pos);
-    return Math.max(1, Math.min(slots.length, last + 1));
+  chunksUpTo(pos: number): number {
+    const { slots } = this.positions;
+    // The first block that ends (closes) at or after pos; its chunk is counted in.
+    const block = Math.min(slots.length - 1, firstIndex(slots.length, (k) => slots[k]!.contentEnd + 1 >= pos));
+    const chunk = firstIndex(this.nodes.length, (c) => this.positions.blocksIn(c + 1) > block);
+    return Math.max(1, Math.min(this.nodes.length, chunk + 1));
+  }
+
+  private chunkNode(index: number): PMNode {
+    const { slots } = this.positions;
+    const blocks: PMNode[] = [];
+    let estimate = 0;
+    for (let i = this.positions.blocksIn(index); i < this.positions.blocksIn(index + 1); i++) {
+      const slot = slots[i]!;
+      blocks.push(blockNode(slot, this.text, this.marks));
+      estimate += blockHeightEstimate(slot.utf16End - slot.utf16Start);
+    }
+    return documentSchema.node('chunk', { estimate }, blocks);
   }
 }
 

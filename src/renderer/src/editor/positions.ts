@@ -1,6 +1,7 @@
 // Maps ProseMirror positions <-> code-point offsets of a document's text. The editor shows only
-// the document's blocks; the text between blocks (blank lines) has no position of its own, so
-// every conversion says which side of such a gap it wants.
+// the document's blocks, grouped in chunks (runs of about CHUNK_BLOCKS blocks: the unit the
+// browser skips laying out while out of sight, ADR 0015); the text between blocks (blank lines)
+// has no position of its own, so every conversion says which side of such a gap it wants.
 
 import type { Block, BlockType } from '../../../core/model';
 import { firstIndex } from '../../../core/offsets';
@@ -28,6 +29,32 @@ export interface BlockSlot {
   readonly contentEnd: number;
 }
 
+/**
+ * Blocks per chunk: the editor document is doc > chunk+ > block+, and a chunk is what the
+ * browser leaves unlaid-out while out of sight (content-visibility in app.css). A frame then walks
+ * ~100 chunks instead of 3,000 blocks (ADR 0015).
+ */
+export const CHUNK_BLOCKS = 32;
+
+/**
+ * The index of the first block of each chunk (the first is 0; none for no blocks). A chunk ends
+ * once it has `size` blocks and the next block is not a heading: a heading's top margin collapses
+ * with the block before it only inside one chunk (a chunk contains its layout). A run of headings
+ * longer than the chunk is cut at twice its size anyway.
+ */
+export function chunkStarts(blocks: readonly Pick<Block, 'type'>[], size: number = CHUNK_BLOCKS): number[] {
+  const starts: number[] = [];
+  let from = 0;
+  for (let i = 0; i < blocks.length; i++) {
+    const length = i - from;
+    if (i === 0 || (length >= size && blocks[i]!.type !== 'heading') || length >= 2 * size) {
+      starts.push(i);
+      from = i;
+    }
+  }
+  return starts;
+}
+
 /** Blocks in display order, inside the text and never overlapping; one paragraph if there are none. */
 export function normalizeBlocks(blocks: readonly Block[], length: number): Block[] {
   if (blocks.length === 0) return [{ type: 'paragraph', start: 0, end: length }];
@@ -53,16 +80,27 @@ export function normalizeBlocks(blocks: readonly Block[], length: number): Block
  */
 export class PositionIndex {
   readonly slots: readonly BlockSlot[];
-  /** Size of the editor document's content (the position after the last block). */
+  /** The index of each chunk's first block (see chunkStarts). */
+  readonly chunks: readonly number[];
+  /** Size of the editor document's content (the position after the last chunk). */
   readonly docSize: number;
 
   constructor(
     readonly text: CodePointIndex,
     blocks: readonly Block[],
+    chunkSize: number = CHUNK_BLOCKS,
   ) {
     const slots: BlockSlot[] = [];
+    const normalized = normalizeBlocks(blocks, text.length);
+    this.chunks = chunkStarts(normalized, chunkSize);
     let pos = 0;
-    for (const block of normalizeBlocks(blocks, text.length)) {
+    let nextChunk = 0;
+    for (const [i, block] of normalized.entries()) {
+      // A chunk starts here: close the one before (if any) and open it.
+      if (this.chunks[nextChunk] === i) {
+        pos += nextChunk === 0 ? 1 : 2;
+        nextChunk++;
+      }
       const utf16Start = text.toUtf16(block.start);
       const utf16End = text.toUtf16(block.end);
       // A block node opens at pos; its content starts one position later and it closes after.
@@ -81,7 +119,13 @@ export class PositionIndex {
       pos = contentEnd + 1;
     }
     this.slots = slots;
-    this.docSize = pos;
+    // The last chunk closes.
+    this.docSize = pos + 1;
+  }
+
+  /** How many blocks chunks [0, count) hold. */
+  blocksIn(count: number): number {
+    return count >= this.chunks.length ? this.slots.length : this.chunks[Math.max(0, count)]!;
   }
 
   /** Length of the text in code points. */

@@ -6,12 +6,12 @@ import { Plugin } from 'prosemirror-state';
 import type { Transaction } from 'prosemirror-state';
 import type { Node as PMNode } from 'prosemirror-model';
 
-/** Marks the one document change allowed: blocks of a long document appended as it loads. */
-const APPEND = 'gloss-append-blocks';
+/** Marks the one document change allowed: chunks of a long document appended as it loads. */
+const APPEND = 'gloss-append-chunks';
 
-/** A transaction appending blocks at the end of the document (text is never edited). */
-export function appendBlocks(tr: Transaction, blocks: readonly PMNode[]): Transaction {
-  return tr.insert(tr.doc.content.size, blocks).setMeta(APPEND, true).setMeta('addToHistory', false);
+/** A transaction appending chunks at the end of the document (text is never edited). */
+export function appendChunks(tr: Transaction, chunks: readonly PMNode[]): Transaction {
+  return tr.insert(tr.doc.content.size, chunks).setMeta(APPEND, true).setMeta('addToHistory', false);
 }
 
 const PASS_THROUGH = new Set([
@@ -49,7 +49,7 @@ export function isEditingKey(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'met
 
 /**
  * Says on the view whether the document is still loading (`aria-busy`): a long document shows
- * its first blocks at once and appends the rest, `total` blocks in all.
+ * its first chunks at once and appends the rest, `total` chunks in all.
  */
 export function loadingPlugin(total: number): Plugin {
   return new Plugin({

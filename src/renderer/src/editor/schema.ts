@@ -1,6 +1,7 @@
-// The ProseMirror schema of a displayed document: one flat sequence of text blocks, one node type
-// per kind of Gloss block, and display-only marks. The document is never edited, so the schema
-// only has to describe what can be shown.
+// The ProseMirror schema of a displayed document: a flat sequence of text blocks, one node type
+// per kind of Gloss block, grouped in chunks (a run of blocks the browser may skip laying out
+// while out of sight, ADR 0015), and display-only marks. The document is never edited, so the
+// schema only has to describe what can be shown.
 
 import { Schema } from 'prosemirror-model';
 import type { DOMOutputSpec, MarkSpec, NodeSpec } from 'prosemirror-model';
@@ -13,8 +14,29 @@ const depth = (level: unknown): number =>
 
 const textBlock = (spec: NodeSpec): NodeSpec => ({ group: 'block', content: 'text*', marks: '_', ...spec });
 
+/**
+ * A chunk's element: its estimated height (until first drawn) is set through the CSSOM, which the
+ * renderer's CSP allows where a style attribute would not be.
+ */
+function chunkElement(estimate: unknown): HTMLElement {
+  const el = document.createElement('div');
+  el.className = 'gl-chunk';
+  if (typeof estimate === 'number' && estimate > 0) el.style.containIntrinsicBlockSize = `auto ${Math.round(estimate)}px`;
+  return el;
+}
+
 const nodes: Record<string, NodeSpec> = {
-  doc: { content: 'block+' },
+  doc: { content: 'chunk+' },
+  // Not selectable, not a drop target: the analyst never sees a chunk, only its blocks.
+  chunk: {
+    content: 'block+',
+    attrs: { estimate: { default: 0 } },
+    selectable: false,
+    toDOM: (node) => {
+      const dom = chunkElement(node.attrs.estimate);
+      return { dom, contentDOM: dom };
+    },
+  },
   paragraph: textBlock({ toDOM: (): DOMOutputSpec => ['p', { class: 'gl-p' }, 0] }),
   heading: textBlock({
     attrs: { level: { default: 2 } },

@@ -1,5 +1,5 @@
-// A long document opens with its first blocks and appends the rest one step per frame (ADR 0011):
-// shared by the annotating session and the review, whichever holds the editor state.
+// A long document opens with its first chunks of blocks and appends the rest one step per frame
+// (ADR 0011, 0015): shared by the annotating session and the review, whichever holds the editor state.
 
 import type { Node as PMNode } from 'prosemirror-model';
 import type { Plugin, Transaction } from 'prosemirror-state';
@@ -7,12 +7,12 @@ import type { EditorState } from 'prosemirror-state';
 import { MIN_WINDOW } from '../editor/annotations';
 import type { EditorRange } from '../editor/annotations';
 import type { EditorDocument } from '../editor/document';
-import { appendBlocks, loadingPlugin } from '../editor/readOnly';
+import { appendChunks, loadingPlugin } from '../editor/readOnly';
 
-/** Documents larger than this many editor positions open with their first blocks and load the rest while shown. */
+/** Documents larger than this many editor positions open with their first chunks and load the rest while shown. */
 export const LAZY_FROM = 3 * MIN_WINDOW;
 /**
- * The first blocks shown cover at least this many positions: two to three screens of a wide
+ * The first chunks shown cover at least this many positions: two to three screens of a wide
  * window (building them is most of the view's cost at open; the next step follows a frame later).
  */
 const FIRST_PART = 8_000;
@@ -21,8 +21,8 @@ export function opensInSteps(editor: EditorDocument): boolean {
   return editor.positions.docSize > LAZY_FROM;
 }
 
-/** Blocks appended per step while a long document loads: one step per frame. */
-const LOAD_STEP = 100;
+/** Chunks appended per step while a long document loads (about 100 blocks): one step per frame. */
+const LOAD_STEP = 3;
 
 /** Where the loader appends: the current state, and how to apply a transaction to it. */
 export interface LoadTarget {
@@ -31,7 +31,7 @@ export interface LoadTarget {
 }
 
 export class BlockLoader {
-  private loadedBlocks: number;
+  private loadedChunks: number;
   private readonly lazy: boolean;
 
   constructor(
@@ -43,12 +43,12 @@ export class BlockLoader {
     private readonly alive: () => boolean,
   ) {
     this.lazy = opensInSteps(editor);
-    this.loadedBlocks = this.lazy ? editor.blocksUpTo(FIRST_PART) : editor.blockCount;
+    this.loadedChunks = this.lazy ? editor.chunksUpTo(FIRST_PART) : editor.chunkCount;
   }
 
   /** The document to create the editor state with: the first blocks, or all of a short one. */
   get initialDoc(): PMNode {
-    return this.editor.prefix(this.loadedBlocks);
+    return this.editor.prefix(this.loadedChunks);
   }
 
   /** The first window of spans to draw (undefined: the whole of a short document). */
@@ -58,7 +58,7 @@ export class BlockLoader {
 
   /** The plugin saying on the view whether blocks are still to come (aria-busy). */
   plugin(): Plugin {
-    return loadingPlugin(this.editor.blockCount);
+    return loadingPlugin(this.editor.chunkCount);
   }
 
   /** Start appending the rest after the first paint. */
@@ -68,26 +68,26 @@ export class BlockLoader {
 
   /** Whether the whole document is in the editor. */
   get loaded(): boolean {
-    return this.loadedBlocks >= this.editor.blockCount;
+    return this.loadedChunks >= this.editor.chunkCount;
   }
 
-  /** Make sure editor position `pos` exists: append the blocks up to it now. */
+  /** Make sure editor position `pos` exists: append the chunks up to it now. */
   upTo(pos: number): void {
-    if (!this.loaded && pos > this.target().state.doc.content.size) this.append(this.editor.blocksUpTo(pos));
+    if (!this.loaded && pos > this.target().state.doc.content.size) this.append(this.editor.chunksUpTo(pos));
   }
 
   private step(): void {
     if (!this.alive() || this.loaded) return;
-    this.append(this.loadedBlocks + LOAD_STEP);
+    this.append(this.loadedChunks + LOAD_STEP);
     if (!this.loaded) this.afterPaint(() => this.step());
   }
 
   private append(count: number): void {
-    const to = Math.min(count, this.editor.blockCount);
-    if (to <= this.loadedBlocks) return;
-    const nodes = this.editor.blocks(this.loadedBlocks, to);
-    this.loadedBlocks = to;
+    const to = Math.min(count, this.editor.chunkCount);
+    if (to <= this.loadedChunks) return;
+    const nodes = this.editor.chunks(this.loadedChunks, to);
+    this.loadedChunks = to;
     const target = this.target();
-    target.dispatch(appendBlocks(target.state.tr, nodes));
+    target.dispatch(appendChunks(target.state.tr, nodes));
   }
 }
