@@ -162,7 +162,7 @@ async function main(): Promise<void> {
   if (o.openOnly) {
     const p = browser.targets.p?.open.median ?? Number.NaN;
     const lines = Object.entries(browser.targets).map(
-      ([name, t]) => `${name.padEnd(4)} open ${t.open.median} ms median of ${t.runs.length} (${(t.open.median / p).toFixed(2)}x the <p> floor), heap ${t.heapMB.median} MB`,
+      ([name, t]) => `${name.padEnd(8)} open ${t.open.median} ms median of ${t.runs.length} (${(t.open.median / p).toFixed(2)}x the <p> floor), heap ${t.heapMB.median} MB`,
     );
     process.stdout.write(`\n${lines.join('\n')}\n`);
     const file = join(ROOT, 'bench', '.data', 'open-results.json');

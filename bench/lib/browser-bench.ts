@@ -18,11 +18,12 @@ import { Random } from '../generate';
 import { quantile, round, stat } from './stats';
 import type { Stat } from './stats';
 
-export type TargetName = 'app' | 'p' | 'pm' | 'pmNaive' | 'recogito';
+export type TargetName = 'app' | 'p' | 'pChunks' | 'pm' | 'pmNaive' | 'recogito';
 
 export const TARGET_TITLES: Record<TargetName, string> = {
   app: 'Gloss (browser mode)',
   p: 'layout floor: plain <p>',
+  pChunks: 'layout floor: <p> in chunks as Gloss',
   pm: 'our floor: plain ProseMirror',
   pmNaive: 'ProseMirror + naive decorations',
   recogito: 'peer: @recogito/text-annotator',
@@ -136,6 +137,8 @@ export interface BrowserResults {
   actions: Record<'create' | 'relabel' | 'delete', ActionSummary>;
   /** The layout floor's key press: a highlight element added to plain <p> text, key to painted. */
   floorEdit: ActionSummary | null;
+  /** The same on the floor whose blocks are grouped in chunks as Gloss's (ADR 0015). */
+  floorEditChunks?: ActionSummary | null;
   save: SaveSummary;
   actionRecords: ActionRecord[];
   /** One open of the report in the app, profiled. */
@@ -316,6 +319,7 @@ export async function benchBrowser(o: BrowserBenchOptions): Promise<BrowserResul
         loaded: '[data-testid=editor] .ProseMirror[aria-busy=false]',
       },
       { name: 'p', url: `${statics.origin}/p.html`, ready: floorReady, click: (page) => page.click('#open'), done: { kind: 'exists', selector: 'html[data-built]' } },
+      { name: 'pChunks', url: `${statics.origin}/p.html?layout=chunks`, ready: floorReady, click: (page) => page.click('#open'), done: { kind: 'exists', selector: 'html[data-built]' } },
       { name: 'pm', url: `${statics.origin}/pm.html`, ready: floorReady, click: (page) => page.click('#open'), done: { kind: 'exists', selector: 'html[data-built]' } },
       {
         name: 'pmNaive',
@@ -334,7 +338,7 @@ export async function benchBrowser(o: BrowserBenchOptions): Promise<BrowserResul
       },
     ];
 
-    if (o.openOnly) specs.splice(0, specs.length, ...specs.filter((spec) => spec.name === 'app' || spec.name === 'p' || spec.name === 'pm'));
+    if (o.openOnly) specs.splice(0, specs.length, ...specs.filter((spec) => ['app', 'p', 'pChunks', 'pm'].includes(spec.name)));
     const shot = new Set<TargetName>();
     const openOnce = async (spec: TargetSpec, withScroll: boolean): Promise<OpenRun> => {
       const page = await context.newPage();
@@ -469,13 +473,17 @@ export async function benchBrowser(o: BrowserBenchOptions): Promise<BrowserResul
     });
     const by = (kind: ActionRecord['kind']): ActionRecord[] => actionRecords.filter((a) => a.kind === kind);
 
-    log(`browser: ${o.actions} key presses on the layout floor (a highlight added to plain <p> text)`);
-    let floorEdit: ActionSummary | null = null;
-    try {
-      floorEdit = await runFloorEdits(context, specs.find((x) => x.name === 'p')!, document.blocks.length, o.actions);
-    } catch (e) {
-      log(`browser: floor edits failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    const floorEdits = async (name: 'p' | 'pChunks'): Promise<ActionSummary | null> => {
+      log(`browser: ${o.actions} key presses on the ${TARGET_TITLES[name]} (a highlight added to plain <p> text)`);
+      try {
+        return await runFloorEdits(context, specs.find((x) => x.name === name)!, document.blocks.length, o.actions);
+      } catch (e) {
+        log(`browser: floor edits (${name}) failed: ${e instanceof Error ? e.message : String(e)}`);
+        return null;
+      }
+    };
+    const floorEdit = await floorEdits('p');
+    const floorEditChunks = await floorEdits('pChunks');
 
     await served.stop();
     const validateAfter = await o.validate();
@@ -485,6 +493,7 @@ export async function benchBrowser(o: BrowserBenchOptions): Promise<BrowserResul
       targets,
       actions: { create: summarizeActions(by('create')), relabel: summarizeActions(by('relabel')), delete: summarizeActions(by('delete')) },
       floorEdit,
+      floorEditChunks,
       save: summarizeSaves(actionRecords),
       actionRecords,
       profile,

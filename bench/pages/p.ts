@@ -1,8 +1,9 @@
 // Layout floor: the document's text in plain block elements (no editor, no highlights). What the
-// browser needs at least to fetch, lay out and paint this text in the app's layout.
+// browser needs at least to fetch, lay out and paint this text in the app's layout; with
+// `?layout=chunks` the blocks are grouped in chunks as Gloss groups them (ADR 0015).
 
 import { CodePointIndex } from '../../src/core/offsets';
-import { blockElement, built, fetchDocument, mark, onOpen, place } from './shell';
+import { built, fetchDocument, floorBlocks, mark, onOpen, place } from './shell';
 
 onOpen(async () => {
   const doc = await fetchDocument();
@@ -10,7 +11,7 @@ onOpen(async () => {
   const text = new CodePointIndex(doc.text);
   const container = document.createElement('div');
   container.className = 'gl-document';
-  for (const block of doc.blocks) container.append(blockElement(block, text.slice(block.start, block.end)));
+  floorBlocks(container, doc.blocks, doc.blocks.map((block) => text.slice(block.start, block.end)));
   place().append(container);
   mark('built');
   built();
@@ -26,7 +27,7 @@ function floorEdits(container: HTMLElement): void {
   let n = 0;
   window.addEventListener('keydown', (event) => {
     const index = Number(document.documentElement.dataset.editBlock);
-    const block = container.children[index];
+    const block = container.querySelectorAll(':scope > .gl-chunk > *, :scope > :not(.gl-chunk)')[index];
     const text = block?.firstChild;
     if (!block || !(text instanceof Text) || text.data.length < 6) return;
     event.preventDefault();

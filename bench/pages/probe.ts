@@ -169,8 +169,13 @@ function textPoint(element: Element, offset: number): [Text, number] {
   return [last, last.data.length];
 }
 
+/** The document's block elements, in order: the children of its chunks (ADR 0015), or its own children in the plain floor. */
+function blocks(): NodeListOf<Element> {
+  return documentRoot().querySelectorAll(':scope > .gl-chunk > *, :scope > :not(.gl-chunk)');
+}
+
 function block(index: number): HTMLElement {
-  const el = documentRoot().children[index];
+  const el = blocks()[index];
   if (!(el instanceof HTMLElement)) throw new Error(`probe: no block ${index}`);
   return el;
 }
@@ -304,7 +309,7 @@ const probe: ProbeApi = {
   scroll,
   resources,
   marks,
-  blockCount: () => documentRoot().children.length,
+  blockCount: () => blocks().length,
   elementCount: () => document.getElementsByTagName('*').length,
   highlightCount: () => document.querySelectorAll('.gl-span, .r6o-annotation').length,
   now: () => performance.now(),

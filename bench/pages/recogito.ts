@@ -15,7 +15,8 @@ onOpen(async () => {
   mark('fetched');
   const text = new CodePointIndex(doc.text);
   const container = document.createElement('div');
-  container.className = 'gl-document';
+  // Plain blocks, as in the layout floor (floor.css).
+  container.className = 'gl-document gl-floor-blocks';
   // The container's text is the blocks' texts back to back: where each block starts in it.
   const blockStarts: number[] = [];
   let offset = 0;

@@ -4,7 +4,10 @@
 
 import 'prosemirror-view/style/prosemirror.css';
 import '../../src/renderer/src/styles/app.css';
+import './floor.css';
 import type { Block, GlossDocument, Layer } from '../../src/core/model';
+import { blockHeightEstimate } from '../../src/renderer/src/editor/document';
+import { chunkStarts } from '../../src/renderer/src/editor/positions';
 
 /** The element the document goes into (the app's `[data-testid=editor]`). */
 export function place(): HTMLElement {
@@ -63,4 +66,38 @@ export function blockElement(block: Block, text: string): HTMLElement {
   }
   el.textContent = text;
   return el;
+}
+
+/**
+ * The blocks as the layout floor lays them out: plain block elements straight in the document
+ * (`gl-floor-blocks`: each skips layout while out of sight, floor.css), or with `?layout=chunks`
+ * grouped as Gloss groups them (ADR 0015).
+ */
+export function floorBlocks(container: HTMLElement, blocks: readonly Block[], texts: readonly string[]): void {
+  if (new URLSearchParams(location.search).get('layout') === 'chunks') container.append(...chunkedBlocks(blocks, texts));
+  else {
+    container.classList.add('gl-floor-blocks');
+    blocks.forEach((block, i) => container.append(blockElement(block, texts[i]!)));
+  }
+}
+
+/**
+ * The blocks' elements grouped as the app groups them (doc > chunk > block, ADR 0015): the same
+ * chunk elements, the same height estimates, so that layout costs compare.
+ */
+export function chunkedBlocks(blocks: readonly Block[], texts: readonly string[]): HTMLElement[] {
+  const starts = chunkStarts(blocks);
+  const chunks: HTMLElement[] = [];
+  for (let c = 0; c < starts.length; c++) {
+    const chunk = document.createElement('div');
+    chunk.className = 'gl-chunk';
+    let estimate = 0;
+    for (let i = starts[c]!; i < (starts[c + 1] ?? blocks.length); i++) {
+      chunk.append(blockElement(blocks[i]!, texts[i]!));
+      estimate += blockHeightEstimate(texts[i]!.length);
+    }
+    chunk.style.containIntrinsicBlockSize = `auto ${estimate}px`;
+    chunks.push(chunk);
+  }
+  return chunks;
 }
