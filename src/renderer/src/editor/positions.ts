@@ -32,9 +32,9 @@ export interface BlockSlot {
 /**
  * Blocks per chunk: the editor document is doc > chunk+ > block+, and a chunk is what the
  * browser leaves unlaid-out while out of sight (content-visibility in app.css). A frame then walks
- * ~100 chunks instead of 3,000 blocks (ADR 0015).
+ * ~200 chunks instead of 3,000 blocks (ADR 0015).
  */
-export const CHUNK_BLOCKS = 32;
+export const CHUNK_BLOCKS = 16;
 
 /**
  * The index of the first block of each chunk (the first is 0; none for no blocks). A chunk ends

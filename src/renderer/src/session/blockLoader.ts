@@ -12,17 +12,18 @@ import { appendChunks, loadingPlugin } from '../editor/readOnly';
 /** Documents larger than this many editor positions open with their first chunks and load the rest while shown. */
 export const LAZY_FROM = 3 * MIN_WINDOW;
 /**
- * The first chunks shown cover at least this many positions: two to three screens of a wide
- * window (building them is most of the view's cost at open; the next step follows a frame later).
+ * The first chunks shown cover at least this many positions: with whole chunks of 16 blocks, two
+ * chunks, three to four screens of a wide window (building and laying them out is most of the
+ * view's cost at open; the next step follows a frame later).
  */
-const FIRST_PART = 8_000;
+const FIRST_PART = 4_000;
 /** Whether a document is long enough to open with its first blocks (and the rest frame by frame). */
 export function opensInSteps(editor: EditorDocument): boolean {
   return editor.positions.docSize > LAZY_FROM;
 }
 
 /** Chunks appended per step while a long document loads (about 100 blocks): one step per frame. */
-const LOAD_STEP = 3;
+const LOAD_STEP = 6;
 
 /** Where the loader appends: the current state, and how to apply a transaction to it. */
 export interface LoadTarget {
