@@ -12,7 +12,8 @@ import { canonicalDocument, canonicalLayer, canonicalManifest, checkRange } from
 import type { CurationAction, GlossDocument, Layer, Manifest, Problem, Schema } from './model';
 import { CURATION_ACTIONS, CURATION_ANNOTATOR } from './model';
 import { CodePointIndex, codePointLength } from './offsets';
-import { checkAttributes, findLabel, formatZodError, parseSchema, schemaSchema } from './schema';
+import { checkAttributes, findLabel } from './schema';
+import { formatZodError, parseSchema, schemaSchema } from './schema-file';
 
 const offset = z.number().int().nonnegative();
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected 64 lowercase hex digits' });

@@ -26,7 +26,7 @@ import { applyLayerChanges, emptyLayer } from '../core/layer';
 import type { GlossDocument, Layer, Problem, Schema, Span } from '../core/model';
 import { CURATION_ANNOTATOR, LAYER_STATUSES } from '../core/model';
 import { CodePointIndex } from '../core/offsets';
-import { formatZodError } from '../core/schema';
+import { formatZodError } from '../core/schema-file';
 import { checkLayer } from '../core/validate';
 import type { SettingsStore } from './settings';
 import { Transfers, formatChoices, isImportFormat, isOneLayerFormat } from './transfer';

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ImportedItem, ImportedLayer } from '../../src/core/formats/types';
 import type { Schema } from '../../src/core/model';
-import { DEFAULT_SCHEMA, findLabel, parseSchema } from '../../src/core/schema';
+import { DEFAULT_SCHEMA, findLabel } from '../../src/core/schema';
+import { parseSchema } from '../../src/core/schema-file';
 import { describeAdditions, extendSchema } from '../../src/core/schema-extend';
 
 function item(layer: Partial<ImportedLayer>): ImportedItem {

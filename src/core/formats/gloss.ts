@@ -6,7 +6,7 @@ import { canonicalDocument, canonicalLayer } from '../layer';
 import type { GlossDocument, Layer, Schema } from '../model';
 import { OFFSET_UNIT } from '../model';
 import { CodePointIndex } from '../offsets';
-import { formatZodError, parseSchema } from '../schema';
+import { formatZodError, parseSchema } from '../schema-file';
 import { commentSchema, decisionSchema } from '../validate';
 import { checkSpanAgainstText, normalizeItem } from './common';
 import type { ExportDocument, ImportedItem, ImportedLayer, ParseResult } from './types';
