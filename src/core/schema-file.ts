@@ -1,6 +1,6 @@
 // Parsing an annotation schema read from JSON (a manifest, a dataset, settings) with zod, and the
 // one-line summary of zod issues the storage and the formats use. Kept apart from schema.ts so
-// that the renderer, which only looks labels up, does not load zod (ADR 0015).
+// that the renderer, which only looks labels up, does not load zod (eslint.config.js keeps it so).
 
 import { z } from 'zod';
 import { fail, ok } from './api';
