@@ -218,7 +218,7 @@ function refuseDecision(decisions: readonly CurationDecision[], itemKey: string,
 
 /** A span whose range does not fit the text or whose quote no longer matches it. */
 function isOrphan(span: Span, text: CodePointIndex): boolean {
-  return checkRange(span, text.length) !== null || text.slice(span.start, span.end) !== span.quote;
+  return checkRange(span, text.length) !== null || !text.matches(span.start, span.end, span.quote);
 }
 
 function refsOf(item: ReviewItem): VersionRef[] {

@@ -81,6 +81,15 @@ export class CodePointIndex {
   slice(start: number, end: number): string {
     return this.text.slice(this.toUtf16(start), this.toUtf16(end));
   }
+
+  /**
+   * Whether the text between two code-point offsets is `quote` (`slice(start, end) === quote`)
+   * without making the slice: checking 10,000 spans' quotes at open allocates nothing.
+   */
+  matches(start: number, end: number, quote: string): boolean {
+    const from = this.toUtf16(start);
+    return this.toUtf16(end) - from === quote.length && this.text.startsWith(quote, from);
+  }
 }
 
 /** Index of the first k in [0, n) for which pred holds (pred monotone false..true), or n. */

@@ -144,6 +144,30 @@ describe('CodePointIndex', () => {
     );
   });
 
+  it('says whether a range holds a quote exactly as comparing the slice would (random ranges and quotes)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 40 }),
+        fc.nat(),
+        fc.nat(),
+        fc.oneof(fc.constant(null), fc.string({ unit: 'binary', maxLength: 6 })),
+        (s, a, b, other) => {
+          const index = new CodePointIndex(s);
+          const start = a % (index.length + 1);
+          const end = start + (b % (index.length - start + 1));
+          const slice = index.slice(start, end);
+          // The slice itself, another string, and the slice cut or grown by one unit at either end.
+          for (const quote of [slice, other ?? '', slice.slice(1), slice.slice(0, -1), `${slice}x`, `x${slice}`]) {
+            expect(index.matches(start, end, quote)).toBe(slice === quote);
+          }
+        },
+      ),
+      { numRuns: 300, seed: SEED },
+    );
+    expect(new CodePointIndex('a💧b').matches(1, 2, '💧')).toBe(true);
+    expect(new CodePointIndex('a💧b').matches(1, 2, '\ud83d')).toBe(false);
+  });
+
   it('never maps a UTF-16 index to a code point that starts after it (random indices)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 30 }), fc.nat(), (s, n) => {

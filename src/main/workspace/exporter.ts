@@ -248,7 +248,7 @@ async function eachDocument(
 /** Whether some span of the layer does not fit the text or its quote (checkLayer's orphans), cheaply. */
 function mayHaveOrphans(layer: Layer, text: CodePointIndex): boolean {
   for (const span of layer.spans) {
-    if (checkRange(span, text.length) !== null || text.slice(span.start, span.end) !== span.quote) return true;
+    if (checkRange(span, text.length) !== null || !text.matches(span.start, span.end, span.quote)) return true;
   }
   return false;
 }

@@ -737,7 +737,7 @@ function fitsText(span: Span, text: CodePointIndex): boolean {
 
 /** Whether a span's quote no longer matches the text (or it lies outside it). */
 function isOrphan(span: Span, text: CodePointIndex): boolean {
-  return !fitsText(span, text) || text.slice(span.start, span.end) !== span.quote;
+  return !fitsText(span, text) || !text.matches(span.start, span.end, span.quote);
 }
 
 /** The attributes of every span that has none (frozen: spans are values, never edited in place). */
