@@ -1,7 +1,9 @@
+// @vitest-environment happy-dom
 import { EditorState, TextSelection } from 'prosemirror-state';
+import { EditorView } from 'prosemirror-view';
 import { describe, expect, it } from 'vitest';
 import { buildEditorDocument } from '../../../src/renderer/src/editor/document';
-import { isEditingKey, readOnlyTextPlugin } from '../../../src/renderer/src/editor/readOnly';
+import { EDITABLE_ROOT, isEditingKey, readOnlyTextPlugin } from '../../../src/renderer/src/editor/readOnly';
 
 const { doc } = buildEditorDocument({ text: 'Read me.', blocks: [{ type: 'paragraph', start: 0, end: 8 }] });
 const key = (k: string, mods: { ctrlKey?: boolean; metaKey?: boolean } = {}) => ({
@@ -24,6 +26,35 @@ describe('readOnlyTextPlugin', () => {
     expect(next.selection.from).toBe(1);
     expect(next.selection.to).toBe(5);
     expect(next.doc).toBe(doc);
+  });
+});
+
+describe('the view root', () => {
+  it('is editable as plaintext-only, through updates and redraws, so that React leaves its selection alone', () => {
+    const place = document.createElement('div');
+    document.body.append(place);
+    const view = new EditorView(place, { state: EditorState.create({ doc, plugins: [readOnlyTextPlugin()] }) });
+    try {
+      expect(EDITABLE_ROOT).toBe('plaintext-only');
+      expect(view.dom.getAttribute('contenteditable')).toBe(EDITABLE_ROOT);
+      // react-dom reads the selection of a focused element only when this is exactly "true".
+      expect(view.dom.contentEditable).not.toBe('true');
+      view.dispatch(view.state.tr.setSelection(TextSelection.create(view.state.doc, 2, 5)));
+      expect(view.dom.getAttribute('contenteditable')).toBe(EDITABLE_ROOT);
+      // New node views redraw the whole document: ProseMirror sets "true" again, the plugin mends it.
+      view.setProps({
+        nodeViews: {
+          chunk: () => {
+            const dom = document.createElement('div');
+            return { dom, contentDOM: dom };
+          },
+        },
+      });
+      expect(view.dom.getAttribute('contenteditable')).toBe(EDITABLE_ROOT);
+    } finally {
+      view.destroy();
+      place.remove();
+    }
   });
 });
 

@@ -59,9 +59,28 @@ export function loadingPlugin(total: number): Plugin {
   });
 }
 
+/**
+ * How the view's root says it is editable: `plaintext-only` rather than ProseMirror's `true`.
+ * Caret, keyboard selection and copying are the same (no edit gets through either way), but React
+ * reads the selection of a focused element whose `contentEditable` is exactly "true" before every
+ * commit, walking its whole DOM to turn the selection into character offsets (react-dom's
+ * commitBeforeMutationEffects; see react/react#9992): ~10 ms per commit of the side panels for the
+ * benchmark report. With this value React leaves the document alone.
+ */
+export const EDITABLE_ROOT = 'plaintext-only';
+
+/** Keep the root at EDITABLE_ROOT (ProseMirror sets "true" when it builds or redraws its root). */
+function markEditableRoot(dom: HTMLElement): void {
+  if (dom.getAttribute('contenteditable') === 'true') dom.setAttribute('contenteditable', EDITABLE_ROOT);
+}
+
 /** The plugin that keeps the document as it is. */
 export function readOnlyTextPlugin(): Plugin {
   return new Plugin({
+    view: (view) => {
+      markEditableRoot(view.dom);
+      return { update: (v) => markEditableRoot(v.dom) };
+    },
     filterTransaction: (tr) => !tr.docChanged || tr.getMeta(APPEND) === true,
     props: {
       handleTextInput: () => true,
