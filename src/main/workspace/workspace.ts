@@ -222,6 +222,10 @@ export class Workspace {
     const loaded = await readManifest(join(this.dir, MANIFEST_FILE));
     if (!loaded.ok) return loaded;
     const known = new Set(this.db.data.documents.map((d) => d.id));
+    // An unchanged schema keeps its object: what was checked against it (each opened layer's
+    // problems, api.ts) stays valid, so reading the document list does not make the next open
+    // check 10,000 quotes again.
+    if (JSON.stringify(loaded.value.schema) === JSON.stringify(this.db.data.schema)) loaded.value.schema = this.db.data.schema;
     this.db.data = loaded.value;
     for (const d of loaded.value.documents) {
       if (!known.has(d.id)) await this.readDocument(d.id);

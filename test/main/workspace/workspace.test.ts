@@ -160,6 +160,23 @@ describe('documents and layers', () => {
     expect(ws.documents().map((d) => d.id)).toEqual(['alpha', 'beta', 'gamma']);
   });
 
+  it('keeps its schema object through a reload that finds the schema unchanged, and takes a changed one', async () => {
+    const ws = await makeWorkspace(dir);
+    const before = ws.schema;
+    const other = await openWorkspace(dir);
+    await other.addDocuments([await makeDocument('gamma', 'Third text.')]);
+    await ws.reload();
+    // The manifest changed (a document more), its schema did not: what was checked against it stays valid.
+    expect(ws.documents()).toHaveLength(3);
+    expect(ws.schema).toBe(before);
+    const changed = structuredClone(before);
+    changed.labels[0]!.color = '#123456';
+    await other.setSchema(changed);
+    await ws.reload();
+    expect(ws.schema).not.toBe(before);
+    expect(ws.schema).toEqual(changed);
+  });
+
   it('refuses every write when open read-only', async () => {
     await makeWorkspace(dir);
     const ws = await openWorkspace(dir, true);
