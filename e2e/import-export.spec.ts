@@ -178,6 +178,12 @@ test('csv and jsonl exports download with code-point offsets', async ({ page, ws
     expect(rows.some((r) => r.includes(`,${label},`) && r.includes(`,${start},${end},${quote},`))).toBe(true);
   }
   await expect(page.getByTestId('job-result')).toContainText('Exported 4 documents, 4 spans as CSV');
+  // The server keeps the file (browser mode downloads it from its address): again, the same bytes.
+  const again = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download again' }).click();
+  const second = await again;
+  expect(second.url()).toMatch(/\/download\/[0-9a-f-]{36}$/);
+  expect(readFileSync(await second.path(), 'utf8')).toBe(csvText);
   await page.getByTestId('export-close').click();
 
   await page.getByTestId('export-button').click();

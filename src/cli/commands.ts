@@ -7,6 +7,7 @@ import type { UnrepresentedSpan } from '../core/formats/conll';
 import { CURATION_ANNOTATOR } from '../core/model';
 import type { Problem } from '../core/model';
 import { closeGlossApi, createGlossApi } from '../main/api';
+import { Downloads } from '../main/downloads';
 import { startServer } from '../main/serve';
 import { SettingsStore } from '../main/settings';
 import { DurableFileWriter, fsyncDirectory, isErrnoException, mkdirDurable, writeFileDurable } from '../main/workspace/durable';
@@ -329,11 +330,14 @@ export async function serveCommand(ctx: CliContext, dir: string, opts: { port: n
   if (swept.length > 0) ctx.stderr(`Gloss: removed ${swept.length} temp file${swept.length === 1 ? '' : 's'} left by interrupted writes\n`);
   const settings = await openSettings(ctx, opts.annotator);
   if (!settings) return EXIT_FAILED;
-  const api = createGlossApi({ workspace: ws, settings, now: ctx.now });
+  // Exported files wait in a private temp folder for the page to download them (ADR 0017).
+  const downloads = new Downloads();
+  const api = createGlossApi({ workspace: ws, settings, now: ctx.now, downloads });
   let server;
   try {
-    server = await startServer({ api, rendererDir: ctx.rendererDir, port: opts.port });
+    server = await startServer({ api, rendererDir: ctx.rendererDir, port: opts.port, downloads });
   } catch (error) {
+    await downloads.close();
     return failWith(ctx, `cannot serve on 127.0.0.1:${opts.port}: ${messageOf(error)}`);
   }
   ctx.stdout(`${server.url}\n`);
@@ -341,6 +345,7 @@ export async function serveCommand(ctx: CliContext, dir: string, opts: { port: n
   await ctx.untilStopped();
   await server.close();
   closeGlossApi(api);
+  await downloads.close();
   // Layer journals into their layer files, so that the folder is plain layer files again (docs/adr/0009).
   await ws.flush();
   return EXIT_OK;

@@ -214,10 +214,14 @@ export interface FormatChoices {
 export type JobKind = 'import' | 'export';
 export type JobState = 'running' | 'done' | 'failed';
 
-/** A file a job produced, as text or (binary, e.g. a zip) as base64. */
+/**
+ * A file a job produced: as text, as base64 (binary, e.g. a zip), or, in browser mode, kept by
+ * the server and downloaded from `href` (a big export never travels inside the job's answer).
+ */
 export type JobFile =
   | { name: string; mediaType: string; text: string }
-  | { name: string; mediaType: string; contentBase64: string };
+  | { name: string; mediaType: string; contentBase64: string }
+  | { name: string; mediaType: string; size: number; href: string };
 
 export interface JobResult {
   /** What was done, one line each, the first the headline. */

@@ -29,6 +29,7 @@ import { CodePointIndex } from '../core/offsets';
 import { formatZodError } from '../core/schema-file';
 import { checkLayer } from '../core/validate';
 import type { SettingsStore } from './settings';
+import type { Downloads } from './downloads';
 import { Transfers, formatChoices, isImportFormat, isOneLayerFormat } from './transfer';
 import { workspaceAgreement } from './workspace/agreement';
 import { isErrnoException } from './workspace/durable';
@@ -45,6 +46,8 @@ export interface GlossApiOptions {
   newId?: () => string;
   /** The workspace's import and export jobs, when the caller shares them (the Electron menu). */
   transfers?: Transfers;
+  /** Browser mode: where exported files are kept for the page to download (see Transfers). */
+  downloads?: Downloads;
   /** Options of the workspace watcher behind pollChanges (tests shorten the debounce). */
   watcher?: WatcherOptions;
 }
@@ -169,7 +172,9 @@ const jobIdSchema = z.string().min(1).max(200);
 export function createGlossApi(options: GlossApiOptions): GlossApi {
   const { workspace: ws, settings } = options;
   const now = options.now ?? (() => new Date());
-  const transfers = options.transfers ?? new Transfers({ workspace: ws, now, ...(options.newId ? { newId: options.newId } : {}) });
+  const transfers =
+    options.transfers ??
+    new Transfers({ workspace: ws, now, ...(options.newId ? { newId: options.newId } : {}), ...(options.downloads ? { downloads: options.downloads } : {}) });
   const newId = options.newId ?? (() => crypto.randomUUID());
   /**
    * What checkLayer found in a layer, kept while the workspace keeps that layer object (a changed

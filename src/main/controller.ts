@@ -6,7 +6,7 @@ import type { BrowserWindow, MessageBoxOptions, OpenDialogOptions, SaveDialogOpt
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fail, ok } from '../core/api';
-import type { ExportFormatName, GlossApi, JobStatus, Result, ShellCommand } from '../core/api';
+import type { ExportFormatName, GlossApi, JobFile, JobStatus, Result, ShellCommand } from '../core/api';
 import { SHELL_COMMAND_CHANNEL } from '../preload/channels';
 import { closeGlossApi, createGlossApi } from './api';
 import type { MenuActions } from './menu';
@@ -242,7 +242,7 @@ export class GlossApp {
           if (!folder?.[0]) return;
           written = folder[0];
           await mkdirDurable(written);
-          for (const f of files) await writeFileDurable(join(written, f.name), 'text' in f ? f.text : Buffer.from(f.contentBase64, 'base64'));
+          for (const f of files) await writeFileDurable(join(written, f.name), inlineContent(f));
         } else {
           const only = files[0]!;
           const target = await this.showSave({
@@ -252,7 +252,7 @@ export class GlossApp {
           });
           if (!target) return;
           written = target;
-          await writeFileDurable(target, 'text' in only ? only.text : Buffer.from(only.contentBase64, 'base64'));
+          await writeFileDurable(target, inlineContent(only));
         }
       } catch (error) {
         await this.showMessage({ type: 'error', message: 'Export failed', detail: messageOf(error) });
@@ -328,4 +328,11 @@ export class GlossApp {
     const answer = this.window ? await dialog.showMessageBox(this.window, options) : await dialog.showMessageBox(options);
     return answer.response;
   }
+}
+
+/** A job file's bytes: the Electron app's jobs keep their files inline (no download store here). */
+function inlineContent(file: JobFile): string | Buffer {
+  if ('text' in file) return file.text;
+  if ('contentBase64' in file) return Buffer.from(file.contentBase64, 'base64');
+  throw new Error(`${file.name} was kept for a download, which the desktop app does not use`);
 }

@@ -1,8 +1,10 @@
 // Browser mode (`gloss serve`): the built renderer and GlossApi over HTTP, for machines without
 // an Electron binary and for the e2e tests. Loopback only, a random token per run, a Host check
-// against DNS rebinding, the same CSP as Electron. node:http, no framework.
+// against DNS rebinding, the same CSP as Electron. node:http, no framework. Exported files are
+// downloaded from /download/<id> (downloads.ts, ADR 0017).
 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +13,8 @@ import type { GlossApi, GlossApiMethod, OpenedDocument, Result } from '../core/a
 import type { Layer } from '../core/model';
 import { withSpanTable } from '../core/span-table';
 import { dispatchApiCall, isApiMethod } from './dispatch';
+import { DOWNLOAD_PATH } from './downloads';
+import type { Downloads } from './downloads';
 import { SECURITY_HEADERS, readRendererFile } from './renderer-files';
 
 export interface ServeOptions {
@@ -19,6 +23,8 @@ export interface ServeOptions {
   rendererDir: string;
   /** 0 or absent: a free port chosen by the system. */
   port?: number;
+  /** The exported files the page downloads (the API's Transfers keep them there). */
+  downloads?: Downloads;
 }
 
 export interface RunningServer {
@@ -71,6 +77,16 @@ function send(res: ServerResponse, status: number, body: string | Buffer, header
 
 function sendText(res: ServerResponse, status: number, text: string): void {
   send(res, status, text + '\n', { 'Content-Type': 'text/plain; charset=utf-8' });
+}
+
+/**
+ * `Content-Disposition` of a download: the name as plain ASCII (anything else as "_") and exactly,
+ * percent-encoded (RFC 6266 / RFC 8187), so that a browser saves it under its own name.
+ */
+export function attachmentDisposition(name: string): string {
+  const plain = name.replace(/[^\x20-\x7e]|["\\%;]/g, '_');
+  const exact = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${plain}"; filename*=UTF-8''${exact}`;
 }
 
 function sendResult(res: ServerResponse, status: number, result: Result<unknown>, method?: GlossApiMethod): void {
@@ -188,6 +204,41 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     sendResult(res, 200, await dispatchApiCall(opts.api, method, payload.args), method);
   };
 
+  /** An exported file, for the session cookie only, streamed from disk. */
+  const handleDownload = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendText(res, 405, 'Method not allowed');
+      return;
+    }
+    if (!sameSecret(readCookie(req, cookieName(port)), token)) {
+      sendText(res, 403, 'No access: open the URL that `gloss serve` printed (it carries the token).');
+      return;
+    }
+    const file = opts.downloads?.get(url.pathname.slice(DOWNLOAD_PATH.length));
+    if (!file) {
+      sendText(res, 404, 'No such file (exported files are kept for the last exports only): export again');
+      return;
+    }
+    const stream = createReadStream(file.path);
+    stream.once('error', () => {
+      if (!res.headersSent) sendText(res, 404, 'No such file: export again');
+      else res.destroy();
+    });
+    stream.once('open', () => {
+      res.writeHead(200, {
+        ...SECURITY_HEADERS,
+        'Cache-Control': 'no-store',
+        'Content-Type': file.mediaType,
+        'Content-Length': String(file.size),
+        'Content-Disposition': attachmentDisposition(file.name),
+      });
+      if (req.method === 'HEAD') {
+        stream.destroy();
+        res.end();
+      } else stream.pipe(res);
+    });
+  };
+
   const handleStatic = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendText(res, 405, 'Method not allowed');
@@ -233,6 +284,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const method = /^\/api\/([A-Za-z]+)$/.exec(url.pathname)?.[1] ?? '';
     if (isApiMethod(method)) await handleApi(req, res, method);
     else if (url.pathname.startsWith('/api/')) sendResult(res, 404, fail('not-found', 'No such API method'));
+    else if (url.pathname.startsWith(DOWNLOAD_PATH)) handleDownload(req, res, url);
     else await handleStatic(req, res, url);
   };
 

@@ -11,8 +11,9 @@ import { slugify } from '../core/document';
 import { CURATION_ANNOTATOR } from '../core/model';
 import { JobRegistry } from './jobs';
 import type { JobOutcome } from './jobs';
-import { ALL_EXPORT_FORMATS, MULTI_LAYER_FORMATS, exportWorkspace, exportWorkspaceFolder } from './workspace/exporter';
-import type { ExportFormat, FolderExportFormat } from './workspace/exporter';
+import type { Downloads } from './downloads';
+import { ALL_EXPORT_FORMATS, MULTI_LAYER_FORMATS, exportWorkspaceFolder, streamWorkspaceExport } from './workspace/exporter';
+import type { ExportFormat, FolderExportFormat, StreamedExport } from './workspace/exporter';
 import { IMPORT_FORMATS, importFiles, isDocumentFormat } from './workspace/importer';
 import type { ImportFormat, ImportReport, ProgressStep } from './workspace/importer';
 import type { Workspace } from './workspace/workspace';
@@ -56,6 +57,11 @@ export interface TransfersOptions {
   keepJobs?: number;
   /** Upload limits (tests make them small). */
   limits?: Partial<UploadLimits>;
+  /**
+   * Browser mode: exported files are kept here and downloaded from the server (JobFile `href`);
+   * absent (Electron), they travel inline in the job's result.
+   */
+  downloads?: Downloads;
 }
 
 export interface UploadLimits {
@@ -140,6 +146,7 @@ export class Transfers {
   private readonly ws: Workspace;
   private readonly now: () => Date;
   private readonly limits: UploadLimits;
+  private readonly downloads: Downloads | undefined;
   private importing: Promise<void> | null = null;
   private readonly edits = new Set<Promise<unknown>>();
 
@@ -147,6 +154,7 @@ export class Transfers {
     this.ws = options.workspace;
     this.now = options.now ?? (() => new Date());
     this.limits = { ...IMPORT_UPLOAD_LIMITS, ...options.limits };
+    this.downloads = options.downloads;
     this.jobs = new JobRegistry({ newId: options.newId ?? (() => crypto.randomUUID()), ...(options.keepJobs ? { keep: options.keepJobs } : {}) });
   }
 
@@ -282,13 +290,16 @@ export class Transfers {
       options.annotator === CURATION_ANNOTATOR ? ' of the curation layer' : options.annotator !== undefined ? ` of ${options.annotator}` : '';
     const base = slugify(this.ws.name) + (options.annotator !== undefined ? `-${options.annotator}` : '');
     const title = FORMAT_TITLES[options.format];
+    // The files of this export are kept (browser mode) and forgotten together.
+    const group = crypto.randomUUID();
 
     if (options.format === 'brat') {
       const output = await exportWorkspaceFolder(reader, { ...common, format: 'brat' });
       const notices = [...output.warnings, ...output.notices];
       const headline = `Exported ${plural(output.documents, 'document')}, ${plural(output.spans, 'span')}${whose} as ${title}`;
       if (options.bundle === false) {
-        const files: JobFile[] = output.files.map((f) => ({ name: f.name, mediaType: 'text/plain; charset=utf-8', text: f.text }));
+        const files: JobFile[] = [];
+        for (const f of output.files) files.push(await this.jobFile(f.name, 'text/plain; charset=utf-8', f.text, group));
         return { ok: true, result: { summary: [headline, `${plural(files.length, 'file')}: <document>.txt + <document>.ann`], notices, files } };
       }
       progress({ label: 'packing files', done: 0, total: 1 });
@@ -307,12 +318,36 @@ export class Transfers {
         result: {
           summary: [headline, `${name}: a folder of ${plural(output.files.length, 'file')} (<document>.txt + <document>.ann)`],
           notices,
-          files: [{ name, mediaType: 'application/zip', contentBase64: Buffer.from(bytes).toString('base64') }],
+          files: [await this.jobFile(name, 'application/zip', bytes, group)],
         },
       };
     }
 
-    const output = await exportWorkspace(reader, { ...common, format: options.format, ...(options.prefer ? { prefer: options.prefer } : {}) });
+    const suffix = FILE_SUFFIX[options.format];
+    const name = `${base}${suffix.extension}`;
+    const exportOptions = { ...common, format: options.format, ...(options.prefer ? { prefer: options.prefer } : {}) };
+    let output: StreamedExport;
+    let file: JobFile;
+    const downloads = this.downloads;
+    if (downloads) {
+      // Browser mode: the pieces go straight into the file the page downloads.
+      let streamed: StreamedExport | null = null;
+      file = await downloads.add(
+        name,
+        suffix.mediaType,
+        async (write) => {
+          streamed = await streamWorkspaceExport(reader, exportOptions, write);
+        },
+        group,
+      );
+      output = streamed!;
+    } else {
+      const pieces: string[] = [];
+      output = await streamWorkspaceExport(reader, exportOptions, (piece) => {
+        pieces.push(piece);
+      });
+      file = { name, mediaType: suffix.mediaType, text: pieces.join('') };
+    }
     const notices = [...output.warnings, ...output.notices];
     if (output.unrepresented) {
       const spans = output.unrepresented;
@@ -325,16 +360,20 @@ export class Transfers {
         );
       }
     }
-    const suffix = FILE_SUFFIX[options.format];
-    const name = `${base}${suffix.extension}`;
     return {
       ok: true,
       result: {
         summary: [`Exported ${plural(output.documents, 'document')}, ${plural(output.spans, 'span')}${whose} as ${title}`],
         notices,
-        files: [{ name, mediaType: suffix.mediaType, text: output.text }],
+        files: [file],
       },
     };
+  }
+
+  /** A finished file as the job hands it over: kept for download in browser mode, else inline. */
+  private async jobFile(name: string, mediaType: string, content: string | Uint8Array, group: string): Promise<JobFile> {
+    if (this.downloads) return this.downloads.add(name, mediaType, async (write) => write(content), group);
+    return typeof content === 'string' ? { name, mediaType, text: content } : { name, mediaType, contentBase64: Buffer.from(content).toString('base64') };
   }
 }
 

@@ -8,7 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { fail, ok } from '../../src/core/api';
 import type { GlossApi, LayerChange, OpenedDocument } from '../../src/core/api';
 import { isSpanTable, withSpanObjects } from '../../src/core/span-table';
-import { MAX_BODY_BYTES, MAX_IMPORT_BODY_BYTES, bodyLimit, cookieName, resultJson, startServer } from '../../src/main/serve';
+import { DOWNLOAD_PATH, Downloads } from '../../src/main/downloads';
+import { MAX_BODY_BYTES, MAX_IMPORT_BODY_BYTES, attachmentDisposition, bodyLimit, cookieName, resultJson, startServer } from '../../src/main/serve';
 import type { RunningServer } from '../../src/main/serve';
 
 interface Reply {
@@ -89,9 +90,9 @@ afterEach(async () => {
   server = null;
 });
 
-async function start(): Promise<RunningServer> {
+async function start(downloads?: Downloads): Promise<RunningServer> {
   api = fakeApi();
-  server = await startServer({ api, rendererDir, port: 0 });
+  server = await startServer({ api, rendererDir, port: 0, ...(downloads ? { downloads } : {}) });
   return server;
 }
 
@@ -406,3 +407,42 @@ describe('resultJson', () => {
     expect(JSON.parse(resultJson(opened(changed, []), 'openDocument').toString('utf8')).value.mine.spans.count).toBe(2);
   });
 });
+
+describe('downloads of exported files', () => {
+  it('streams a kept file to the session only, as an attachment under its own name', async () => {
+    const downloads = new Downloads({ tempDir: root });
+    const content = 'document,label\r\nDigest 🌍,Person\r\n';
+    const file = await downloads.add('Отчёт "Q1" 100%.csv', 'text/csv; charset=utf-8', async (write) => write(content));
+    if (!('href' in file)) throw new Error('expected a kept file');
+    const s = await start(downloads);
+    expect((await http(s.port, file.href)).status).toBe(403);
+    expect((await http(s.port, file.href, { headers: { Cookie: `${cookieName(s.port)}=nope` } })).status).toBe(403);
+    const cookie = await login(s);
+    const reply = await http(s.port, file.href, { headers: { Cookie: cookie } });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toBe(content);
+    expect(reply.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(reply.headers['content-length']).toBe(String(Buffer.byteLength(content)));
+    expect(reply.headers['content-disposition']).toBe(attachmentDisposition('Отчёт "Q1" 100%.csv'));
+    expect(reply.headers['cache-control']).toBe('no-store');
+    expect(reply.headers['content-security-policy']).toBeDefined();
+    const head = await http(s.port, file.href, { method: 'HEAD', headers: { Cookie: cookie } });
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+    expect((await http(s.port, file.href, { method: 'POST', headers: { Cookie: cookie } })).status).toBe(405);
+    expect((await http(s.port, `${DOWNLOAD_PATH}0000`, { headers: { Cookie: cookie } })).status).toBe(404);
+    expect((await http(s.port, `${DOWNLOAD_PATH}..%2Frenderer%2Findex.html`, { headers: { Cookie: cookie } })).status).toBe(404);
+    // Gone once the downloads are closed (the server stops, or newer exports pushed it out).
+    await downloads.close();
+    expect((await http(s.port, file.href, { headers: { Cookie: cookie } })).status).toBe(404);
+  });
+
+  it('names the file plainly for old browsers and exactly for the others', () => {
+    expect(attachmentDisposition('report.csv')).toBe(`attachment; filename="report.csv"; filename*=UTF-8''report.csv`);
+    expect(attachmentDisposition('Отчёт "Q1" 100%;.csv')).toBe(
+      `attachment; filename="_____ _Q1_ 100__.csv"; filename*=UTF-8''%D0%9E%D1%82%D1%87%D1%91%D1%82%20%22Q1%22%20100%25%3B.csv`,
+    );
+    expect(attachmentDisposition("it's (1).csv")).toBe(`attachment; filename="it's (1).csv"; filename*=UTF-8''it%27s%20%281%29.csv`);
+  });
+});
+

@@ -2,12 +2,13 @@
 // or nothing, refused before starting when names or sizes are wrong; exports as files (brat as
 // one deterministic zip); edits and imports never interleave.
 
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import JSZip from 'jszip';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ok } from '../../src/core/api';
 import type { ImportFile, JobFile, JobStatus, Result } from '../../src/core/api';
+import { DOWNLOAD_PATH, Downloads } from '../../src/main/downloads';
 import { Transfers, base64ByteLength, fileNameProblem, formatChoices, plural } from '../../src/main/transfer';
 import type { TransfersOptions } from '../../src/main/transfer';
 import { ALL_EXPORT_FORMATS } from '../../src/main/workspace/exporter';
@@ -294,6 +295,34 @@ describe('export jobs', () => {
     expect(textOf(inner.result?.files?.[0])).toMatch(/^Tajikistan .*B-Location$/mu);
     expect(textOf(outer.result?.files?.[0])).toMatch(/^Tajikistan .*I-Organisation$/mu);
     expect(t.startExport({ format: 'doccano' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+  });
+
+  it('in browser mode keeps each exported file for download, the very bytes it would send inline', async () => {
+    const inline = await withSpans();
+    const downloads = new Downloads({ tempDir: root });
+    const kept = transfers({ downloads });
+    const bytesOf = async (f: JobFile | undefined): Promise<Buffer> => {
+      if (!f || !('href' in f)) throw new Error('expected a file kept for download');
+      const stored = downloads.get(f.href.slice(DOWNLOAD_PATH.length))!;
+      const bytes = await readFile(stored.path);
+      expect(f.size).toBe(bytes.length);
+      return bytes;
+    };
+    for (const format of ['csv', 'gloss', 'w3c'] as const) {
+      const a = await run(inline, inline.startExport({ format }));
+      const b = await run(kept, kept.startExport({ format }));
+      expect(b.result?.summary).toEqual(a.result?.summary);
+      expect(b.result?.files?.[0]).toMatchObject({ name: a.result?.files?.[0]?.name, mediaType: a.result?.files?.[0]?.mediaType });
+      expect((await bytesOf(b.result?.files?.[0])).toString('utf8')).toBe(textOf(a.result?.files?.[0]));
+    }
+    const zipA = (await run(inline, inline.startExport({ format: 'brat', annotator: 'alice' }))).result?.files?.[0];
+    const zipB = (await run(kept, kept.startExport({ format: 'brat', annotator: 'alice' }))).result?.files?.[0];
+    if (!zipA || !('contentBase64' in zipA)) throw new Error('expected an inline zip');
+    expect((await bytesOf(zipB)).equals(Buffer.from(zipA.contentBase64, 'base64'))).toBe(true);
+    const folder = (await run(kept, kept.startExport({ format: 'brat', annotator: 'alice', bundle: false }))).result?.files ?? [];
+    expect(folder.length).toBe(6);
+    expect(folder.every((f) => 'href' in f)).toBe(true);
+    await downloads.close();
   });
 });
 

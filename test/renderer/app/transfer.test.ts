@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { fail, ok } from '../../../src/core/api';
 import type { JobStatus } from '../../../src/core/api';
-import { carriesFiles, formatSize, jobFileBlob, readFileBase64, runJob, toImportFiles, uploadProblem } from '../../../src/renderer/src/app/transfer';
+import { carriesFiles, downloadFile, formatSize, jobFileBlob, readFileBase64, runJob, toImportFiles, uploadProblem } from '../../../src/renderer/src/app/transfer';
 import { createFakeApi } from '../session/fakeApi';
 
 const running = (done: number, total: number, phase = 'reading files'): JobStatus => ({ id: 'job-1', kind: 'import', state: 'running', done, total, phase });
@@ -63,6 +63,25 @@ describe('files', () => {
     expect(await text.text()).toBe('a,🌍\r\n');
     const zip = jobFileBlob({ name: 'w.zip', mediaType: 'application/zip', contentBase64: btoa('PK\u0003\u0004\u00ff') });
     expect([...new Uint8Array(await zip.arrayBuffer())]).toEqual([0x50, 0x4b, 3, 4, 0xff]);
+  });
+
+  it('downloads a file the server keeps from its address, and an inline one from a Blob', () => {
+    const clicked: { href: string; download: string; inPage: boolean }[] = [];
+    const original = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      clicked.push({ href: this.getAttribute('href') ?? '', download: this.download, inPage: document.body.contains(this) });
+    };
+    try {
+      downloadFile({ name: 'corpus.w3c.jsonld', mediaType: 'application/ld+json', size: 181_000_000, href: '/download/3f2a' });
+      downloadFile({ name: 'w.csv', mediaType: 'text/csv', text: 'a,b' });
+    } finally {
+      HTMLAnchorElement.prototype.click = original;
+    }
+    expect(clicked[0]).toEqual({ href: '/download/3f2a', download: 'corpus.w3c.jsonld', inPage: true });
+    expect(clicked[1]!.href.startsWith('blob:')).toBe(true);
+    expect(clicked[1]!.download).toBe('w.csv');
+    // The links are gone from the page once clicked.
+    expect(document.querySelectorAll('a[download]')).toHaveLength(0);
   });
 
   it('writes sizes for people', () => {

@@ -88,8 +88,8 @@ export async function toImportFiles(files: readonly File[]): Promise<ImportFile[
   return out;
 }
 
-/** A job's file as a Blob of its media type. */
-export function jobFileBlob(file: JobFile): Blob {
+/** A job's inline file as a Blob of its media type. */
+export function jobFileBlob(file: Exclude<JobFile, { href: string }>): Blob {
   if ('text' in file) return new Blob([file.text], { type: file.mediaType });
   const binary = atob(file.contentBase64);
   const bytes = new Uint8Array(binary.length);
@@ -97,9 +97,12 @@ export function jobFileBlob(file: JobFile): Blob {
   return new Blob([bytes], { type: file.mediaType });
 }
 
-/** Saves a file the way a browser saves a download (in Electron: its save dialog). */
+/**
+ * Saves a file the way a browser saves a download (in Electron: its save dialog). A file the
+ * server keeps (browser mode) is downloaded from its address: it never passes through the page.
+ */
 export function downloadFile(file: JobFile, doc: Document = document): void {
-  const url = URL.createObjectURL(jobFileBlob(file));
+  const url = 'href' in file ? file.href : URL.createObjectURL(jobFileBlob(file));
   const link = doc.createElement('a');
   link.href = url;
   link.download = file.name;
@@ -108,7 +111,7 @@ export function downloadFile(file: JobFile, doc: Document = document): void {
   link.click();
   link.remove();
   // The download has its own copy by the time the click returns; the URL is not needed later.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  if (!('href' in file)) setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** "1.2 MB", "3 KB", "12 bytes": file sizes as the dialog lists them. */

@@ -1,0 +1,100 @@
+// Files an export made in browser mode, kept for the page to download: written piece by piece
+// into a private temp folder and served by `gloss serve` at /download/<id> (ADR 0017), so that a
+// big export (a W3C file of 1,000 documents is ~180 MB) never travels inside a job's JSON answer
+// nor sits whole in the page. Electron keeps job files inline: its save dialog takes the bytes.
+
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import type { JobFile } from '../core/api';
+
+/** Where the server serves a kept file: this path and its id. */
+export const DOWNLOAD_PATH = '/download/';
+
+export interface KeptDownload {
+  path: string;
+  name: string;
+  mediaType: string;
+  size: number;
+  /** The export it belongs to: files of one export are kept and deleted together. */
+  group: string;
+}
+
+/** Writes a file's next piece; a returned promise holds the next piece back until this one is out. */
+export type PieceSink = (piece: string | Uint8Array) => void | Promise<void>;
+
+export interface DownloadsOptions {
+  /** Exports whose files are kept; older ones' files are deleted (as finished jobs are forgotten). Default 16. */
+  keep?: number;
+  /** Where the private folder is made (default: the OS temp folder). */
+  tempDir?: string;
+}
+
+export class Downloads {
+  private folder: Promise<string> | null = null;
+  private readonly files = new Map<string, KeptDownload>();
+  private readonly keep: number;
+
+  constructor(private readonly options: DownloadsOptions = {}) {
+    this.keep = options.keep ?? 16;
+  }
+
+  /**
+   * Keeps the file that `fill` writes through its sink, and answers the job file that points at
+   * it. Files added with the same `group` (one export's files) count as one against the limit.
+   * When `fill` or the writing fails, nothing is kept and the error is passed on.
+   */
+  async add(name: string, mediaType: string, fill: (write: PieceSink) => Promise<void>, group: string = randomUUID()): Promise<JobFile> {
+    const folder = await (this.folder ??= mkdtemp(join(this.options.tempDir ?? tmpdir(), 'gloss-downloads-')));
+    const id = randomUUID();
+    const path = join(folder, id);
+    const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+    const done = finished(out);
+    // Awaited below; a write error before then must not count as unhandled.
+    done.catch(() => undefined);
+    try {
+      await fill((piece) => {
+        if (out.destroyed) return done;
+        if (!out.write(piece)) return new Promise<void>((resolve) => out.once('drain', resolve));
+      });
+      out.end();
+      await done;
+    } catch (error) {
+      out.destroy();
+      await done.catch(() => undefined);
+      await rm(path, { force: true });
+      throw error;
+    }
+    const size = (await stat(path)).size;
+    this.files.set(id, { path, name, mediaType, size, group });
+    await this.forgetOld();
+    return { name, mediaType, size, href: `${DOWNLOAD_PATH}${id}` };
+  }
+
+  /** A kept file by the id in its href, or undefined (unknown, or deleted since). */
+  get(id: string): KeptDownload | undefined {
+    return this.files.get(id);
+  }
+
+  /** Deletes every kept file and the folder. */
+  async close(): Promise<void> {
+    this.files.clear();
+    const folder = this.folder;
+    this.folder = null;
+    if (folder) await rm(await folder, { recursive: true, force: true });
+  }
+
+  /** Deletes the files of the oldest exports beyond the limit (the map keeps insertion order). */
+  private async forgetOld(): Promise<void> {
+    const groups = [...new Set([...this.files.values()].map((f) => f.group))];
+    const old = new Set(groups.slice(0, Math.max(0, groups.length - this.keep)));
+    for (const [id, file] of this.files) {
+      if (!old.has(file.group)) continue;
+      this.files.delete(id);
+      await rm(file.path, { force: true });
+    }
+  }
+}
