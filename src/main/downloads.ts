@@ -4,12 +4,11 @@
 // nor sits whole in the page. Electron keeps job files inline: its save dialog takes the bytes.
 
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { finished } from 'node:stream/promises';
 import type { JobFile } from '../core/api';
+import { DurableFileWriter } from './workspace/durable';
 
 /** Where the server serves a kept file: this path and its id. */
 export const DOWNLOAD_PATH = '/download/';
@@ -51,21 +50,14 @@ export class Downloads {
     const folder = await (this.folder ??= mkdtemp(join(this.options.tempDir ?? tmpdir(), 'gloss-downloads-')));
     const id = randomUUID();
     const path = join(folder, id);
-    const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
-    const done = finished(out);
-    // Awaited below; a write error before then must not count as unhandled.
-    done.catch(() => undefined);
+    // The CLI's writer (pieces encoded into large chunks, written while the export goes on): the
+    // file appears under its name only once whole.
+    const out = await DurableFileWriter.open(path);
     try {
-      await fill((piece) => {
-        if (out.destroyed) return done;
-        if (!out.write(piece)) return new Promise<void>((resolve) => out.once('drain', resolve));
-      });
-      out.end();
-      await done;
+      await fill((piece) => out.write(piece));
+      await out.commit();
     } catch (error) {
-      out.destroy();
-      await done.catch(() => undefined);
-      await rm(path, { force: true });
+      await out.abort();
       throw error;
     }
     const size = (await stat(path)).size;
