@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { UnrepresentedSpan } from '../core/formats/conll';
 import { CURATION_ANNOTATOR } from '../core/model';
+import { plural } from '../core/plural';
 import type { Problem } from '../core/model';
 import { closeGlossApi, createGlossApi } from '../main/api';
 import { Downloads } from '../main/downloads';
@@ -64,9 +65,7 @@ export async function importCommand(
 ): Promise<number> {
   const ws = await openWorkspace(ctx, dir, false);
   if (!ws) return EXIT_FAILED;
-  // Temp files of writes killed long ago are litter, not data (durable.ts).
-  const swept = await ws.sweepTempFiles().catch(() => []);
-  if (swept.length > 0) ctx.stderr(`Gloss: removed ${swept.length} temp file${swept.length === 1 ? '' : 's'} left by interrupted writes\n`);
+  await sweepTempFiles(ctx, ws);
   const settings = await openSettings(ctx, opts.annotator);
   if (!settings) return EXIT_FAILED;
   const progress = progressLine(ctx);
@@ -325,9 +324,7 @@ export async function serveCommand(ctx: CliContext, dir: string, opts: { port: n
   }
   const ws = await openWorkspace(ctx, dir, false);
   if (!ws) return EXIT_FAILED;
-  // Temp files of writes killed long ago are litter, not data (durable.ts).
-  const swept = await ws.sweepTempFiles().catch(() => []);
-  if (swept.length > 0) ctx.stderr(`Gloss: removed ${swept.length} temp file${swept.length === 1 ? '' : 's'} left by interrupted writes\n`);
+  await sweepTempFiles(ctx, ws);
   const settings = await openSettings(ctx, opts.annotator);
   if (!settings) return EXIT_FAILED;
   // Exported files wait in a private temp folder for the page to download them (ADR 0017).
@@ -349,6 +346,12 @@ export async function serveCommand(ctx: CliContext, dir: string, opts: { port: n
   // Layer journals into their layer files, so that the folder is plain layer files again (docs/adr/0009).
   await ws.flush();
   return EXIT_OK;
+}
+
+/** Remove the temp files of writes killed long ago (litter, not data: durable.ts), saying how many. */
+async function sweepTempFiles(ctx: CliContext, ws: Workspace): Promise<void> {
+  const swept = await ws.sweepTempFiles().catch(() => []);
+  if (swept.length > 0) ctx.stderr(`Gloss: removed ${plural(swept.length, 'temp file')} left by interrupted writes\n`);
 }
 
 /** Open a workspace, reporting why not on stderr; problems found on opening are printed as warnings. */

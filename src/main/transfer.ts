@@ -8,6 +8,7 @@ import { join, sep } from 'node:path';
 import { IMPORT_UPLOAD_LIMITS, fail, ok } from '../core/api';
 import type { ExportFormatName, FormatChoices, ImportFile, JobFile, JobStatus, Result } from '../core/api';
 import { slugify } from '../core/document';
+import { plural } from '../core/plural';
 import { CURATION_ANNOTATOR } from '../core/model';
 import { JobRegistry } from './jobs';
 import type { JobOutcome } from './jobs';
@@ -129,11 +130,6 @@ export function base64ByteLength(text: string): number | null {
 
 function megabytes(bytes: number): string {
   return bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
-/** "1 span", "2 spans", "300,000 spans": counts with thousands separators, as the app shows them. */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 }
 
 /**

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ok } from '../../src/core/api';
 import type { ImportFile, JobFile, JobStatus, Result } from '../../src/core/api';
 import { DOWNLOAD_PATH, Downloads } from '../../src/main/downloads';
-import { Transfers, base64ByteLength, fileNameProblem, formatChoices, plural } from '../../src/main/transfer';
+import { Transfers, base64ByteLength, fileNameProblem, formatChoices } from '../../src/main/transfer';
 import type { TransfersOptions } from '../../src/main/transfer';
 import { ALL_EXPORT_FORMATS } from '../../src/main/workspace/exporter';
 import { IMPORT_FORMATS } from '../../src/main/workspace/importer';
@@ -199,12 +199,6 @@ describe('import jobs', () => {
     const job = await run(t, t.startImport({ kind: 'paths', paths: [path] }, { format: 'auto', annotator: 'bob' }));
     expect(job.result?.summary[1]).toContain(`${path} (jsonl)`);
     expect(await ws.layerAnnotators(job.result?.createdDocuments?.[0] ?? '')).toEqual(['bob']);
-  });
-});
-
-describe('plural', () => {
-  it('counts with thousands separators, as the app shows counts', () => {
-    expect([plural(1, 'span'), plural(2, 'span'), plural(300_000, 'span'), plural(1_000, 'document')]).toEqual(['1 span', '2 spans', '300,000 spans', '1,000 documents']);
   });
 });
 

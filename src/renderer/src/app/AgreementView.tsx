@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { PairAgreement } from '../../../core/agreement';
 import type { AgreementResult, GlossApi, JobFile } from '../../../core/api';
+import { plural } from '../../../core/plural';
 import { agreementCsv } from './agreementCsv';
 import { downloadFile } from './transfer';
 
@@ -65,7 +66,7 @@ export function AgreementView({ api, workspaceName, revision, onOpenReview, onCl
               Agreement
             </h1>
             <p className="gl-page-meta">
-              {result ? `${result.documents.toLocaleString('en')} ${result.documents === 1 ? 'document' : 'documents'} compared · exact span match, tokens by word` : ' '}
+              {result ? `${plural(result.documents, 'document')} compared · exact span match, tokens by word` : ' '}
             </p>
           </div>
           <div className="gl-agreement-actions">

@@ -5,6 +5,7 @@ import { memo, useCallback, useLayoutEffect, useMemo, useRef } from 'react';
 import type { DocumentSummary } from '../../../core/api';
 import { CURATION_ANNOTATOR } from '../../../core/model';
 import type { LayerStatus } from '../../../core/model';
+import { plural } from '../../../core/plural';
 import { useWindowedRows } from './useWindowedRows';
 
 export const STATUS_TEXT: Record<LayerStatus, string> = {
@@ -102,7 +103,7 @@ const DocumentRow = memo(function DocumentRow({ doc, me, current, onOpen }: Docu
 function OtherLayers({ doc, me }: { doc: DocumentSummary; me: string }) {
   const others = doc.layers.filter((l) => l.annotator !== me);
   if (others.length === 0) return null;
-  const names = others.map((l) => `${l.annotator === CURATION_ANNOTATOR ? 'curated' : l.annotator}: ${l.spanCount.toLocaleString('en')} ${l.spanCount === 1 ? 'span' : 'spans'}`);
+  const names = others.map((l) => `${l.annotator === CURATION_ANNOTATOR ? 'curated' : l.annotator}: ${plural(l.spanCount, 'span')}`);
   return (
     <span className="gl-doc-layers" title={names.join('\n')} data-testid="doc-layers">
       +{others.length} {others.length === 1 ? 'layer' : 'layers'}
