@@ -13,7 +13,7 @@ import { CURATION_ANNOTATOR } from '../core/model';
 import { JobRegistry } from './jobs';
 import type { JobOutcome } from './jobs';
 import type { Downloads } from './downloads';
-import { ALL_EXPORT_FORMATS, MULTI_LAYER_FORMATS, exportWorkspaceFolder, streamWorkspaceExport } from './workspace/exporter';
+import { ALL_EXPORT_FORMATS, MULTI_LAYER_FORMATS, exportWorkspace, exportWorkspaceFolder, streamWorkspaceExport } from './workspace/exporter';
 import type { ExportFormat, FolderExportFormat, StreamedExport } from './workspace/exporter';
 import { IMPORT_FORMATS, importFiles, isDocumentFormat } from './workspace/importer';
 import type { ImportFormat, ImportReport, ProgressStep } from './workspace/importer';
@@ -338,11 +338,9 @@ export class Transfers {
       );
       output = streamed!;
     } else {
-      const pieces: string[] = [];
-      output = await streamWorkspaceExport(reader, exportOptions, (piece) => {
-        pieces.push(piece);
-      });
-      file = { name, mediaType: suffix.mediaType, text: pieces.join('') };
+      const whole = await exportWorkspace(reader, exportOptions);
+      output = whole;
+      file = { name, mediaType: suffix.mediaType, text: whole.text };
     }
     const notices = [...output.warnings, ...output.notices];
     if (output.unrepresented) {
