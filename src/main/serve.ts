@@ -79,6 +79,16 @@ function sendText(res: ServerResponse, status: number, text: string): void {
   send(res, status, text + '\n', { 'Content-Type': 'text/plain; charset=utf-8' });
 }
 
+/** The answer to a request for the app's files or a download without the session cookie. */
+const NO_SESSION = 'No access: open the URL that `gloss serve` printed (it carries the token).';
+
+/** Whether the request only reads (GET or HEAD); anything else is answered 405 here. */
+function isGetOrHead(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method === 'GET' || req.method === 'HEAD') return true;
+  sendText(res, 405, 'Method not allowed');
+  return false;
+}
+
 /**
  * `Content-Disposition` of a download: the name as plain ASCII (anything else as "_") and exactly,
  * percent-encoded (RFC 6266 / RFC 8187), so that a browser saves it under its own name.
@@ -204,14 +214,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     sendResult(res, 200, await dispatchApiCall(opts.api, method, payload.args), method);
   };
 
+  /** Whether the request carries this run's session cookie (the app's files and downloads need it). */
+  const hasSession = (req: IncomingMessage): boolean => sameSecret(readCookie(req, cookieName(port)), token);
+
   /** An exported file, for the session cookie only, streamed from disk. */
   const handleDownload = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendText(res, 405, 'Method not allowed');
-      return;
-    }
-    if (!sameSecret(readCookie(req, cookieName(port)), token)) {
-      sendText(res, 403, 'No access: open the URL that `gloss serve` printed (it carries the token).');
+    if (!isGetOrHead(req, res)) return;
+    if (!hasSession(req)) {
+      sendText(res, 403, NO_SESSION);
       return;
     }
     const file = opts.downloads?.get(url.pathname.slice(DOWNLOAD_PATH.length));
@@ -240,11 +250,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   };
 
   const handleStatic = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendText(res, 405, 'Method not allowed');
-      return;
-    }
-    const cookie = cookieName(port);
+    if (!isGetOrHead(req, res)) return;
     const headers: OutgoingHttpHeaders = {};
     const queryToken = url.searchParams.get('token');
     if (url.pathname === '/' && queryToken !== null) {
@@ -252,9 +258,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         sendText(res, 403, 'Wrong access token: open the URL that `gloss serve` printed.');
         return;
       }
-      headers['Set-Cookie'] = `${cookie}=${token}; HttpOnly; SameSite=Strict; Path=/`;
-    } else if (!sameSecret(readCookie(req, cookie), token)) {
-      sendText(res, 403, 'No access: open the URL that `gloss serve` printed (it carries the token).');
+      headers['Set-Cookie'] = `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    } else if (!hasSession(req)) {
+      sendText(res, 403, NO_SESSION);
       return;
     }
     const file = await readRendererFile(opts.rendererDir, url.pathname);
