@@ -4,7 +4,7 @@
 
 import { fail, ok } from './api';
 import type { Result } from './api';
-import { canonicalLayer, checkRange, makeSpan } from './layer';
+import { canonicalLayer, isOrphanSpan, makeSpan } from './layer';
 import type { CurationDecision, Layer, LayerStatus, Schema, Span, SpanFields, VersionRef } from './model';
 import { CURATION_ANNOTATOR, LAYER_STATUSES } from './model';
 import type { CodePointIndex } from './offsets';
@@ -99,7 +99,7 @@ export function applyCurationChanges(
           return fail('conflict', `${where} (${op}): ${c.annotator}'s span "${c.spanId}" is already taken (undo that decision first)`);
         }
         const source = version.span;
-        if (op === 'accept' && isOrphan(source, text)) {
+        if (op === 'accept' && isOrphanSpan(source, text)) {
           return fail('invalid-input', `${where} (accept): ${c.annotator}'s span "${source.id}" is an orphan (its quote no longer matches the text): edit it instead`);
         }
         const input: CuratedSpanInput = op === 'accept' ? spanInputOf(source) : (c as Extract<CurationChange, { op: 'edit' }>).span;
@@ -138,7 +138,7 @@ export function applyCurationChanges(
           const source = item.versions[0]!;
           // An orphan, or a label or attributes the schema refuses: left to the reviewer, who
           // sees why when accepting it by hand.
-          if (isOrphan(source.span, text)) continue;
+          if (isOrphanSpan(source.span, text)) continue;
           const made = addSpan(spanInputOf(source.span), source.span.origin);
           if (!made.ok) continue;
           decide({
@@ -214,11 +214,6 @@ function refuseDecision(decisions: readonly CurationDecision[], itemKey: string,
   if (existing.some((d) => d.action === 'reject')) return `item ${itemKey} is rejected (undo that decision first)`;
   if (sort === 'reject' && existing.length > 0) return `item ${itemKey} already has a span accepted or added (undo those decisions first)`;
   return null;
-}
-
-/** A span whose range does not fit the text or whose quote no longer matches it. */
-function isOrphan(span: Span, text: CodePointIndex): boolean {
-  return checkRange(span, text.length) !== null || !text.matches(span.start, span.end, span.quote);
 }
 
 function refsOf(item: ReviewItem): VersionRef[] {

@@ -219,6 +219,11 @@ export function checkRange(
   return null;
 }
 
+/** An orphan (as checkLayer reports one): its range does not fit the text, or its quote no longer matches it. */
+export function isOrphanSpan(span: Pick<Span, 'start' | 'end' | 'fragments' | 'quote'>, text: CodePointIndex): boolean {
+  return checkRange(span, text.length) !== null || !text.matches(span.start, span.end, span.quote);
+}
+
 function sameFragments(a: Fragment[] | undefined, b: Fragment[] | undefined): boolean {
   if (!a || !b) return !a && !b;
   return a.length === b.length && a.every((f, i) => f.start === b[i]!.start && f.end === b[i]!.end);

@@ -6,6 +6,7 @@ import {
   canonicalLayer,
   checkRange,
   emptyLayer,
+  isOrphanSpan,
   mergeImportedLayer,
   mergeSpans,
   serializeDocument,
@@ -325,6 +326,17 @@ describe('checkRange', () => {
 
   it('rejects an end past the text', () => {
     expect(checkRange({ start: 0, end: 4 }, 3)).toMatch(/0\.\.3/);
+  });
+});
+
+describe('isOrphanSpan', () => {
+  const text = new CodePointIndex('Digest 🌍: Emomali Rahmon');
+  it('is an orphan when the range does not fit or the quote no longer matches, in code points', () => {
+    expect(isOrphanSpan({ start: 10, end: 24, quote: 'Emomali Rahmon' }, text)).toBe(false);
+    expect(isOrphanSpan({ start: 7, end: 8, quote: '🌍' }, text)).toBe(false);
+    expect(isOrphanSpan({ start: 10, end: 24, quote: 'Emomali Rahmo' }, text)).toBe(true);
+    expect(isOrphanSpan({ start: 10, end: 99, quote: 'Emomali Rahmon' }, text)).toBe(true);
+    expect(isOrphanSpan({ start: 10, end: 24, quote: 'Emomali Rahmon', fragments: [{ start: 10, end: 24 }] }, text)).toBe(true);
   });
 });
 

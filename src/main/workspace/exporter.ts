@@ -12,7 +12,7 @@ import { GlossDatasetWriter } from '../../core/formats/gloss';
 import { jsonlLine } from '../../core/formats/jsonl';
 import type { ExportDocument } from '../../core/formats/types';
 import { W3cWriter } from '../../core/formats/w3c';
-import { checkRange } from '../../core/layer';
+import { isOrphanSpan } from '../../core/layer';
 import type { Layer } from '../../core/model';
 import { CodePointIndex } from '../../core/offsets';
 import { checkLayer } from '../../core/validate';
@@ -248,7 +248,7 @@ async function eachDocument(
 /** Whether some span of the layer does not fit the text or its quote (checkLayer's orphans), cheaply. */
 function mayHaveOrphans(layer: Layer, text: CodePointIndex): boolean {
   for (const span of layer.spans) {
-    if (checkRange(span, text.length) !== null || !text.matches(span.start, span.end, span.quote)) return true;
+    if (isOrphanSpan(span, text)) return true;
   }
   return false;
 }
