@@ -56,9 +56,9 @@ export interface ExtendOptions {
  * lacks; never mutates `schema`. A label or relation type that `hints` defines (a dataset's own
  * schema) is added as defined there; otherwise a label gets category "other" and an unused
  * colour, and the first free digit as its key (none when all ten are taken); so does a label
- * `hints` defines with a key already taken, while one `hints` defines without a key keeps none. A relation type gets the labels it was seen between, an
- * attribute the type of its first value. Values that do not fit an existing (or just added)
- * attribute are left for the checks.
+ * `hints` defines with a key already taken, while one `hints` defines without a key keeps none.
+ * A relation type gets the labels it was seen between, an attribute the type of its first value.
+ * Values that do not fit an existing (or just added) attribute are left for the checks.
  */
 export function extendSchema(schema: Schema, items: readonly ImportedItem[], options: ExtendOptions = {}): SchemaExtension {
   const { hints, widen = new Set<string>() } = options;
