@@ -66,7 +66,9 @@ async function builtCli() {
       logLevel: 'silent',
     });
     // Dated as the sources it was built from: a file saved during the build is newer, and rebuilds.
-    utimesSync(temp, new Date(), new Date(sources));
+    // Rounded up to the millisecond a Date holds: the sources' times have a fraction of one, and
+    // rounded down the bundle was older than its newest source, so every run built it again.
+    utimesSync(temp, new Date(), new Date(Math.ceil(sources)));
     renameSync(temp, BUNDLE);
     return BUNDLE;
   } catch {

@@ -4,7 +4,7 @@
 // in-process for the many small variations.
 
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { glossInProcess, gloss, ROOT } from './run-gloss';
@@ -56,6 +56,17 @@ describe('the acceptance path, as real processes', () => {
     expect(imported.stderr).toBe('');
     expect(imported.code).toBe(0);
     for (const name of SAMPLES) expect(imported.stdout).toContain(`${name} (txt): 1 document(s) created`);
+  });
+
+  it('builds its bundle once: a run after the first reuses it', async () => {
+    // The bundle is dated as its newest source; dated a fraction of a millisecond earlier, it
+    // looked stale and every command built it again before doing anything.
+    const bundle = join(ROOT, 'out', 'cli', 'main.mjs');
+    await run(['--help']);
+    const before = await stat(bundle);
+    expect((await run(['--help'])).code).toBe(0);
+    const after = await stat(bundle);
+    expect({ ino: after.ino, mtimeMs: after.mtimeMs }).toEqual({ ino: before.ino, mtimeMs: before.mtimeMs });
   });
 
   it('validates', async () => {
