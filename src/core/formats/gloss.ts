@@ -9,6 +9,8 @@ import { CodePointIndex } from '../offsets';
 import { formatZodError, parseSchema } from '../schema-file';
 import { commentSchema, decisionSchema } from '../validate';
 import { checkSpanAgainstText, normalizeItem } from './common';
+import { ItemListWriter } from './item-list';
+import type { ItemList } from './item-list';
 import type { ExportDocument, ImportedItem, ImportedLayer, ParseResult } from './types';
 
 /** What exportGlossDataset writes. */
@@ -83,59 +85,39 @@ function cutsOf(depth: number): [number, number] {
 const wrapperCuts: [number, number][] = [];
 
 /**
- * The dataset file written piece by piece, so that a big workspace never has to be one string:
- * `head()`, then `document()` (or its pieces) for each document, then `tail()`. Joined, the
- * pieces are exactly exportGlossDataset's text.
+ * The dataset as an ItemList: its documents are the items, each with its layers. A document's
+ * pieces: the document, then each layer, stringified apart. Each piece stays small enough for the
+ * young generation; one string per document would be allocated apart, in fresh memory, and page
+ * faults would cost more than the stringifying.
  */
-export class GlossDatasetWriter {
-  private written = 0;
-
-  constructor(
-    private readonly schema: Schema,
-    private readonly exportedAt: string,
-  ) {}
-
-  /** Everything before the first document: up to the opening bracket of "documents". */
-  head(): string {
-    const dataset = { format: 'gloss.dataset', version: 1, offsetUnit: OFFSET_UNIT, exportedAt: this.exportedAt, schema: this.schema, documents: [0] };
-    const text = JSON.stringify(dataset, null, 2);
-    // The placeholder's line and what closes the list and the object after it.
-    return text.slice(0, text.length - '\n    0\n  ]\n}'.length);
-  }
-
-  /** One document with its layers, as an item of "documents" (comma and indentation included). */
-  document(document: GlossDocument, layers: Layer[]): string {
-    return this.pieces(document, layers).join('');
-  }
-
-  /**
-   * document()'s text in pieces: the document, then each layer, stringified apart. Each piece
-   * stays small enough for the young generation; one string per document would be allocated
-   * apart, in fresh memory, and page faults would cost more than the stringifying.
-   */
-  pieces(document: GlossDocument, layers: Layer[]): string[] {
-    const separator = this.written++ > 0 ? ',\n    ' : '\n    ';
-    if (layers.length === 0) return [separator + nestedJson(exportDocument(document, []), 2)];
-    // The document with a placeholder layer, cut around it: the layers go in its place.
-    const skeleton = nestedJson(exportDocument(document, [], [0]), 2);
-    const at = skeleton.lastIndexOf('0');
-    const pieces = [separator + skeleton.slice(0, at)];
-    for (const [i, layer] of layers.entries()) pieces.push((i > 0 ? ',\n        ' : '') + nestedJson(exportLayer(layer), 4));
-    pieces.push(skeleton.slice(at + 1));
-    return pieces;
-  }
-
-  /** The end of the file: "documents" closed (an empty list when none was written), trailing newline. */
-  tail(): string {
-    return this.written > 0 ? '\n  ]\n}\n' : ']\n}\n';
-  }
+export function glossItemList(schema: Schema, exportedAt: string): ItemList {
+  const dataset = { format: 'gloss.dataset', version: 1, offsetUnit: OFFSET_UNIT, exportedAt, schema, documents: [0] };
+  const text = JSON.stringify(dataset, null, 2);
+  return {
+    // Up to the opening bracket of "documents": the placeholder's line and what closes the list and the object after it cut.
+    head: text.slice(0, text.length - '\n    0\n  ]\n}'.length),
+    leading: ',',
+    items({ document, layers }: ExportDocument) {
+      const separator = ',\n    ';
+      if (layers.length === 0) return { pieces: [separator + nestedJson(exportDocument(document, []), 2)], count: 1 };
+      // The document with a placeholder layer, cut around it: the layers go in its place.
+      const skeleton = nestedJson(exportDocument(document, [], [0]), 2);
+      const at = skeleton.lastIndexOf('0');
+      const pieces = [separator + skeleton.slice(0, at)];
+      for (const [i, layer] of layers.entries()) pieces.push((i > 0 ? ',\n        ' : '') + nestedJson(exportLayer(layer), 4));
+      pieces.push(skeleton.slice(at + 1));
+      return { pieces, count: 1 };
+    },
+    // "documents" closed (an empty list when none was written), trailing newline.
+    tail: (count) => (count > 0 ? '\n  ]\n}\n' : ']\n}\n'),
+  };
 }
 
 /** The dataset file's content: pretty-printed JSON, stable key order, trailing newline. */
 export function exportGlossDataset(input: GlossDatasetInput): string {
-  const writer = new GlossDatasetWriter(input.schema, input.exportedAt);
+  const writer = new ItemListWriter(glossItemList(input.schema, input.exportedAt));
   const pieces = [writer.head()];
-  for (const { document, layers } of input.documents) pieces.push(writer.document(document, layers));
+  for (const document of input.documents) pieces.push(...writer.pieces(document));
   pieces.push(writer.tail());
   return pieces.join('');
 }

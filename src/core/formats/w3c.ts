@@ -7,6 +7,8 @@ import { jsonValueLine } from '../json-error';
 import type { JsonStep } from '../json-error';
 import { CodePointIndex } from '../offsets';
 import { isObject, normalizeItem, sortedSpans } from './common';
+import { ItemListWriter } from './item-list';
+import type { ItemList } from './item-list';
 import type { ExportDocument, ImportedItem, ImportedLayer, ImportedSpan, ParseError, ParseResult } from './types';
 
 /** The JSON-LD context of the Web Annotation vocabulary. */
@@ -138,43 +140,27 @@ const HEAD =
 const ITEM_INDENT = '\n      ';
 
 /**
- * The collection written piece by piece, so that a big workspace is never one string: `head()`,
- * then `document()` for each document, then `tail()`, which holds the total (known only then).
- * Joined, the pieces are exportW3c's text.
+ * The collection as an ItemList: one Annotation a line, each led by a comma and its indentation;
+ * the total comes in the tail, once it is known. Each list keeps its own small caches.
  */
-export class W3cWriter {
-  private total = 0;
-  private readonly annotations = new AnnotationJson();
-
-  /** Everything before the first Annotation. */
-  head(): string {
-    return HEAD;
-  }
-
-  /** The Annotations of one document's layers, one line each (commas and indentation included). */
-  document(document: ExportDocument): string {
-    return this.lines(document).join('');
-  }
-
-  /** document()'s pieces, unjoined: a writer that encodes them one by one need not join them first. */
-  lines({ document, layers }: ExportDocument): string[] {
-    const index = new CodePointIndex(document.text);
-    const documentJson = json(document.id);
-    const lines: string[] = [];
-    for (const layer of layers) {
-      const idPrefix = `${ID_PREFIX}${encodeURIComponent(document.id)}/${encodeURIComponent(layer.annotator)}/`;
-      const annotatorJson = json(layer.annotator);
-      for (const span of sortedSpans(layer.spans)) {
-        lines.push((this.total++ > 0 ? ',' + ITEM_INDENT : ITEM_INDENT) + this.annotations.of(idPrefix, documentJson, annotatorJson, index, span));
+export function w3cItemList(): ItemList {
+  const annotations = new AnnotationJson();
+  return {
+    head: HEAD,
+    leading: ',',
+    items({ document, layers }: ExportDocument) {
+      const index = new CodePointIndex(document.text);
+      const documentJson = json(document.id);
+      const pieces: string[] = [];
+      for (const layer of layers) {
+        const idPrefix = `${ID_PREFIX}${encodeURIComponent(document.id)}/${encodeURIComponent(layer.annotator)}/`;
+        const annotatorJson = json(layer.annotator);
+        for (const span of sortedSpans(layer.spans)) pieces.push(',' + ITEM_INDENT + annotations.of(idPrefix, documentJson, annotatorJson, index, span));
       }
-    }
-    return lines;
-  }
-
-  /** The end of the file: the items closed (an empty list when there were none), the total, trailing newline. */
-  tail(): string {
-    return `${this.total > 0 ? '\n    ' : ''}]\n  },\n  "total": ${this.total}\n}\n`;
-  }
+      return { pieces, count: pieces.length };
+    },
+    tail: (total) => `${total > 0 ? '\n    ' : ''}]\n  },\n  "total": ${total}\n}\n`,
+  };
 }
 
 /**
@@ -184,11 +170,12 @@ export class W3cWriter {
  * points, a tagging body with the label, a commenting body with the note, attributes as a
  * describing JSON body. Deterministic; the collection is pretty-printed but each Annotation is
  * one line of compact JSON (a workspace has hundreds of thousands: pretty-printed, they were
- * most of the file), and the total comes last, so that the file can be written as it is made.
+ * most of the file), and the total comes last, so that the file can be written as it is made
+ * (w3cItemList, written piece by piece by the exporter).
  */
 export function exportW3c(documents: ExportDocument[]): string {
-  const writer = new W3cWriter();
-  return writer.head() + documents.map((d) => writer.document(d)).join('') + writer.tail();
+  const writer = new ItemListWriter(w3cItemList());
+  return writer.head() + documents.map((d) => writer.pieces(d).join('')).join('') + writer.tail();
 }
 
 /** The text of a document a W3C target points at (its `source`). */

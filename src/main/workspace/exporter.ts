@@ -8,12 +8,14 @@ import { ConllWriter } from '../../core/formats/conll';
 import type { UnrepresentedSpan } from '../../core/formats/conll';
 import { csvHeader, csvRows } from '../../core/formats/csv';
 import { DoccanoWriter } from '../../core/formats/doccano';
-import { GlossDatasetWriter } from '../../core/formats/gloss';
+import { glossItemList } from '../../core/formats/gloss';
+import { ItemListWriter } from '../../core/formats/item-list';
+import type { ItemList } from '../../core/formats/item-list';
 import { jsonlLine } from '../../core/formats/jsonl';
 import type { ExportDocument } from '../../core/formats/types';
-import { W3cWriter } from '../../core/formats/w3c';
+import { w3cItemList } from '../../core/formats/w3c';
 import { isOrphanSpan } from '../../core/layer';
-import type { Layer } from '../../core/model';
+import type { Layer, Schema } from '../../core/model';
 import { CodePointIndex } from '../../core/offsets';
 import { checkLayer } from '../../core/validate';
 import type { ProgressStep } from './importer';
@@ -93,12 +95,26 @@ interface PieceWriter {
   tail(): string;
 }
 
+/** The formats that are lists of items (ItemList), which threads can make apart. */
+export const ITEM_LIST_FORMATS = ['gloss', 'w3c'] as const;
+export type ItemListFormat = (typeof ITEM_LIST_FORMATS)[number];
+
+export function isItemListFormat(format: ExportFormat | FolderExportFormat): format is ItemListFormat {
+  return (ITEM_LIST_FORMATS as readonly string[]).includes(format);
+}
+
+/** An item-list format's list. */
+export function itemList(format: ItemListFormat, schema: Schema, exportedAt: string): ItemList {
+  return format === 'gloss' ? glossItemList(schema, exportedAt) : w3cItemList();
+}
+
 function pieceWriter(ws: Workspace, options: ExportOptions, conll: ConllWriter): PieceWriter {
   const simple = (head: string, document: (d: ExportDocument) => string): PieceWriter => ({ head, document, tail: () => '' });
   switch (options.format) {
-    case 'gloss': {
-      const writer = new GlossDatasetWriter(ws.schema, options.exportedAt);
-      return { head: writer.head(), document: (d) => writer.pieces(d.document, d.layers), tail: () => writer.tail() };
+    case 'gloss':
+    case 'w3c': {
+      const writer = new ItemListWriter(itemList(options.format, ws.schema, options.exportedAt));
+      return { head: writer.head(), document: (d) => writer.pieces(d), tail: () => writer.tail() };
     }
     case 'jsonl':
       return simple('', jsonlLine);
@@ -110,10 +126,6 @@ function pieceWriter(ws: Workspace, options: ExportOptions, conll: ConllWriter):
       return simple(csvHeader(), (d) => csvRows(d, ws.schema));
     case 'conll':
       return simple('', (d) => conll.document(d));
-    case 'w3c': {
-      const writer = new W3cWriter();
-      return { head: writer.head(), document: (d) => writer.lines(d), tail: () => writer.tail() };
-    }
   }
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exportGlossDataset, GlossDatasetWriter, parseGlossDataset } from '../../../src/core/formats/gloss';
+import { exportGlossDataset, glossItemList, parseGlossDataset } from '../../../src/core/formats/gloss';
+import { ItemListWriter } from '../../../src/core/formats/item-list';
 import type { ParseResult } from '../../../src/core/formats/types';
 import { DEFAULT_SCHEMA } from '../../../src/core/schema';
 import { checkImportedItem } from '../../../src/core/validate';
@@ -44,7 +45,7 @@ describe('exportGlossDataset', () => {
   });
 });
 
-describe('GlossDatasetWriter', () => {
+describe('glossItemList', () => {
   /** What one JSON.stringify of the whole dataset gives: the pieces must add up to it exactly. */
   function restringified(text: string): string {
     return JSON.stringify(JSON.parse(text), null, 2) + '\n';
@@ -55,16 +56,17 @@ describe('GlossDatasetWriter', () => {
     const marked = { ...documents[0]!.document, marks: [{ type: 'bold' as const, start: 0, end: 4 }] };
     const cases = [documents, [], [{ document: documents[1]!.document, layers: [] }], [{ document: marked, layers: documents[0]!.layers }, ...documents]];
     for (const docs of cases) {
-      const writer = new GlossDatasetWriter(DEFAULT_SCHEMA, EXPORTED_AT);
-      const pieces = [writer.head(), ...docs.flatMap((d) => writer.pieces(d.document, d.layers)), writer.tail()];
+      const writer = new ItemListWriter(glossItemList(DEFAULT_SCHEMA, EXPORTED_AT));
+      const pieces = [writer.head(), ...docs.flatMap((d) => writer.pieces(d)), writer.tail()];
       const text = pieces.join('');
       expect(text).toBe(restringified(text));
       expect(text).toBe(exportGlossDataset({ schema: DEFAULT_SCHEMA, documents: docs, exportedAt: EXPORTED_AT }));
       expect((JSON.parse(text) as { documents: unknown[] }).documents).toHaveLength(docs.length);
     }
     // One piece for the document, one per layer, one to close: each small enough for the young generation.
-    const writer = new GlossDatasetWriter(DEFAULT_SCHEMA, EXPORTED_AT);
-    expect(writer.pieces(documents[2]!.document, documents[2]!.layers)).toHaveLength(2 + documents[2]!.layers.length);
+    const list = glossItemList(DEFAULT_SCHEMA, EXPORTED_AT);
+    expect(list.items(documents[2]!)).toEqual({ pieces: expect.any(Array), count: 1 });
+    expect(list.items(documents[2]!).pieces).toHaveLength(2 + documents[2]!.layers.length);
   });
 });
 
