@@ -30,6 +30,7 @@ import { formatZodError } from '../core/schema-file';
 import { checkLayer } from '../core/validate';
 import type { SettingsStore } from './settings';
 import type { Downloads } from './downloads';
+import type { ExportThreads } from './workspace/export-threads';
 import { Transfers, formatChoices, isImportFormat, isOneLayerFormat } from './transfer';
 import { workspaceAgreement } from './workspace/agreement';
 import { isErrnoException } from './workspace/durable';
@@ -48,6 +49,8 @@ export interface GlossApiOptions {
   transfers?: Transfers;
   /** Browser mode: where exported files are kept for the page to download (see Transfers). */
   downloads?: Downloads;
+  /** Worker threads big exports may start (see Transfers). */
+  exportThreads?: ExportThreads;
   /** Options of the workspace watcher behind pollChanges (tests shorten the debounce). */
   watcher?: WatcherOptions;
 }
@@ -174,7 +177,13 @@ export function createGlossApi(options: GlossApiOptions): GlossApi {
   const now = options.now ?? (() => new Date());
   const transfers =
     options.transfers ??
-    new Transfers({ workspace: ws, now, ...(options.newId ? { newId: options.newId } : {}), ...(options.downloads ? { downloads: options.downloads } : {}) });
+    new Transfers({
+      workspace: ws,
+      now,
+      ...(options.newId ? { newId: options.newId } : {}),
+      ...(options.downloads ? { downloads: options.downloads } : {}),
+      ...(options.exportThreads ? { exportThreads: options.exportThreads } : {}),
+    });
   const newId = options.newId ?? (() => crypto.randomUUID());
   /**
    * What checkLayer found in a layer, kept while the workspace keeps that layer object (a changed

@@ -13,6 +13,7 @@ import { CURATION_ANNOTATOR } from '../core/model';
 import { JobRegistry } from './jobs';
 import type { JobOutcome } from './jobs';
 import type { Downloads } from './downloads';
+import type { ExportThreads } from './workspace/export-threads';
 import { ALL_EXPORT_FORMATS, MULTI_LAYER_FORMATS, exportWorkspace, exportWorkspaceFolder, streamWorkspaceExport } from './workspace/exporter';
 import type { ExportFormat, FolderExportFormat, StreamedExport } from './workspace/exporter';
 import { IMPORT_FORMATS, importFiles, isDocumentFormat } from './workspace/importer';
@@ -63,6 +64,11 @@ export interface TransfersOptions {
    * absent (Electron), they travel inline in the job's result.
    */
   downloads?: Downloads;
+  /**
+   * Worker threads a big export into `downloads` may start (docs/adr/0018): `gloss serve` runs
+   * from the built CLI, which they load. Inline exports (Electron) take one thread.
+   */
+  exportThreads?: ExportThreads;
 }
 
 export interface UploadLimits {
@@ -332,7 +338,7 @@ export class Transfers {
         name,
         suffix.mediaType,
         async (write) => {
-          streamed = await streamWorkspaceExport(reader, exportOptions, write);
+          streamed = await streamWorkspaceExport(reader, exportOptions, write, this.options.exportThreads);
         },
         group,
       );

@@ -3,6 +3,8 @@
 
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import type { CliContext } from '../../src/cli/commands';
 import { runCli } from '../../src/cli/program';
 
@@ -13,6 +15,15 @@ export interface Run {
   code: number;
   stdout: string;
   stderr: string;
+}
+
+/**
+ * The built CLI (out/cli/main.mjs), made or refreshed from the sources by running bin/gloss.mjs
+ * once: what an export's worker threads run (docs/adr/0018).
+ */
+export async function builtCli(): Promise<URL> {
+  await promisify(execFile)(process.execPath, [GLOSS_BIN, '--help']);
+  return pathToFileURL(resolve(ROOT, 'out', 'cli', 'main.mjs'));
 }
 
 /** `node bin/gloss.mjs ...args` with its own settings folder; never rejects. */

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ok } from '../../src/core/api';
 import type { ImportFile, JobFile, JobStatus, Result } from '../../src/core/api';
 import { DOWNLOAD_PATH, Downloads } from '../../src/main/downloads';
+import { builtCli } from '../cli/run-gloss';
 import { Transfers, base64ByteLength, fileNameProblem, formatChoices } from '../../src/main/transfer';
 import type { TransfersOptions } from '../../src/main/transfer';
 import { ALL_EXPORT_FORMATS } from '../../src/main/workspace/exporter';
@@ -307,6 +308,14 @@ describe('export jobs', () => {
       const b = await run(kept, kept.startExport({ format }));
       expect(b.result?.summary).toEqual(a.result?.summary);
       expect(b.result?.files?.[0]).toMatchObject({ name: a.result?.files?.[0]?.name, mediaType: a.result?.files?.[0]?.mediaType });
+      expect((await bytesOf(b.result?.files?.[0])).toString('utf8')).toBe(textOf(a.result?.files?.[0]));
+    }
+    // Made by worker threads (docs/adr/0018), as `gloss serve` makes the big ones: the same bytes.
+    const threaded = transfers({ downloads, exportThreads: { script: await builtCli(), count: 2, minDocuments: 0 } });
+    for (const format of ['gloss', 'w3c'] as const) {
+      const a = await run(inline, inline.startExport({ format }));
+      const b = await run(threaded, threaded.startExport({ format }));
+      expect(b.result?.summary).toEqual(a.result?.summary);
       expect((await bytesOf(b.result?.files?.[0])).toString('utf8')).toBe(textOf(a.result?.files?.[0]));
     }
     const zipA = (await run(inline, inline.startExport({ format: 'brat', annotator: 'alice' }))).result?.files?.[0];

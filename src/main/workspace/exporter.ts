@@ -18,6 +18,8 @@ import { isOrphanSpan } from '../../core/layer';
 import type { Layer, Schema } from '../../core/model';
 import { CodePointIndex } from '../../core/offsets';
 import { checkLayer } from '../../core/validate';
+import { exportWorkerCount, streamInThreads } from './export-threads';
+import type { ExportThreads } from './export-threads';
 import type { ProgressStep } from './importer';
 import type { Workspace } from './workspace';
 
@@ -82,8 +84,11 @@ export interface FolderExportOutput extends ExportSummary {
   files: ExportedFile[];
 }
 
-/** Where a streamed export's pieces go, in order; a returned promise holds the next document back until it settles. */
-export type ExportSink = (piece: string) => void | Promise<void>;
+/**
+ * Where a streamed export's pieces go, in order; a returned promise holds the next document back
+ * until it settles. Pieces made by worker threads come as UTF-8 bytes.
+ */
+export type ExportSink = (piece: string | Uint8Array) => void | Promise<void>;
 
 /** What a streamed export tells besides its pieces: exportWorkspace's output without the text. */
 export type StreamedExport = Omit<ExportOutput, 'text'>;
@@ -134,7 +139,14 @@ function pieceWriter(ws: Workspace, options: ExportOptions, conll: ConllWriter):
  * it is read, so that a big workspace is never held whole. Joined, the pieces are
  * exportWorkspace's text.
  */
-export async function streamWorkspaceExport(ws: Workspace, options: ExportOptions, write: ExportSink): Promise<StreamedExport> {
+export async function streamWorkspaceExport(ws: Workspace, options: ExportOptions, write: ExportSink, threads?: ExportThreads): Promise<StreamedExport> {
+  // Item lists of many documents are made by worker threads where the caller can start them.
+  const workers = exportWorkerCount(threads, ws.documentIds().length);
+  if (workers > 0 && isItemListFormat(options.format)) {
+    const list = itemList(options.format, ws.schema, options.exportedAt);
+    const streamed = await streamInThreads(ws, { ...options, format: options.format }, list, write, threads!.script, workers);
+    return { ...streamed, warnings: withReadProblems(streamed.warnings, ws) };
+  }
   const conll = new ConllWriter({ prefer: options.prefer ?? 'outer' });
   const writer = pieceWriter(ws, options, conll);
   // The sink is called synchronously piece by piece; only a promise it returns is waited for.
@@ -163,8 +175,9 @@ export async function streamWorkspaceExport(ws: Workspace, options: ExportOption
 /** Build a one-file export of the whole workspace in manifest order. */
 export async function exportWorkspace(ws: Workspace, options: ExportOptions): Promise<ExportOutput> {
   const pieces: string[] = [];
+  const decoder = new TextDecoder();
   const output = await streamWorkspaceExport(ws, options, (piece) => {
-    pieces.push(piece);
+    pieces.push(typeof piece === 'string' ? piece : decoder.decode(piece));
   });
   return { ...output, text: pieces.join('') };
 }
@@ -224,37 +237,57 @@ async function eachDocument(
   for (const [i, id] of ids.entries()) {
     options.onProgress?.({ label: 'exporting documents', done: i, total: ids.length });
     if (i % READ_AHEAD_WINDOW === 0) ws.readAhead(ids.slice(i, i + 2 * READ_AHEAD_WINDOW), chosen);
-    const document = await ws.readDocument(id);
-    if (!document) {
-      warnings.push(`document "${id}" skipped: its file ${ws.documentFile(id)} is missing or unreadable`);
-      continue;
-    }
-    const annotators = options.annotator !== undefined ? [options.annotator] : await ws.layerAnnotators(id);
-    const layers: Layer[] = [];
-    let text: CodePointIndex | undefined;
-    for (const annotator of annotators) {
-      const layer = await ws.readLayer(id, annotator);
-      if (!layer) continue;
-      text ??= new CodePointIndex(document.text);
-      // The full check only where a span may be an orphan: for its message, the same as validate's.
-      if (mayHaveOrphans(layer, text)) {
-        const file = ws.layerFile(id, annotator);
-        for (const problem of checkLayer(layer, document, ws.schema, file)) {
-          if (problem.kind === 'orphan-span') warnings.push(`${problem.message} (exported with its stored offsets)`);
-        }
-      }
-      layers.push(layer);
-      spans += layer.spans.length;
-    }
+    const read = await readExportDocument(ws, id, options.annotator);
+    warnings.push(...read.warnings);
+    if (!read.document) continue;
     documents++;
-    await take({ document, layers });
+    spans += read.spans;
+    await take(read.document);
   }
   options.onProgress?.({ label: 'exporting documents', done: ids.length, total: ids.length });
-  // Problems met while reading (corrupt layer files) are not in the export: say so.
+  return { documents, spans, warnings: withReadProblems(warnings, ws) };
+}
+
+/** An export's warnings and the problems met reading the workspace (corrupt layer files are not in the export: say so), once each. */
+export function withReadProblems(warnings: readonly string[], ws: Workspace): string[] {
+  const all = [...warnings];
   for (const problem of ws.problems) {
-    if (problem.kind === 'corrupt-file' || problem.kind === 'invalid-file') warnings.push(`${problem.message} (not exported)`);
+    if (problem.kind === 'corrupt-file' || problem.kind === 'invalid-file') all.push(`${problem.message} (not exported)`);
   }
-  return { documents, spans, warnings: [...new Set(warnings)] };
+  return [...new Set(all)];
+}
+
+/** One document with the layers to export (of `annotator`, or all), or null when its file is unreadable; and what to warn about. */
+export async function readExportDocument(
+  ws: Workspace,
+  id: string,
+  annotator: string | undefined,
+): Promise<{ document: ExportDocument | null; spans: number; warnings: string[] }> {
+  const warnings: string[] = [];
+  const document = await ws.readDocument(id);
+  if (!document) {
+    warnings.push(`document "${id}" skipped: its file ${ws.documentFile(id)} is missing or unreadable`);
+    return { document: null, spans: 0, warnings };
+  }
+  const annotators = annotator !== undefined ? [annotator] : await ws.layerAnnotators(id);
+  const layers: Layer[] = [];
+  let spans = 0;
+  let text: CodePointIndex | undefined;
+  for (const name of annotators) {
+    const layer = await ws.readLayer(id, name);
+    if (!layer) continue;
+    text ??= new CodePointIndex(document.text);
+    // The full check only where a span may be an orphan: for its message, the same as validate's.
+    if (mayHaveOrphans(layer, text)) {
+      const file = ws.layerFile(id, name);
+      for (const problem of checkLayer(layer, document, ws.schema, file)) {
+        if (problem.kind === 'orphan-span') warnings.push(`${problem.message} (exported with its stored offsets)`);
+      }
+    }
+    layers.push(layer);
+    spans += layer.spans.length;
+  }
+  return { document: { document, layers }, spans, warnings };
 }
 
 /** Whether some span of the layer does not fit the text or its quote (checkLayer's orphans), cheaply. */

@@ -895,6 +895,11 @@ export class Workspace {
     return run;
   }
 
+  /** Problems met reading this workspace elsewhere (an export's worker threads), kept as this workspace's own, once each. */
+  noteProblems(problems: readonly Problem[]): void {
+    for (const problem of problems) this.addProblem(problem);
+  }
+
   private addProblem(problem: Problem): void {
     const same = this.problems.some(
       (p) => p.kind === problem.kind && p.file === problem.file && p.message === problem.message,

@@ -1,0 +1,79 @@
+// The worker side of an export made by threads (export-threads.ts, docs/adr/0018): opens the
+// workspace read-only, and for each batch it is given reads the documents and their layers, makes
+// their items and answers with them encoded, the buffer transferred rather than copied.
+
+import type { MessagePort } from 'node:worker_threads';
+import type { ItemList } from '../../core/formats/item-list';
+import { itemList, readExportDocument } from './exporter';
+import type { ExportWorkerData, FromExportWorker, MadeBatch, ToExportWorker } from './export-threads';
+import { Workspace } from './workspace';
+
+/** Bytes a UTF-16 unit can take in UTF-8, at most (a lone surrogate becomes a 3-byte U+FFFD). */
+const MAX_UTF8_PER_UNIT = 3;
+
+/** Serve an export's batches on `port` (the worker's parentPort) until told there is no more. */
+export async function runExportWorker(port: MessagePort, data: ExportWorkerData): Promise<void> {
+  const send = (message: FromExportWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+  // Listening before the workspace is open: batches sent meanwhile wait in `queue`.
+  let queue: Promise<void> = Promise.resolve();
+  let failed = false;
+  const ready = Workspace.open(data.dir, { readOnly: true, lazy: true }).then((opened) => {
+    if (!opened.ok) throw new Error(opened.error.message);
+    // One list for the worker's batches: its caches carry over.
+    return { ws: opened.value, list: itemList(data.format, opened.value.schema, data.exportedAt) };
+  });
+  port.on('message', (message: ToExportWorker) => {
+    queue = queue.then(async () => {
+      if (failed) return;
+      try {
+        const { ws, list } = await ready;
+        if ('done' in message) {
+          send({ problems: [...ws.problems] });
+          port.close();
+          return;
+        }
+        const made = await makeBatch(ws, list, data.annotator, message.batch, message.ids);
+        send(made, [made.bytes.buffer as ArrayBuffer]);
+      } catch (error) {
+        failed = true;
+        send({ error: error instanceof Error ? error.message : String(error) });
+      }
+    });
+  });
+}
+
+/** Where a worker encodes a batch's items as they are made; grown when a batch needs more. */
+let scratch = Buffer.allocUnsafeSlow(8 * 1024 * 1024);
+
+/**
+ * The batch's documents read and their items made, encoded one document at a time (its strings
+ * die young) into the scratch buffer, then copied into a buffer of their own to be transferred.
+ */
+async function makeBatch(ws: Workspace, list: ItemList, annotator: string | undefined, batch: number, ids: string[]): Promise<MadeBatch> {
+  ws.readAhead(ids, annotator !== undefined ? [annotator] : undefined);
+  const warnings: string[] = [];
+  let documents = 0;
+  let spans = 0;
+  let items = 0;
+  let used = 0;
+  for (const id of ids) {
+    const read = await readExportDocument(ws, id, annotator);
+    warnings.push(...read.warnings);
+    if (!read.document) continue;
+    documents++;
+    spans += read.spans;
+    const made = list.items(read.document);
+    items += made.count;
+    for (const piece of made.pieces) {
+      if (used + piece.length * MAX_UTF8_PER_UNIT > scratch.length) {
+        const grown = Buffer.allocUnsafeSlow(Math.max(2 * scratch.length, used + piece.length * MAX_UTF8_PER_UNIT));
+        scratch.copy(grown, 0, 0, used);
+        scratch = grown;
+      }
+      used += scratch.write(piece, used, 'utf8');
+    }
+  }
+  const bytes = new Uint8Array(used);
+  bytes.set(scratch.subarray(0, used));
+  return { batch, bytes, documents, spans, items, warnings };
+}

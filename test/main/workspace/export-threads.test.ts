@@ -1,0 +1,170 @@
+// Exports made by worker threads (docs/adr/0018): real workers running the built CLI give the very
+// bytes, counts, warnings and problems of the export made on one thread, whatever order the
+// batches come back in; a worker that fails fails the export.
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { applyLayerChanges, emptyLayer } from '../../../src/core/layer';
+import type { SpanInput } from '../../../src/core/api';
+import { CodePointIndex } from '../../../src/core/offsets';
+import { DEFAULT_SCHEMA } from '../../../src/core/schema';
+import { exportWorkerCount, MIN_THREADED_DOCUMENTS } from '../../../src/main/workspace/export-threads';
+import type { ExportThreads } from '../../../src/main/workspace/export-threads';
+import { streamWorkspaceExport } from '../../../src/main/workspace/exporter';
+import type { ExportFormat, StreamedExport } from '../../../src/main/workspace/exporter';
+import { Workspace } from '../../../src/main/workspace/workspace';
+import { builtCli, gloss } from '../../cli/run-gloss';
+import { NOW, fixedNow, makeDocument, removeDir, tempDir } from './helpers';
+
+/** The built CLI, which runs an export worker when started as one. */
+let BUNDLE: URL;
+
+let dir: string;
+beforeAll(async () => {
+  BUNDLE = await builtCli();
+}, 60_000);
+beforeEach(async () => {
+  dir = await tempDir();
+});
+afterEach(async () => {
+  await removeDir(dir);
+});
+
+const TEXTS = ['Emomali Rahmon met Vladimir Putin in Dushanbe.', 'Дайджест 🌍: €25 млн обещано к 𝟐𝟎𝟐𝟕 году.', 'The bank pledged $4 million.'];
+
+/**
+ * 45 documents: the first 20 without layers (the file's first item comes in a later batch), then
+ * layers of alice and bob with a few spans each, one orphan span, one corrupt layer file and one
+ * missing document file.
+ */
+async function bigWorkspace(): Promise<void> {
+  const created = await Workspace.init(dir, { name: 'Threads', now: fixedNow });
+  if (!created.ok) throw new Error(created.error.message);
+  const ws = created.value;
+  const ids = Array.from({ length: 45 }, (_, i) => `doc-${String(i).padStart(2, '0')}`);
+  await ws.addDocuments(await Promise.all(ids.map((id, i) => makeDocument(id, `${TEXTS[i % 3]}\n\n${TEXTS[(i + 1) % 3]}`))));
+  for (const [i, id] of ids.entries()) {
+    if (i < 20) continue;
+    const doc = (await ws.readDocument(id))!;
+    const index = new CodePointIndex(doc.text);
+    for (const annotator of i % 4 === 0 ? ['alice'] : ['alice', 'bob']) {
+      const spans: SpanInput[] = [
+        { id: `${annotator}-1`, label: 'Person', start: 0, end: 7 },
+        { id: `${annotator}-2`, label: 'Location', start: 8, end: 14, note: 'a "note"' },
+      ];
+      if (i % 3 === 0) spans.push({ id: `${annotator}-3`, label: 'Money', start: index.length - 6, end: index.length - 1 });
+      const r = applyLayerChanges(emptyLayer(doc, annotator, NOW.toISOString()), index, DEFAULT_SCHEMA, spans.map((span) => ({ op: 'add' as const, span })), NOW.toISOString());
+      if (!r.ok) throw new Error(r.error.message);
+      await ws.writeLayer(r.value);
+    }
+  }
+  const orphan = join(dir, 'annotations', 'doc-21', 'bob.json');
+  const layer = JSON.parse(await readFile(orphan, 'utf8')) as { spans: { quote: string }[] };
+  layer.spans[0]!.quote = 'changed';
+  await writeFile(orphan, JSON.stringify(layer, null, 2) + '\n');
+  await writeFile(join(dir, 'annotations', 'doc-30', 'bob.json'), '{"annotator": "bob", "spans": [');
+  await rm(join(dir, 'documents', 'doc-33.json'));
+}
+
+/** The export as the CLI makes it (the workspace opened read-only and lazily), its bytes and what it told. */
+async function exported(
+  format: ExportFormat,
+  threads: ExportThreads | undefined,
+  annotator?: string,
+): Promise<{ bytes: Buffer; output: StreamedExport; problems: string[]; byteChunks: number }> {
+  const opened = await Workspace.open(dir, { readOnly: true, lazy: true });
+  if (!opened.ok) throw new Error(opened.error.message);
+  const ws = opened.value;
+  const pieces: Buffer[] = [];
+  let byteChunks = 0;
+  const options = { format, exportedAt: NOW.toISOString(), ...(annotator !== undefined ? { annotator } : {}) };
+  const output = await streamWorkspaceExport(
+    ws,
+    options,
+    (piece) => {
+      if (typeof piece !== 'string') byteChunks++;
+      pieces.push(Buffer.from(piece));
+    },
+    threads,
+  );
+  return { bytes: Buffer.concat(pieces), output, problems: ws.problems.map((p) => p.message), byteChunks };
+}
+
+describe('exportWorkerCount', () => {
+  const threads = { script: BUNDLE };
+  it('starts no worker without a script, for small workspaces, or with fewer than two to start', () => {
+    expect(exportWorkerCount(undefined, 5000)).toBe(0);
+    expect(exportWorkerCount(threads, MIN_THREADED_DOCUMENTS - 1)).toBe(0);
+    expect(exportWorkerCount({ ...threads, count: 1 }, 5000)).toBe(0);
+  });
+
+  it('starts the workers asked for, at most four; by default one a core', () => {
+    expect(exportWorkerCount({ ...threads, count: 2 }, 5000)).toBe(2);
+    expect(exportWorkerCount({ ...threads, count: 16 }, 5000)).toBe(4);
+    expect(exportWorkerCount({ ...threads, minDocuments: 0 }, 3)).toBe(Math.min(availableParallelism(), 4) >= 2 ? Math.min(availableParallelism(), 4) : 0);
+  });
+});
+
+describe('an export made by worker threads', () => {
+  it('is byte for byte the export made on one thread, with the same counts, warnings and problems (W3C, Gloss)', async () => {
+    await bigWorkspace();
+    // Made by the workers, the documents come as bytes, one piece a batch of 16 that has items:
+    // W3C's first batch has none (no layers there), the dataset's documents are its items.
+    const cases: [ExportFormat, number, string?][] = [['w3c', 2], ['gloss', 3], ['w3c', 2, 'bob']];
+    for (const [format, batches, annotator] of cases) {
+      const one = await exported(format, undefined, annotator);
+      const threaded = await exported(format, { script: BUNDLE, count: 2, minDocuments: 0 }, annotator);
+      expect(one.byteChunks).toBe(0);
+      expect(threaded.byteChunks, format).toBe(batches);
+      expect(threaded.bytes.equals(one.bytes), format).toBe(true);
+      expect(threaded.output).toEqual(one.output);
+      expect(threaded.problems).toEqual(one.problems);
+      JSON.parse(threaded.bytes.toString('utf8'));
+    }
+    const { output, problems } = await exported('w3c', { script: BUNDLE, count: 3, minDocuments: 0 });
+    // 100 spans in the layers; not exported: bob's corrupt layer of doc-30 (3) and doc-33's two layers (6).
+    expect(output).toMatchObject({ documents: 44, spans: 91 });
+    expect(output.warnings.join('\n')).toMatch(/document "doc-33" skipped/u);
+    expect(output.warnings.join('\n')).toMatch(/annotations\/doc-21\/bob\.json: span "bob-1" \(Person\) is an orphan.*\(exported with its stored offsets\)/u);
+    expect(output.warnings.join('\n')).toMatch(/annotations\/doc-30\/bob\.json.*\(not exported\)/u);
+    expect(problems.join('\n')).toMatch(/annotations\/doc-30\/bob\.json/u);
+  }, 60_000);
+
+  it('is what `gloss export` writes for a workspace big enough for threads', async () => {
+    await bigWorkspace();
+    const opened = await Workspace.open(dir, { readOnly: false });
+    if (!opened.ok) throw new Error(opened.error.message);
+    const more = Array.from({ length: MIN_THREADED_DOCUMENTS }, (_, i) => `more-${String(i).padStart(3, '0')}`);
+    await opened.value.addDocuments(await Promise.all(more.map((id, i) => makeDocument(id, TEXTS[i % 3]!))));
+    const out = join(dir, 'export.jsonld');
+    const configDir = join(dir, 'config');
+    const run = await gloss(['export', dir, '--format', 'w3c', '--out', out], { cwd: dir, configDir });
+    expect(run.stdout).toMatch(/^exported 244 document\(s\), 91 span\(s\) to /u);
+    expect(run.code).toBe(0);
+    expect((await readFile(out)).equals((await exported('w3c', undefined)).bytes)).toBe(true);
+  }, 60_000);
+
+  it('keeps one thread for the formats that are not item lists', async () => {
+    await bigWorkspace();
+    const one = await exported('csv', undefined);
+    const asked = await exported('csv', { script: BUNDLE, count: 2, minDocuments: 0 });
+    expect(asked.byteChunks).toBe(0);
+    expect(asked.bytes.equals(one.bytes)).toBe(true);
+  });
+
+  it('fails, naming why, when a worker stops', async () => {
+    await bigWorkspace();
+    const notAWorker = new URL('data:text/javascript,process.exit(3)');
+    await expect(exported('w3c', { script: notAWorker, count: 2, minDocuments: 0 })).rejects.toThrow('an export worker stopped (exit code 3)');
+  });
+
+  it('fails with the worker’s own error when it cannot open the workspace', async () => {
+    await bigWorkspace();
+    const opened = await Workspace.open(dir, { readOnly: true, lazy: true });
+    if (!opened.ok) throw new Error(opened.error.message);
+    await rm(join(dir, 'gloss.json'));
+    const write = (): void => undefined;
+    await expect(streamWorkspaceExport(opened.value, { format: 'w3c', exportedAt: NOW.toISOString() }, write, { script: BUNDLE, count: 2, minDocuments: 0 })).rejects.toThrow(/gloss\.json/u);
+  });
+});
