@@ -2,7 +2,7 @@
 // renderer, real storage through `gloss serve`) and, on the same text and spans, the layout floor
 // (<p>), our floor (plain ProseMirror), the naive decorations and the peer (@recogito/text-annotator).
 
-import { copyFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { stat as statFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { chromium } from '@playwright/test';
@@ -147,6 +147,8 @@ export interface BrowserResults {
   createProfile: ProfileResult | null;
   pageErrors: string[];
   validateAfter: number | null;
+  /** The app's JS heap with the same report and an empty layer: apart from the spans, what the app and the text take. */
+  heapWithoutSpansMB?: Stat | null;
 }
 
 export interface BrowserBenchOptions {
@@ -485,6 +487,14 @@ export async function benchBrowser(o: BrowserBenchOptions): Promise<BrowserResul
     const floorEdit = await floorEdits('p');
     const floorEditChunks = await floorEdits('pChunks');
 
+    log('browser: the app\'s heap with the same report and no spans');
+    let heapWithoutSpansMB: Stat | null = null;
+    try {
+      heapWithoutSpansMB = await heapWithoutSpans(context, o, docItem, specs[0]!.loaded!);
+    } catch (e) {
+      log(`browser: heap without spans failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+
     await served.stop();
     const validateAfter = await o.validate();
     return {
@@ -500,11 +510,50 @@ export async function benchBrowser(o: BrowserBenchOptions): Promise<BrowserResul
       createProfile,
       pageErrors: [...new Set(pageErrors)].slice(0, 30),
       validateAfter,
+      heapWithoutSpansMB,
     };
   } finally {
     await browser.close();
     await served.stop();
     await statics.close();
+  }
+}
+
+/**
+ * The app's heap after opening the report from a copy of its workspace whose layer has no spans
+ * (nor relations), measured as the opens measure it (same page set-up, loaded, two GCs): set
+ * against the heap with the spans, it tells what the 10,000 spans take.
+ */
+async function heapWithoutSpans(context: BrowserContext, o: BrowserBenchOptions, docItem: string, loaded: string): Promise<Stat> {
+  const dir = join(o.workDir, 'report-ws-no-spans');
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(o.reportWorkspace, dir, { recursive: true });
+  const layerDir = join(dir, 'annotations', o.reportDocId);
+  // The layer file alone: a journal beside it (the app's edits) would bring spans back.
+  for (const name of readdirSync(layerDir)) if (name !== `${o.annotator}.json`) rmSync(join(layerDir, name));
+  const file = join(layerDir, `${o.annotator}.json`);
+  const layer = JSON.parse(readFileSync(file, 'utf8')) as Layer;
+  writeFileSync(file, JSON.stringify({ ...layer, spans: [], relations: [] }, null, 2) + '\n');
+  const served = await serve(dir, o.annotator, o.env);
+  try {
+    const used: number[] = [];
+    for (let i = 0; i < Math.min(o.runs, 3); i++) {
+      const page = await context.newPage();
+      try {
+        await page.goto(served.url);
+        await page.locator(docItem).click();
+        await page.locator(loaded).waitFor({ timeout: 120_000 });
+        const cdp = await context.newCDPSession(page);
+        used.push((await heapOf(cdp)).usedMB);
+        await cdp.detach();
+      } finally {
+        await page.close();
+      }
+    }
+    return stat(used);
+  } finally {
+    await served.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

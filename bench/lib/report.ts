@@ -88,7 +88,13 @@ export function judge(r: Omit<BenchResults, 'verdicts'>): Verdict[] {
   out.push(verdict('A change durable on disk (median, answer after fsync)', b ? b.save.durableP50 : null, 30, ms, '≤ 30 ms'));
   out.push(verdict('Bytes written per change (journal line appended, or layer file rewritten)', b ? b.save.layerBytes : null, 4096, kb, '≤ 4 KB (no unrelated data; one span is ~0.3 KB)'));
   const heapLimitMB = (10 * r.data.utf8Bytes) / 1024 / 1024;
-  out.push(verdict(`JS heap after open (text is ${kb(r.data.utf8Bytes)})`, app ? app.heapMB.median : null, heapLimitMB, (x) => (x === null ? '—' : `${round(x)} MB`), `≤ 10× text = ${round(heapLimitMB)} MB`));
+  const heap = verdict(`JS heap after open (text is ${kb(r.data.utf8Bytes)})`, app ? app.heapMB.median : null, heapLimitMB, (x) => (x === null ? '—' : `${round(x)} MB`), `≤ 10× text = ${round(heapLimitMB)} MB`);
+  const bare = b?.heapWithoutSpansMB?.median;
+  if (app && bare !== undefined) {
+    const spansMB = app.heapMB.median - bare;
+    heap.detail += `; the same report with no spans takes ${round(bare)} MB, so the ${r.data.spans.toLocaleString('en')} spans take ${round(spansMB)} MB (${Math.round((spansMB * 1024 * 1024) / r.data.spans)} bytes each)`;
+  }
+  out.push(heap);
   const c = r.cli;
   for (const [format, e] of Object.entries(c?.exports ?? {})) {
     const v2 = verdict(`Export ${format}, ${r.data.corpus.documents} documents × ${Object.keys(c?.importCorpus.perAnnotator ?? {}).length} layers (median)`, e.code === 0 ? e.ms.median : null, 2000, ms, '≤ 2 s');
