@@ -490,7 +490,7 @@ export async function benchBrowser(o: BrowserBenchOptions): Promise<BrowserResul
     log('browser: the app\'s heap with the same report and no spans');
     let heapWithoutSpansMB: Stat | null = null;
     try {
-      heapWithoutSpansMB = await heapWithoutSpans(context, o, docItem, specs[0]!.loaded!);
+      heapWithoutSpansMB = await heapWithoutSpans(context, o, docItem, specs[0]!.loaded!, document.blocks.length);
     } catch (e) {
       log(`browser: heap without spans failed: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -524,7 +524,7 @@ export async function benchBrowser(o: BrowserBenchOptions): Promise<BrowserResul
  * (nor relations), measured as the opens measure it (same page set-up, loaded, two GCs): set
  * against the heap with the spans, it tells what the 10,000 spans take.
  */
-async function heapWithoutSpans(context: BrowserContext, o: BrowserBenchOptions, docItem: string, loaded: string): Promise<Stat> {
+async function heapWithoutSpans(context: BrowserContext, o: BrowserBenchOptions, docItem: string, loaded: string, blocks: number): Promise<Stat> {
   const dir = join(o.workDir, 'report-ws-no-spans');
   rmSync(dir, { recursive: true, force: true });
   cpSync(o.reportWorkspace, dir, { recursive: true });
@@ -542,7 +542,12 @@ async function heapWithoutSpans(context: BrowserContext, o: BrowserBenchOptions,
       try {
         await page.goto(served.url);
         await page.locator(docItem).click();
-        await page.locator(loaded).waitFor({ timeout: 120_000 });
+        // The cover note opens first, and is loaded too: wait for the report's chunks (at most 32
+        // blocks each, ADR 0015), all of them appended.
+        const min = Math.max(2, Math.floor(blocks / 32));
+        await page.waitForFunction(`(document.querySelector(${JSON.stringify(loaded)})?.querySelectorAll(':scope > .gl-chunk').length ?? 0) >= ${min}`, undefined, {
+          timeout: 120_000,
+        });
         const cdp = await context.newCDPSession(page);
         used.push((await heapOf(cdp)).usedMB);
         await cdp.detach();
