@@ -100,7 +100,7 @@ const WRITER_CHUNK = 4 * 1024 * 1024;
  */
 const WRITER_SYNC_EVERY = 16 * 1024 * 1024;
 /** Bytes a UTF-16 unit can take in UTF-8, at most (a lone surrogate becomes a 3-byte U+FFFD). */
-const MAX_UTF8_PER_UNIT = 3;
+export const MAX_UTF8_PER_UNIT = 3;
 
 /**
  * A file written in pieces, atomically and durably as writeFileDurable writes one: the pieces go

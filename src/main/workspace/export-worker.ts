@@ -4,12 +4,10 @@
 
 import type { MessagePort } from 'node:worker_threads';
 import type { ItemList } from '../../core/formats/item-list';
-import { itemList, readExportDocument } from './exporter';
+import { MAX_UTF8_PER_UNIT } from './durable';
+import { itemList, readExportDocuments } from './exporter';
 import type { ExportWorkerData, FromExportWorker, MadeBatch, ToExportWorker } from './export-threads';
 import { Workspace } from './workspace';
-
-/** Bytes a UTF-16 unit can take in UTF-8, at most (a lone surrogate becomes a 3-byte U+FFFD). */
-const MAX_UTF8_PER_UNIT = 3;
 
 /** Serve an export's batches on `port` (the worker's parentPort) until told there is no more. */
 export async function runExportWorker(port: MessagePort, data: ExportWorkerData): Promise<void> {
@@ -50,19 +48,10 @@ let scratch = Buffer.allocUnsafeSlow(8 * 1024 * 1024);
  * die young) into the scratch buffer, then copied into a buffer of their own to be transferred.
  */
 async function makeBatch(ws: Workspace, list: ItemList, annotator: string | undefined, batch: number, ids: string[]): Promise<MadeBatch> {
-  ws.readAhead(ids, annotator !== undefined ? [annotator] : undefined);
-  const warnings: string[] = [];
-  let documents = 0;
-  let spans = 0;
   let items = 0;
   let used = 0;
-  for (const id of ids) {
-    const read = await readExportDocument(ws, id, annotator);
-    warnings.push(...read.warnings);
-    if (!read.document) continue;
-    documents++;
-    spans += read.spans;
-    const made = list.items(read.document);
+  const read = await readExportDocuments(ws, ids, annotator, (document) => {
+    const made = list.items(document);
     items += made.count;
     for (const piece of made.pieces) {
       if (used + piece.length * MAX_UTF8_PER_UNIT > scratch.length) {
@@ -72,8 +61,8 @@ async function makeBatch(ws: Workspace, list: ItemList, annotator: string | unde
       }
       used += scratch.write(piece, used, 'utf8');
     }
-  }
+  });
   const bytes = new Uint8Array(used);
   bytes.set(scratch.subarray(0, used));
-  return { batch, bytes, documents, spans, items, warnings };
+  return { batch, bytes, items, ...read };
 }

@@ -141,11 +141,13 @@ function pieceWriter(ws: Workspace, options: ExportOptions, conll: ConllWriter):
  */
 export async function streamWorkspaceExport(ws: Workspace, options: ExportOptions, write: ExportSink, threads?: ExportThreads): Promise<StreamedExport> {
   // Item lists of many documents are made by worker threads where the caller can start them.
-  const workers = exportWorkerCount(threads, ws.documentIds().length);
-  if (workers > 0 && isItemListFormat(options.format)) {
-    const list = itemList(options.format, ws.schema, options.exportedAt);
-    const streamed = await streamInThreads(ws, { ...options, format: options.format }, list, write, threads!.script, workers);
-    return { ...streamed, warnings: withReadProblems(streamed.warnings, ws) };
+  if (isItemListFormat(options.format)) {
+    const workers = exportWorkerCount(threads, ws.documentIds().length);
+    if (threads && workers > 0) {
+      const list = itemList(options.format, ws.schema, options.exportedAt);
+      const streamed = await streamInThreads(ws, { ...options, format: options.format }, list, write, threads.script, workers);
+      return { ...streamed, warnings: withReadProblems(streamed.warnings, ws) };
+    }
   }
   const conll = new ConllWriter({ prefer: options.prefer ?? 'outer' });
   const writer = pieceWriter(ws, options, conll);
@@ -229,23 +231,38 @@ async function eachDocument(
   if (!MULTI_LAYER_FORMATS.includes(options.format) && options.annotator === undefined) {
     throw new Error(`exporting ${options.format} needs an annotator`);
   }
+  const read = await readExportDocuments(ws, ws.documentIds(), options.annotator, take, options.onProgress);
+  return { ...read, warnings: withReadProblems(read.warnings, ws) };
+}
+
+/**
+ * The documents of `ids` that are readable, with the layers to export (of `annotator`, or all),
+ * handed to `take` one at a time in order, their files read ahead; how many, their spans, and
+ * what readExportDocument warned of. An export's pass over the workspace, or a worker's batch.
+ */
+export async function readExportDocuments(
+  ws: Workspace,
+  ids: readonly string[],
+  annotator: string | undefined,
+  take: (document: ExportDocument) => void | Promise<void>,
+  onProgress?: (step: ProgressStep) => void,
+): Promise<{ documents: number; spans: number; warnings: string[] }> {
   const warnings: string[] = [];
   let documents = 0;
   let spans = 0;
-  const ids = ws.documentIds();
-  const chosen = options.annotator !== undefined ? [options.annotator] : undefined;
+  const chosen = annotator !== undefined ? [annotator] : undefined;
   for (const [i, id] of ids.entries()) {
-    options.onProgress?.({ label: 'exporting documents', done: i, total: ids.length });
+    onProgress?.({ label: 'exporting documents', done: i, total: ids.length });
     if (i % READ_AHEAD_WINDOW === 0) ws.readAhead(ids.slice(i, i + 2 * READ_AHEAD_WINDOW), chosen);
-    const read = await readExportDocument(ws, id, options.annotator);
+    const read = await readExportDocument(ws, id, annotator);
     warnings.push(...read.warnings);
     if (!read.document) continue;
     documents++;
     spans += read.spans;
     await take(read.document);
   }
-  options.onProgress?.({ label: 'exporting documents', done: ids.length, total: ids.length });
-  return { documents, spans, warnings: withReadProblems(warnings, ws) };
+  onProgress?.({ label: 'exporting documents', done: ids.length, total: ids.length });
+  return { documents, spans, warnings };
 }
 
 /** An export's warnings and the problems met reading the workspace (corrupt layer files are not in the export: say so), once each. */
@@ -258,7 +275,7 @@ export function withReadProblems(warnings: readonly string[], ws: Workspace): st
 }
 
 /** One document with the layers to export (of `annotator`, or all), or null when its file is unreadable; and what to warn about. */
-export async function readExportDocument(
+async function readExportDocument(
   ws: Workspace,
   id: string,
   annotator: string | undefined,

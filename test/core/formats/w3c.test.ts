@@ -118,7 +118,7 @@ describe('exportW3c', () => {
   });
 });
 
-describe('W3cWriter', () => {
+describe('exportW3c (w3cItemList written in pieces)', () => {
   it('writes one Annotation a line, as compact as JSON.stringify makes it, and the total last', async () => {
     const documents = await sampleExport();
     const out = exportW3c(documents);
