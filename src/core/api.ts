@@ -215,8 +215,9 @@ export type JobKind = 'import' | 'export';
 export type JobState = 'running' | 'done' | 'failed';
 
 /**
- * A file a job produced: as text, as base64 (binary, e.g. a zip), or, in browser mode, kept by
- * the server and downloaded from `href` (a big export never travels inside the job's answer).
+ * A file a job produced: as text, as base64 (binary, e.g. a zip), or kept by the main process
+ * (the app's exports, docs/adr/0017): browser mode downloads it from `href`, Electron saves it
+ * through GlossShell.saveFile. A big export never travels inside the job's answer.
  */
 export type JobFile =
   | { name: string; mediaType: string; text: string }
@@ -319,4 +320,10 @@ export type ShellCommand = 'undo' | 'redo' | 'reload-workspace';
 export interface GlossShell {
   /** Subscribe to menu commands; returns the unsubscribe function. */
   onCommand(listener: (command: ShellCommand) => void): () => void;
+  /**
+   * Saves a file an export kept (its JobFile `href`) where the user picks in the save dialog:
+   * main copies it there, so a big export never crosses into the page. Answers the path written,
+   * or null when the dialog was cancelled.
+   */
+  saveFile(href: string): Promise<Result<string | null>>;
 }

@@ -1,5 +1,6 @@
 // The Electron app's state: which workspace is open and its GlossApi, the window, and what the
-// menu's workspace commands do (open, import, export through native dialogs). index.ts wires it up.
+// menu's workspace commands do (open, import, export through native dialogs), and saving an
+// export's kept file where the user picks. index.ts wires it up.
 
 import { app, dialog } from 'electron';
 import type { BrowserWindow, MessageBoxOptions, OpenDialogOptions, SaveDialogOptions, WebContents } from 'electron';
@@ -9,10 +10,12 @@ import { fail, ok } from '../core/api';
 import type { ExportFormatName, GlossApi, JobFile, JobStatus, Result, ShellCommand } from '../core/api';
 import { SHELL_COMMAND_CHANNEL } from '../preload/channels';
 import { closeGlossApi, createGlossApi } from './api';
+import { Downloads, downloadIdOf } from './downloads';
+import type { KeptDownload } from './downloads';
 import type { MenuActions } from './menu';
 import { SettingsStore } from './settings';
 import { Transfers, isOneLayerFormat } from './transfer';
-import { mkdirDurable, writeFileDurable } from './workspace/durable';
+import { copyFileDurable, mkdirDurable } from './workspace/durable';
 import { DOCUMENT_FORMATS } from './workspace/importer';
 import { Workspace } from './workspace/workspace';
 
@@ -71,6 +74,8 @@ function messageOf(error: unknown): string {
 export interface GlossAppOptions {
   settings: Result<SettingsStore>;
   now?: () => Date;
+  /** Where exports' files are kept until saved (default: the OS temp folder). */
+  tempDir?: string;
 }
 
 /** The open workspace, its API and the window; the menu's actions. One per app. */
@@ -83,9 +88,16 @@ export class GlossApp {
   /** A dialog-driven command is running: a second click waits for the first to finish. */
   private busy = false;
   private readonly now: () => Date;
+  /**
+   * The files exports made (docs/adr/0017), in a private temp folder: the renderer's Export… and
+   * the menu's copy one where the user picks. A W3C file of 1,000 documents is ~180 MB; it never
+   * crosses IPC nor sits whole in memory. Kept across workspaces, removed when the app quits.
+   */
+  private readonly downloads: Downloads;
 
   constructor(private readonly options: GlossAppOptions) {
     this.now = options.now ?? (() => new Date());
+    this.downloads = new Downloads(options.tempDir !== undefined ? { tempDir: options.tempDir } : {});
   }
 
   /** Reads the per-user settings (`--annotator` overrides who I am) and makes the app state. */
@@ -134,7 +146,7 @@ export class GlossApp {
     this.workspace = opened.value;
     // Temp files of writes killed long ago are litter, not data: removed in the background.
     void opened.value.sweepTempFiles().catch(() => undefined);
-    this.transfers = new Transfers({ workspace: opened.value, now: this.now });
+    this.transfers = new Transfers({ workspace: opened.value, now: this.now, downloads: this.downloads });
     this.current = ok(createGlossApi({ workspace: opened.value, settings: settings.value, now: this.now, transfers: this.transfers }));
     this.sendCommand('reload-workspace');
     return ok(undefined);
@@ -242,7 +254,7 @@ export class GlossApp {
           if (!folder?.[0]) return;
           written = folder[0];
           await mkdirDurable(written);
-          for (const f of files) await writeFileDurable(join(written, f.name), inlineContent(f));
+          for (const f of files) await copyFileDurable(this.kept(f).path, join(written, f.name));
         } else {
           const only = files[0]!;
           const target = await this.showSave({
@@ -252,7 +264,7 @@ export class GlossApp {
           });
           if (!target) return;
           written = target;
-          await writeFileDurable(target, inlineContent(only));
+          await copyFileDurable(this.kept(only).path, target);
         }
       } catch (error) {
         await this.showMessage({ type: 'error', message: 'Export failed', detail: messageOf(error) });
@@ -266,6 +278,49 @@ export class GlossApp {
         detail: [written, ...lines, ...notices].join('\n'),
       });
     });
+  }
+
+  /**
+   * The renderer's Export… saving a finished export's file (GlossShell.saveFile): the save dialog
+   * offers the file's name in Documents, then the kept file is copied there durably. Answers the
+   * path written, or null when the dialog was cancelled; refused while another dialog is open.
+   */
+  async saveFile(href: string): Promise<Result<string | null>> {
+    const id = downloadIdOf(href);
+    const file = id !== null ? this.downloads.get(id) : undefined;
+    if (!file) return fail('not-found', 'That exported file is no longer kept; export again.');
+    if (this.busy) return fail('conflict', 'Another dialog is open; finish it first.');
+    this.busy = true;
+    try {
+      const extension = file.name.includes('.') ? (file.name.split('.').pop() ?? '') : '';
+      const target = await this.showSave({
+        title: 'Save export',
+        defaultPath: join(this.documentsDir(), file.name),
+        filters: [...(extension ? [{ name: `.${extension} file`, extensions: [extension] }] : []), { name: 'All files', extensions: ['*'] }],
+      });
+      if (!target) return ok(null);
+      try {
+        await copyFileDurable(file.path, target);
+      } catch (error) {
+        return fail('io', `Cannot write ${target}: ${messageOf(error)}`);
+      }
+      return ok(target);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Removes the exports' kept files; the app is quitting. */
+  removeKeptFiles(): void {
+    this.downloads.closeSync();
+  }
+
+  /** Where a job's file is kept (the app's exports always keep theirs). */
+  private kept(file: JobFile): KeptDownload {
+    const id = 'href' in file ? downloadIdOf(file.href) : null;
+    const kept = id !== null ? this.downloads.get(id) : undefined;
+    if (!kept) throw new Error(`${file.name} is no longer kept; export again`);
+    return kept;
   }
 
   /** Waits for a job, showing its progress on the window's taskbar entry. */
@@ -328,11 +383,4 @@ export class GlossApp {
     const answer = this.window ? await dialog.showMessageBox(this.window, options) : await dialog.showMessageBox(options);
     return answer.response;
   }
-}
-
-/** A job file's bytes: the Electron app's jobs keep their files inline (no download store here). */
-function inlineContent(file: JobFile): string | Buffer {
-  if ('text' in file) return file.text;
-  if ('contentBase64' in file) return Buffer.from(file.contentBase64, 'base64');
-  throw new Error(`${file.name} was kept for a download, which the desktop app does not use`);
 }

@@ -1,9 +1,11 @@
-// Files an export made in browser mode, kept for the page to download: written piece by piece
+// Files the app's exports made, kept for the user to take: written piece by piece
 // into a private temp folder and served by `gloss serve` at /download/<id> (ADR 0017), so that a
 // big export (a W3C file of 1,000 documents is ~180 MB) never travels inside a job's JSON answer
-// nor sits whole in the page. Electron keeps job files inline: its save dialog takes the bytes.
+// nor sits whole in the page. The Electron app keeps its exports' files the same way and copies
+// one where the user picks (GlossShell.saveFile, the menu's File > Export…).
 
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +24,15 @@ export interface KeptDownload {
   group: string;
 }
 
+const KEPT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u;
+
+/** The id in a kept file's href (`/download/<id>`), or null when `href` is not one. */
+export function downloadIdOf(href: string): string | null {
+  if (!href.startsWith(DOWNLOAD_PATH)) return null;
+  const id = href.slice(DOWNLOAD_PATH.length);
+  return KEPT_ID.test(id) ? id : null;
+}
+
 /** Writes a file's next piece; a returned promise holds the next piece back until this one is out. */
 export type PieceSink = (piece: string | Uint8Array) => void | Promise<void>;
 
@@ -34,6 +45,8 @@ export interface DownloadsOptions {
 
 export class Downloads {
   private folder: Promise<string> | null = null;
+  /** The folder once made. */
+  private made: string | null = null;
   private readonly files = new Map<string, KeptDownload>();
   private readonly keep: number;
 
@@ -47,7 +60,7 @@ export class Downloads {
    * When `fill` or the writing fails, nothing is kept and the error is passed on.
    */
   async add(name: string, mediaType: string, fill: (write: PieceSink) => Promise<void>, group: string = randomUUID()): Promise<JobFile> {
-    const folder = await (this.folder ??= mkdtemp(join(this.options.tempDir ?? tmpdir(), 'gloss-downloads-')));
+    const folder = await (this.folder ??= mkdtemp(join(this.options.tempDir ?? tmpdir(), 'gloss-downloads-')).then((made) => (this.made = made)));
     const id = randomUUID();
     const path = join(folder, id);
     // The CLI's writer (pieces encoded into large chunks, written while the export goes on): the
@@ -76,7 +89,17 @@ export class Downloads {
     this.files.clear();
     const folder = this.folder;
     this.folder = null;
+    this.made = null;
     if (folder) await rm(await folder, { recursive: true, force: true });
+  }
+
+  /** Deletes every kept file and the folder before returning (the app is quitting: no later tick). */
+  closeSync(): void {
+    this.files.clear();
+    this.folder = null;
+    // A folder whose mkdtemp has not answered yet holds no file: at worst it stays, empty.
+    if (this.made) rmSync(this.made, { recursive: true, force: true });
+    this.made = null;
   }
 
   /** Deletes the files of the oldest exports beyond the limit (the map keeps insertion order). */

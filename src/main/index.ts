@@ -23,7 +23,9 @@ async function onReady(): Promise<void> {
   setupSessionSecurity(session.defaultSession);
   setupRendererProtocol(RENDERER_DIR);
   const gloss = await GlossApp.create(args);
-  setupIpc({ getApi: () => gloss.api(), trustedContents: () => gloss.trustedContents() });
+  setupIpc({ getApi: () => gloss.api(), trustedContents: () => gloss.trustedContents(), saveFile: (href) => gloss.saveFile(href) });
+  // Exports' files are kept until the app quits (docs/adr/0017).
+  app.on('will-quit', () => gloss.removeKeptFiles());
   setupMenu(gloss.menuActions(), { isMac: process.platform === 'darwin', devTools });
   await gloss.openWorkspace(args.workspace ?? sampleWorkspaceDir());
   gloss.attachWindow(createMainWindow({ preloadPath: PRELOAD_PATH, devTools }));

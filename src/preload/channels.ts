@@ -1,5 +1,5 @@
 // The IPC channel names, the one registry both sides use: main registers them (src/main/ipc.ts),
-// the preload invokes them. One channel per GlossApi method, plus one for menu commands.
+// the preload invokes them. One channel per GlossApi method, one for menu commands, one to save a file.
 
 import { GLOSS_API_METHODS } from '../core/api';
 import type { GlossApiMethod, ShellCommand } from '../core/api';
@@ -14,6 +14,9 @@ export const API_CHANNELS: readonly string[] = GLOSS_API_METHODS.map(apiChannel)
 
 /** Main -> renderer: a menu command (ShellCommand) for the renderer to carry out. */
 export const SHELL_COMMAND_CHANNEL = 'gloss:shell-command';
+
+/** Renderer -> main: save a kept export file (GlossShell.saveFile) through the save dialog. */
+export const SAVE_FILE_CHANNEL = 'gloss:save-file';
 
 /** Every ShellCommand, for checking what arrives on SHELL_COMMAND_CHANNEL. */
 export const SHELL_COMMANDS = ['undo', 'redo', 'reload-workspace'] as const satisfies readonly ShellCommand[];

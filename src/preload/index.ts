@@ -1,22 +1,28 @@
 // The Electron preload (sandboxed, context-isolated): exposes `window.gloss`, named functions that
-// forward each GlossApi call over IPC, and `window.glossShell` for menu commands. Never raw ipcRenderer.
+// forward each GlossApi call over IPC, and `window.glossShell` for menu commands and saving an
+// export's file. Never raw ipcRenderer.
 
 import { contextBridge, ipcRenderer } from 'electron';
 import type { IpcRendererEvent } from 'electron';
 import { fail } from '../core/api';
 import type { GlossApi, GlossApiMethod, GlossShell, Result, ShellCommand } from '../core/api';
-import { SHELL_COMMAND_CHANNEL, apiChannel, isShellCommand } from './channels';
+import { SAVE_FILE_CHANNEL, SHELL_COMMAND_CHANNEL, apiChannel, isShellCommand } from './channels';
 import type { GlossPreloadGlobals } from './types';
 
-async function invoke<T>(method: GlossApiMethod, ...args: unknown[]): Promise<Result<T>> {
+/** Calls main on `channel`; `name` is what a failure of the call itself is reported as. */
+async function call<T>(channel: string, name: string, args: unknown[]): Promise<Result<T>> {
   try {
     // Main validates everything and always answers a Result; it is the trusted side.
-    return (await ipcRenderer.invoke(apiChannel(method), ...args)) as Result<T>;
+    return (await ipcRenderer.invoke(channel, ...args)) as Result<T>;
   } catch (error) {
     // Arguments that cannot be cloned, or main going away: still an answer, not an exception.
     const message = error instanceof Error ? error.message : String(error);
-    return fail('internal', `${method}: ${message}`);
+    return fail('internal', `${name}: ${message}`);
   }
+}
+
+function invoke<T>(method: GlossApiMethod, ...args: unknown[]): Promise<Result<T>> {
+  return call<T>(apiChannel(method), method, args);
 }
 
 const gloss = {
@@ -51,6 +57,7 @@ const glossShell = {
       listeners.delete(listener);
     };
   },
+  saveFile: (href: string) => call<string | null>(SAVE_FILE_CHANNEL, 'saveFile', [href]),
 } satisfies GlossShell;
 
 function expose<K extends keyof GlossPreloadGlobals>(key: K, value: GlossPreloadGlobals[K]): void {

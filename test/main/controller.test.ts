@@ -1,6 +1,7 @@
 // The Electron app state with a fake `electron` (dialogs answered by the test) over a real
-// workspace on disk: argv, the sample workspace's place, opening, import and export from the menu.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+// workspace on disk: argv, the sample workspace's place, opening, import and export from the menu,
+// and the renderer's Export… saving a kept file through the save dialog.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -49,6 +50,8 @@ describe('sampleWorkspaceDir', () => {
 describe('GlossApp', () => {
   let root: string;
   let wsDir: string;
+  /** Where the app keeps its exports' files. */
+  let keptDir: string;
   const sent: unknown[][] = [];
   const fakeWindow = {
     isDestroyed: () => false,
@@ -59,7 +62,7 @@ describe('GlossApp', () => {
 
   async function makeApp(annotator = 'alice'): Promise<InstanceType<typeof GlossApp>> {
     const settings = await SettingsStore.open({ env: { GLOSS_CONFIG_DIR: join(root, 'config') }, annotatorOverride: annotator });
-    const app = new GlossApp({ settings, now: () => NOW });
+    const app = new GlossApp({ settings, now: () => NOW, tempDir: keptDir });
     app.attachWindow(fakeWindow as unknown as BrowserWindow);
     return app;
   }
@@ -67,6 +70,8 @@ describe('GlossApp', () => {
   beforeEach(async () => {
     root = mkdtempSync(join(tmpdir(), 'gloss-controller-test-'));
     wsDir = join(root, 'ws');
+    keptDir = join(root, 'kept');
+    mkdirSync(keptDir);
     const init = await Workspace.init(wsDir, { name: 'Field reports', now: () => NOW });
     expect(init.ok).toBe(true);
     sent.length = 0;
@@ -227,5 +232,76 @@ describe('GlossApp', () => {
     const done = fake.dialog.showMessageBox.mock.calls[1]?.[1] as { message: string; detail: string };
     expect(done.message).toBe('Exported 1 document, 1 span of alice as brat');
     expect(done.detail.split('\n')).toEqual([target, '2 files: <document>.txt + <document>.ann']);
+  });
+
+  /** The app with the sample digest imported, and a CSV export made through its API as the renderer asks. */
+  async function exported(): Promise<{ app: InstanceType<typeof GlossApp>; file: { name: string; href: string }; bytes: string }> {
+    const app = await makeApp();
+    await app.openWorkspace(wsDir);
+    fake.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [join(SAMPLES, 'social-monitoring-digest.txt')] });
+    await app.importFiles();
+    vi.clearAllMocks();
+    const api = app.api();
+    if (!api.ok) throw new Error(api.error.message);
+    const started = await api.value.startExport({ format: 'csv' });
+    if (!started.ok) throw new Error(started.error.message);
+    let job = await api.value.getJob(started.value);
+    while (job.ok && job.value.state === 'running') {
+      await new Promise((r) => setTimeout(r, 10));
+      job = await api.value.getJob(started.value);
+    }
+    const file = job.ok ? job.value.result?.files?.[0] : undefined;
+    if (!file || !('href' in file)) throw new Error(`expected a kept file, got ${JSON.stringify(job)}`);
+    const kept = readdirSync(keptDir).flatMap((d) => readdirSync(join(keptDir, d)).map((f) => join(keptDir, d, f)));
+    expect(kept).toHaveLength(1);
+    return { app, file, bytes: readFileSync(kept[0]!, 'utf8') };
+  }
+
+  it('keeps the renderer’s export in a temp folder (not in the job’s answer) and saves it where the dialog says', async () => {
+    const { app, file, bytes } = await exported();
+    expect(file.name).toBe('field-reports.csv');
+    expect(bytes.split('\n')[0]).toContain('document');
+    const target = join(root, 'out.csv');
+    fake.dialog.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: target });
+    expect(await app.saveFile(file.href)).toEqual({ ok: true, value: target });
+    const [parent, options] = fake.dialog.showSaveDialog.mock.calls[0] ?? [];
+    expect(parent).toBe(fakeWindow);
+    expect(options).toMatchObject({ defaultPath: '/home/tester/Documents/field-reports.csv', filters: [{ extensions: ['csv'] }, { extensions: ['*'] }] });
+    expect(readFileSync(target, 'utf8')).toBe(bytes);
+    // No temp file is left beside the saved one.
+    expect(readdirSync(root).filter((f) => f.includes('out.csv'))).toEqual(['out.csv']);
+    // Saved again elsewhere: the kept file stays until the app quits.
+    const again = join(root, 'again.csv');
+    fake.dialog.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: again });
+    expect(await app.saveFile(file.href)).toEqual({ ok: true, value: again });
+    expect(readFileSync(again, 'utf8')).toBe(bytes);
+    app.removeKeptFiles();
+    expect(readdirSync(keptDir)).toEqual([]);
+    expect(await app.saveFile(file.href)).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+
+  it('writes nothing when the save dialog is cancelled, and says why a file cannot be written', async () => {
+    const { app, file } = await exported();
+    expect(await app.saveFile(file.href)).toEqual({ ok: true, value: null });
+    const target = join(root, 'missing-folder', 'out.csv');
+    fake.dialog.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: target });
+    const failed = await app.saveFile(file.href);
+    expect(failed).toMatchObject({ ok: false, error: { code: 'io' } });
+    if (!failed.ok) expect(failed.error.message).toContain(`Cannot write ${target}: ENOENT`);
+    expect(existsSync(join(root, 'missing-folder'))).toBe(false);
+  });
+
+  it('saves only files it kept, and one dialog at a time', async () => {
+    const { app, file } = await exported();
+    for (const href of ['/download/not-an-id', '/download/00000000-0000-4000-8000-000000000000', '../../etc/passwd', file.href.replace('/download/', '/other/')]) {
+      expect(await app.saveFile(href), href).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    }
+    expect(fake.dialog.showSaveDialog).not.toHaveBeenCalled();
+    let answer: (value: { canceled: boolean; filePath: string }) => void = () => undefined;
+    fake.dialog.showSaveDialog.mockReturnValueOnce(new Promise((resolve) => (answer = resolve)));
+    const first = app.saveFile(file.href);
+    expect(await app.saveFile(file.href)).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    answer({ canceled: true, filePath: '' });
+    expect(await first).toEqual({ ok: true, value: null });
   });
 });

@@ -1,5 +1,5 @@
-// IPC with a fake `electron`: every GlossApi method is registered, only our window's main frame
-// showing our page is answered, and arguments are checked before the API sees them.
+// IPC with a fake `electron`: every GlossApi method and saving a file is registered, only our
+// window's main frame showing our page is answered, and arguments are checked before use.
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GLOSS_API_METHODS, fail, ok } from '../../src/core/api';
@@ -87,6 +87,7 @@ let api: GlossApi;
 let apiResult: Result<GlossApi>;
 let warnings: string[];
 let dispose: () => void;
+const saveFile = vi.fn(async (href: string): Promise<Result<string | null>> => ok(`/home/tester/Documents/${href.slice(-4)}.csv`));
 
 beforeEach(() => {
   ours = contents(1);
@@ -97,6 +98,7 @@ beforeEach(() => {
     getApi: () => apiResult,
     trustedContents: () => asContents(ours),
     warn: (m) => warnings.push(m),
+    saveFile,
   });
 });
 
@@ -106,16 +108,16 @@ afterEach(() => {
 });
 
 describe('setupIpc registration', () => {
-  it('registers one handler per GlossApi method on gloss:<method>, and nothing else', () => {
-    expect([...fake.handlers.keys()].sort()).toEqual(GLOSS_API_METHODS.map((m) => `gloss:${m}`).sort());
-    expect(fake.ipcMain.handle).toHaveBeenCalledTimes(GLOSS_API_METHODS.length);
+  it('registers one handler per GlossApi method on gloss:<method> and gloss:save-file, and nothing else', () => {
+    expect([...fake.handlers.keys()].sort()).toEqual([...GLOSS_API_METHODS.map((m) => `gloss:${m}`), 'gloss:save-file'].sort());
+    expect(fake.ipcMain.handle).toHaveBeenCalledTimes(GLOSS_API_METHODS.length + 1);
   });
 
   it('removes every handler on dispose, so it can be set up again', () => {
     dispose();
     expect(fake.handlers.size).toBe(0);
-    dispose = setupIpc({ getApi: () => apiResult, trustedContents: () => asContents(ours) });
-    expect(fake.handlers.size).toBe(GLOSS_API_METHODS.length);
+    dispose = setupIpc({ getApi: () => apiResult, trustedContents: () => asContents(ours), saveFile });
+    expect(fake.handlers.size).toBe(GLOSS_API_METHODS.length + 1);
   });
 });
 
@@ -152,8 +154,11 @@ describe('the sender check', () => {
       const result = await call(`gloss:${method}`, event);
       expect(result, method).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     }
+    const save = await call('gloss:save-file', event, '/download/0f8fad5b-d9cb-469f-a165-70867728950e');
+    expect(save).toMatchObject({ ok: false, error: { code: 'forbidden', message: 'saveFile: this frame may not use the Gloss API' } });
     for (const fn of Object.values(api)) expect(fn).not.toHaveBeenCalled();
-    expect(warnings.length).toBe(GLOSS_API_METHODS.length);
+    expect(saveFile).not.toHaveBeenCalled();
+    expect(warnings.length).toBe(GLOSS_API_METHODS.length + 1);
   };
 
   it('refuses another WebContents, even one showing our page', async () => {
@@ -343,5 +348,30 @@ describe('argument validation', () => {
     expect(api.getJob).toHaveBeenCalledWith('job-1');
     await call('gloss:listFormats', eventFrom(ours));
     expect(api.listFormats).toHaveBeenCalledOnce();
+  });
+});
+
+describe('saving a kept file', () => {
+  const href = '/download/0f8fad5b-d9cb-469f-a165-70867728950e';
+
+  it('hands one href from our window to main and answers the path written, or null when cancelled', async () => {
+    expect(await call('gloss:save-file', eventFrom(ours), href)).toEqual(ok('/home/tester/Documents/950e.csv'));
+    expect(saveFile).toHaveBeenCalledWith(href);
+    saveFile.mockResolvedValueOnce(ok(null));
+    expect(await call('gloss:save-file', eventFrom(ours), href)).toEqual(ok(null));
+    expect(warnings).toEqual([]);
+  });
+
+  it.each([[[]], [[42]], [['']], [[href, 'extra']], [[{ href }]], [['/download/' + 'a'.repeat(200)]]])(
+    'refuses the arguments %j with invalid-input before main sees them',
+    async (args) => {
+      expect(await call('gloss:save-file', eventFrom(ours), ...args)).toEqual(fail('invalid-input', "saveFile: takes one argument, a kept file's href"));
+      expect(saveFile).not.toHaveBeenCalled();
+    },
+  );
+
+  it('answers an internal error when saving throws', async () => {
+    saveFile.mockRejectedValueOnce(new Error('dialog gone'));
+    expect(await call('gloss:save-file', eventFrom(ours), href)).toEqual(fail('internal', 'saveFile failed: dialog gone'));
   });
 });

@@ -1,5 +1,5 @@
 // The preload with a fake `electron`: it exposes exactly `gloss` (every GlossApi method, over
-// ipcRenderer.invoke on its channel) and `glossShell` (menu commands), and never throws.
+// ipcRenderer.invoke on its channel) and `glossShell` (menu commands, saving a file), and never throws.
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GLOSS_API_METHODS, fail, ok } from '../../src/core/api';
 import type { ShellCommand } from '../../src/core/api';
@@ -90,6 +90,14 @@ describe('preload', () => {
   it('answers an internal error Result when the IPC call itself fails', async () => {
     fake.invoke.mockRejectedValueOnce(new Error('An object could not be cloned.'));
     expect(await gloss.openDocument('doc-1')).toEqual(fail('internal', 'openDocument: An object could not be cloned.'));
+  });
+
+  it('saves a kept file over gloss:save-file, and answers a failed call as an internal error', async () => {
+    fake.invoke.mockResolvedValueOnce(ok('/home/me/Documents/w.csv'));
+    expect(await glossShell.saveFile('/download/6d3b1e0c-1f9a-4d55-9a43-0d1b2c3d4e5f')).toEqual(ok('/home/me/Documents/w.csv'));
+    expect(fake.invoke.mock.calls).toEqual([['gloss:save-file', '/download/6d3b1e0c-1f9a-4d55-9a43-0d1b2c3d4e5f']]);
+    fake.invoke.mockRejectedValueOnce(new Error('main went away'));
+    expect(await glossShell.saveFile('/download/x')).toEqual(fail('internal', 'saveFile: main went away'));
   });
 
   it('delivers menu commands to subscribers until they unsubscribe, and drops unknown ones', () => {

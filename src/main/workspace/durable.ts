@@ -220,6 +220,29 @@ export class DurableFileWriter {
 }
 
 /**
+ * Copy the file `source` to `target` as writeFileDurable writes one (temp file, fsync, rename,
+ * folder fsync), read and written piece by piece: a file of hundreds of megabytes is never whole
+ * in memory. `target` is untouched when anything fails.
+ */
+export async function copyFileDurable(source: string, target: string): Promise<void> {
+  const input = await open(source, 'r');
+  try {
+    const out = await DurableFileWriter.open(target);
+    try {
+      for await (const chunk of input.createReadStream({ autoClose: false, highWaterMark: WRITER_CHUNK })) {
+        await out.write(chunk as Buffer);
+      }
+      await out.commit();
+    } catch (error) {
+      await out.abort();
+      throw error;
+    }
+  } finally {
+    await input.close();
+  }
+}
+
+/**
  * Append `data` to `path` and make it durable (fdatasync) before resolving. `create`: the file
  * must not exist yet (it is made, and its folder fsynced so that the new entry survives too).
  */

@@ -241,6 +241,7 @@ describe('App (DOM contract)', () => {
         listener = l;
         return () => (listener = null);
       },
+      saveFile: async () => ({ ok: true, value: null }),
     };
     await render(shell);
     await selectInDocument('Gemotest');

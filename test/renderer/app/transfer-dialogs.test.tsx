@@ -5,8 +5,9 @@
 
 import { act } from 'react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { ok } from '../../../src/core/api';
-import type { JobFile, JobStatus } from '../../../src/core/api';
+import { fail, ok } from '../../../src/core/api';
+import type { GlossShell, JobFile, JobStatus, Result } from '../../../src/core/api';
+import type { SaveFile, SavedFile } from '../../../src/renderer/src/app/transfer';
 import { App } from '../../../src/renderer/src/app/App';
 import { ExportDialog } from '../../../src/renderer/src/app/ExportDialog';
 import { FAKE_FORMATS, createFakeApi, plainDocument } from '../session/fakeApi';
@@ -201,7 +202,9 @@ describe('Import…', () => {
 });
 
 describe('Export…', () => {
-  async function renderDialog(save: (file: JobFile) => void, colleagues: string[] = []): Promise<void> {
+  const downloaded = async (): Promise<SavedFile> => ({ kind: 'downloaded' });
+
+  async function renderDialog(save: SaveFile, colleagues: string[] = []): Promise<void> {
     await act(async () =>
       dom.root.render(<ExportDialog api={api} me="me" colleagues={colleagues} formats={FAKE_FORMATS.export} onBusyChange={() => undefined} onClose={() => undefined} save={save} />),
     );
@@ -219,7 +222,7 @@ describe('Export…', () => {
   });
 
   it('exports every layer by default where the format holds them, and saves the file made', async () => {
-    const save = vi.fn();
+    const save = vi.fn(downloaded);
     await renderDialog(save, ['bob']);
     expect(($('[data-testid=export-format]') as HTMLSelectElement).value).toBe('gloss');
     expect(($('[data-testid=export-annotator]') as HTMLSelectElement).value).toBe('all');
@@ -229,12 +232,13 @@ describe('Export…', () => {
     expect(api.jobCalls).toEqual([{ method: 'startExport', options: { format: 'gloss' } }]);
     expect(save).toHaveBeenCalledWith(file);
     expect($('[data-testid=job-result]')?.textContent).toContain('Downloaded test.gloss.json');
+    expect($('.gl-job-file-row button')?.textContent).toBe('Download again');
     await click('.gl-job-file-row button');
     expect(save).toHaveBeenCalledTimes(2);
   });
 
   it('takes my layer for a format of one layer per document', async () => {
-    await renderDialog(() => undefined, ['bob']);
+    await renderDialog(downloaded, ['bob']);
     await choose('[data-testid=export-format]', 'jsonl');
     const whose = $('[data-testid=export-annotator]') as HTMLSelectElement;
     expect(whose.value).toBe('mine');
@@ -247,7 +251,7 @@ describe('Export…', () => {
   });
 
   it('sends a colleague’s name, the curation layer and the CoNLL preference', async () => {
-    await renderDialog(() => undefined, ['bob']);
+    await renderDialog(downloaded, ['bob']);
     await choose('[data-testid=export-format]', 'conll');
     await choose('[data-testid=export-annotator]', 'layer:bob');
     await choose('[data-testid=export-prefer]', 'inner');
@@ -256,8 +260,31 @@ describe('Export…', () => {
     expect(api.jobCalls.at(-1)).toEqual({ method: 'startExport', options: { format: 'conll', annotator: 'bob', prefer: 'inner' } });
   });
 
+  it('in Electron saves the kept file through the shell’s save dialog and says where, or that it was not saved', async () => {
+    const saveFile = vi.fn(async (_href: string): Promise<Result<string | null>> => ok('/home/me/Documents/test.csv'));
+    const shell: GlossShell = { onCommand: () => () => undefined, saveFile };
+    await act(async () => dom.root.render(<App api={api} shell={shell} />));
+    await settle();
+    await click('[data-testid=export-button]');
+    await choose('[data-testid=export-format]', 'csv');
+    const file: JobFile = { name: 'test.csv', mediaType: 'text/csv; charset=utf-8', size: 120, href: '/download/6d3b1e0c-1f9a-4d55-9a43-0d1b2c3d4e5f' };
+    api.jobAnswers = [ok(exported([file]))];
+    await click('[data-testid=export-start]');
+    expect(saveFile.mock.calls).toEqual([[file.href]]);
+    const row = (): string => $('[data-testid=export-file]')?.textContent ?? '';
+    expect(row()).toBe('Saved /home/me/Documents/test.csvSave again…');
+    // Cancelled in the dialog, then refused by the disk: said so, and the file can be saved again.
+    saveFile.mockResolvedValueOnce(ok(null));
+    await click('[data-testid=export-file] button');
+    expect(row()).toBe('test.csv was not savedSave…');
+    saveFile.mockResolvedValueOnce(fail('io', 'Cannot write /media/usb/test.csv: EROFS'));
+    await click('[data-testid=export-file] button');
+    expect($('[data-testid=export-file] [role=alert]')?.textContent).toBe('test.csv was not saved: Cannot write /media/usb/test.csv: EROFS');
+    expect(saveFile).toHaveBeenCalledTimes(3);
+  });
+
   it('says why an export failed', async () => {
-    await renderDialog(() => undefined);
+    await renderDialog(downloaded);
     await choose('[data-testid=export-annotator]', 'curated');
     api.startAnswer = { ok: false, error: { code: 'io', message: 'disk full' } };
     await click('[data-testid=export-start]');

@@ -2,10 +2,10 @@
 // The renderer's side of Import… and Export…: following a job to its end, reading files to
 // base64, refusing uploads over the limits before sending, and turning job files into Blobs.
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fail, ok } from '../../../src/core/api';
-import type { JobStatus } from '../../../src/core/api';
-import { carriesFiles, downloadFile, formatSize, jobFileBlob, readFileBase64, runJob, toImportFiles, uploadProblem } from '../../../src/renderer/src/app/transfer';
+import type { JobStatus, Result } from '../../../src/core/api';
+import { carriesFiles, downloadFile, fileSaver, formatSize, jobFileBlob, readFileBase64, runJob, toImportFiles, uploadProblem } from '../../../src/renderer/src/app/transfer';
 import { createFakeApi } from '../session/fakeApi';
 
 const running = (done: number, total: number, phase = 'reading files'): JobStatus => ({ id: 'job-1', kind: 'import', state: 'running', done, total, phase });
@@ -82,6 +82,34 @@ describe('files', () => {
     expect(clicked[1]!.download).toBe('w.csv');
     // The links are gone from the page once clicked.
     expect(document.querySelectorAll('a[download]')).toHaveLength(0);
+  });
+
+  it('saves a kept file through the Electron shell, and downloads in the browser or when the file is inline', async () => {
+    const clicked: string[] = [];
+    const original = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      clicked.push(this.download);
+    };
+    const kept = { name: 'corpus.w3c.jsonld', mediaType: 'application/ld+json', size: 181_000_000, href: '/download/3f2a' };
+    const inline = { name: 'w.csv', mediaType: 'text/csv', text: 'a,b' };
+    const saveFile = vi.fn(async (_href: string): Promise<Result<string | null>> => ok('/home/me/Documents/corpus.w3c.jsonld'));
+    try {
+      const electron = fileSaver({ saveFile });
+      expect(await electron(kept)).toEqual({ kind: 'saved', path: '/home/me/Documents/corpus.w3c.jsonld' });
+      expect(saveFile).toHaveBeenCalledWith('/download/3f2a');
+      saveFile.mockResolvedValueOnce(ok(null));
+      expect(await electron(kept)).toEqual({ kind: 'cancelled' });
+      saveFile.mockResolvedValueOnce(fail('io', 'Cannot write /media/usb/x.jsonld: EROFS'));
+      expect(await electron(kept)).toEqual({ kind: 'failed', message: 'Cannot write /media/usb/x.jsonld: EROFS' });
+      expect(clicked).toEqual([]);
+      // An inline file has nothing for main to copy: the page's own download takes it.
+      expect(await electron(inline)).toEqual({ kind: 'downloaded' });
+      expect(await fileSaver(null)(kept)).toEqual({ kind: 'downloaded' });
+    } finally {
+      HTMLAnchorElement.prototype.click = original;
+    }
+    expect(saveFile).toHaveBeenCalledTimes(3);
+    expect(clicked).toEqual(['w.csv', 'corpus.w3c.jsonld']);
   });
 
   it('writes sizes for people', () => {

@@ -123,7 +123,7 @@ describe('installTransport', () => {
 
 describe('getShell', () => {
   it('returns the preload shell in Electron and null in browser mode', () => {
-    const shell: GlossShell = { onCommand: () => () => undefined };
+    const shell: GlossShell = { onCommand: () => () => undefined, saveFile: async () => ({ ok: true, value: null }) };
     const win = browserWindow('http://127.0.0.1:4321/');
     expect(getShell(win)).toBeNull();
     expect(getShell(Object.assign(win, { glossShell: shell }))).toBe(shell);

@@ -23,6 +23,7 @@ import { Palette } from './Palette';
 import { ProblemsBanner } from './ProblemsBanner';
 import { ReviewPanel } from './ReviewPanel';
 import { TopBar } from './TopBar';
+import { fileSaver } from './transfer';
 import { useReviewSnapshot, useSessionSnapshot } from './useSession';
 import { Workbench } from './workbench';
 import { afterPaint } from '../session/afterPaint';
@@ -79,6 +80,8 @@ export function App({ api, shell }: AppProps) {
   const [transfer, setTransfer] = useState<Transfer | null>(null);
   const [jobBusy, setJobBusy] = useState(false);
   const [formats, setFormats] = useState<FormatChoices | string | null>(null);
+  // An export's files: Electron's save dialog through the shell, else a browser download.
+  const saveFile = useMemo(() => fileSaver(shell), [shell]);
   const fileInput = useRef<HTMLInputElement>(null);
   const dialogOpen = useRef(false);
   const transferKey = useRef(0);
@@ -365,6 +368,7 @@ export function App({ api, shell }: AppProps) {
           formats={choices.export}
           onBusyChange={setJobBusy}
           onClose={closeTransfer}
+          save={saveFile}
         />
       )}
     </>

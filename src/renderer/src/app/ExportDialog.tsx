@@ -1,13 +1,15 @@
 // Export…: which format, whose annotations (mine, every layer, the curation layer or a
-// colleague's), for CoNLL which of overlapping spans wins; then the job and the download.
+// colleague's), for CoNLL which of overlapping spans wins; then the job and saving its files.
 
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import type { ReactNode } from 'react';
 import type { ExportFormatName, ExportJobOptions, FormatChoices, GlossApi, JobFile } from '../../../core/api';
 import { CURATION_ANNOTATOR } from '../../../core/model';
 import { JobProgress, JobResult, isBusy } from './JobPanel';
 import type { JobStage } from './JobPanel';
 import { Modal } from './Modal';
-import { EXPORT_FORMAT_TEXT, downloadFile, runJob } from './transfer';
+import { EXPORT_FORMAT_TEXT, fileSaver, runJob } from './transfer';
+import type { SaveFile, SavedFile } from './transfer';
 
 export interface ExportDialogProps {
   api: GlossApi;
@@ -17,18 +19,21 @@ export interface ExportDialogProps {
   formats: FormatChoices['export'];
   onBusyChange(busy: boolean): void;
   onClose(): void;
-  /** Saves a finished export's file (tests replace the download). */
-  save?(file: JobFile): void;
+  /** Saves a finished export's file (default: a browser download; the app passes the shell's save dialog in Electron). */
+  save?: SaveFile;
 }
 
 /** Whose annotations: "all" layers, "mine", "curated", or "layer:<name>" for a colleague's. */
 type Whose = string;
 
-export function ExportDialog({ api, me, colleagues, formats, onBusyChange, onClose, save = downloadFile }: ExportDialogProps) {
+export function ExportDialog({ api, me, colleagues, formats, onBusyChange, onClose, save: given }: ExportDialogProps) {
+  const save = useMemo(() => given ?? fileSaver(null), [given]);
   const [format, setFormat] = useState<ExportFormatName>(formats[0]?.name ?? 'gloss');
   const [chosen, setChosen] = useState<Whose>('all');
   const [prefer, setPrefer] = useState<'outer' | 'inner'>('outer');
   const [stage, setStage] = useState<JobStage>({ step: 'idle' });
+  /** What became of each file, by name; absent while it is being saved. */
+  const [saved, setSaved] = useState<Readonly<Record<string, SavedFile>>>({});
   const busy = isBusy(stage);
   const finished = stage.step === 'job' && !busy ? stage.status : null;
 
@@ -49,7 +54,23 @@ export function ExportDialog({ api, me, colleagues, formats, onBusyChange, onClo
     const final = await runJob('export', api, () => api.startExport(options), {
       onUpdate: (status) => setStage({ step: 'job', status }),
     });
-    for (const file of final.result?.files ?? []) save(file);
+    // One at a time: in Electron each file is a save dialog.
+    for (const file of final.result?.files ?? []) await saveOne(file);
+  };
+
+  const saveOne = async (file: JobFile): Promise<void> => {
+    setSaved((now) => {
+      const others = { ...now };
+      delete others[file.name];
+      return others;
+    });
+    let outcome: SavedFile;
+    try {
+      outcome = await save(file);
+    } catch (error) {
+      outcome = { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
+    }
+    setSaved((now) => ({ ...now, [file.name]: outcome }));
   };
 
   const files = finished?.result?.files ?? [];
@@ -130,19 +151,55 @@ export function ExportDialog({ api, me, colleagues, formats, onBusyChange, onClo
           {files.length > 0 && (
             <div className="gl-job-files">
               {files.map((file) => (
-                <div key={file.name} className="gl-job-file-row">
-                  <span>
-                    Downloaded <code className="gl-job-file">{file.name}</code>
-                  </span>
-                  <button type="button" className="gl-button gl-button-quiet" onClick={() => save(file)}>
-                    Download again
-                  </button>
-                </div>
+                <SavedFileRow key={file.name} file={file} saved={saved[file.name]} onSave={() => void saveOne(file)} />
               ))}
             </div>
           )}
         </JobResult>
       )}
     </Modal>
+  );
+}
+
+/** One exported file: where it went (or why not), and a button to save it again. */
+function SavedFileRow({ file, saved, onSave }: { file: JobFile; saved: SavedFile | undefined; onSave(): void }) {
+  const name = <code className="gl-job-file">{file.name}</code>;
+  let text: ReactNode;
+  let again = 'Save again…';
+  switch (saved?.kind) {
+    case undefined:
+      text = <>Saving {name}…</>;
+      break;
+    case 'downloaded':
+      text = <>Downloaded {name}</>;
+      again = 'Download again';
+      break;
+    case 'saved':
+      text = (
+        <>
+          Saved <code className="gl-job-file" title={saved.path}>{saved.path}</code>
+        </>
+      );
+      break;
+    case 'cancelled':
+      text = <>{name} was not saved</>;
+      again = 'Save…';
+      break;
+    case 'failed':
+      text = (
+        <span role="alert">
+          {name} was not saved: {saved.message}
+        </span>
+      );
+      again = 'Try again…';
+      break;
+  }
+  return (
+    <div className="gl-job-file-row" data-testid="export-file">
+      <span>{text}</span>
+      <button type="button" className="gl-button gl-button-quiet" onClick={onSave} disabled={saved === undefined}>
+        {again}
+      </button>
+    </div>
   );
 }

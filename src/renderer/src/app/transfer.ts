@@ -1,8 +1,9 @@
 // Import… and Export… without React: files read to base64 for startImport, a job followed by
-// polling getJob until it finishes, and a finished export's files saved through a download.
+// polling getJob until it finishes, and a finished export's files saved (a download in browser
+// mode, Electron's save dialog through the shell).
 
 import { IMPORT_UPLOAD_LIMITS } from '../../../core/api';
-import type { ExportFormatName, GlossApi, ImportFile, JobFile, JobKind, JobStatus, Result } from '../../../core/api';
+import type { ExportFormatName, GlossApi, GlossShell, ImportFile, JobFile, JobKind, JobStatus, Result } from '../../../core/api';
 
 /** How often a running job is asked for its progress. */
 export const POLL_MS = 150;
@@ -112,6 +113,28 @@ export function downloadFile(file: JobFile, doc: Document = document): void {
   link.remove();
   // The download has its own copy by the time the click returns; the URL is not needed later.
   if (!('href' in file)) setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** What became of a finished export's file: downloaded (browser mode), saved at a path (Electron), or not saved. */
+export type SavedFile = { kind: 'downloaded' } | { kind: 'saved'; path: string } | { kind: 'cancelled' } | { kind: 'failed'; message: string };
+
+/** Hands a finished export's file to the user. */
+export type SaveFile = (file: JobFile) => Promise<SavedFile>;
+
+/**
+ * How the app hands over an export's files: in Electron, a kept file is saved through the shell
+ * (main's save dialog copies it, the bytes never enter the page); otherwise the browser downloads it.
+ */
+export function fileSaver(shell: Pick<GlossShell, 'saveFile'> | null, doc?: Document): SaveFile {
+  return async (file) => {
+    if (shell && 'href' in file) {
+      const saved = await shell.saveFile(file.href);
+      if (!saved.ok) return { kind: 'failed', message: saved.error.message };
+      return saved.value === null ? { kind: 'cancelled' } : { kind: 'saved', path: saved.value };
+    }
+    downloadFile(file, doc);
+    return { kind: 'downloaded' };
+  };
 }
 
 /** "1.2 MB", "3 KB", "12 bytes": file sizes as the dialog lists them. */
