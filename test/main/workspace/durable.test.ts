@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { Low } from 'lowdb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  copyFileDurable,
   DurableFileWriter,
   DurableJsonFile,
   fileTimestamp,
@@ -113,6 +114,35 @@ describe('DurableFileWriter', () => {
     await writer.write('partial');
     await writer.abort();
     expect(await readdir(dir)).toEqual([]);
+  });
+});
+
+describe('copyFileDurable', () => {
+  it('copies a file of several pieces byte for byte, replacing the target and leaving no temp file', async () => {
+    // 9 MB: three reads of 4 MB, the last one short; every byte value.
+    const bytes = Buffer.alloc(9 * 1024 * 1024 + 17);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + (i >> 12)) & 0xff;
+    await writeFile(join(dir, 'source.bin'), bytes);
+    await writeFile(join(dir, 'target.bin'), 'old');
+    await copyFileDurable(join(dir, 'source.bin'), join(dir, 'target.bin'));
+    expect((await readFile(join(dir, 'target.bin'))).equals(bytes)).toBe(true);
+    expect((await readdir(dir)).sort()).toEqual(['source.bin', 'target.bin']);
+    await writeFile(join(dir, 'empty'), '');
+    await copyFileDurable(join(dir, 'empty'), join(dir, 'copy-of-empty'));
+    expect(await readFile(join(dir, 'copy-of-empty'), 'utf8')).toBe('');
+  });
+
+  it('leaves the target as it was when the source is missing or the target cannot be written', async () => {
+    await writeFile(join(dir, 'target.txt'), 'kept');
+    await expect(copyFileDurable(join(dir, 'missing'), join(dir, 'target.txt'))).rejects.toThrow(/ENOENT/);
+    expect(await readFile(join(dir, 'target.txt'), 'utf8')).toBe('kept');
+    await writeFile(join(dir, 'source.txt'), 'new');
+    await expect(copyFileDurable(join(dir, 'source.txt'), join(dir, 'no-folder', 'target.txt'))).rejects.toThrow(/ENOENT/);
+    // A folder where the file should go: the rename fails, the temp file is removed.
+    await mkdir(join(dir, 'a-folder'));
+    await expect(copyFileDurable(join(dir, 'source.txt'), join(dir, 'a-folder'))).rejects.toThrow();
+    expect((await readdir(dir)).sort()).toEqual(['a-folder', 'source.txt', 'target.txt']);
+    expect(await readdir(join(dir, 'a-folder'))).toEqual([]);
   });
 });
 
