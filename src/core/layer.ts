@@ -103,6 +103,14 @@ function canonicalDecision(d: CurationDecision): CurationDecision {
 }
 
 /** The layer in its stored shape: fixed key order, attributes sorted, spans sorted. */
+/**
+ * Layers canonicalLayer or applyLayerChanges made (layers are values: never changed once made).
+ * An edit of such a layer keeps its unchanged spans as the same objects, so an edit of one span
+ * among 10,000 neither copies the other 9,999 nor, in the journal's delta, has them compared
+ * field by field (docs/adr/0009).
+ */
+const canonicalLayers = new WeakSet<Layer>();
+
 export function canonicalLayer(layer: Layer): Layer {
   const out: Layer = {
     format: 'gloss.layer',
@@ -119,6 +127,19 @@ export function canonicalLayer(layer: Layer): Layer {
   };
   // Decisions keep the order they were taken in: that is the audit trail.
   if (layer.decisions !== undefined) out.decisions = layer.decisions.map(canonicalDecision);
+  canonicalLayers.add(out);
+  return out;
+}
+
+/**
+ * `next`, an edit of the canonical layer it was cloned from, made canonical: the spans in
+ * `touched` (added or updated by the edit) are made canonical, the others are the canonical
+ * layer's own and are kept as they are; then all are sorted (nearly in order already).
+ */
+function canonicalEdit(next: Layer, touched: ReadonlySet<Span>): Layer {
+  const spans = next.spans.map((span) => (touched.has(span) ? canonicalSpan(span) : span)).sort(compareSpans);
+  const out = canonicalLayer({ ...next, spans: [] });
+  out.spans = spans;
   return out;
 }
 
@@ -270,6 +291,8 @@ export function applyLayerChanges(
   if (!Array.isArray(changes)) return fail('invalid-input', 'changes must be a list');
   if (changes.length === 0) return ok(canonicalLayer(layer));
   const next = cloneLayer(layer);
+  // Spans this edit made: the others are the input's.
+  const touched = new Set<Span>();
   for (const [i, change] of changes.entries()) {
     const where = `change ${i + 1} of ${changes.length}`;
     const op: unknown = (change as { op?: unknown } | null)?.op;
@@ -282,6 +305,7 @@ export function applyLayerChanges(
           return fail('conflict', `${where} (add): a span with id "${input.id}" already exists`);
         }
         next.spans.push(made.value);
+        touched.add(made.value);
         break;
       }
       case 'remove': {
@@ -300,6 +324,7 @@ export function applyLayerChanges(
         const updated = updateSpan(next.spans[index]!, patch, schema, now);
         if (!updated.ok) return fail('invalid-input', `${where} (update of "${spanId}"): ${updated.error.message}`);
         next.spans[index] = updated.value;
+        touched.add(updated.value);
         break;
       }
       case 'status': {
@@ -324,7 +349,7 @@ export function applyLayerChanges(
     if (op !== 'status' && !isCommentOp(op) && next.status === 'todo') next.status = 'in-progress';
   }
   next.updatedAt = now;
-  return ok(canonicalLayer(next));
+  return ok(canonicalLayers.has(layer) ? canonicalEdit(next, touched) : canonicalLayer(next));
 }
 
 type CommentChange = Extract<LayerChange, { op: 'comment-add' | 'comment-update' | 'comment-remove' }>;

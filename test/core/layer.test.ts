@@ -295,6 +295,42 @@ describe('canonicalLayer and serialisation', () => {
     expect(canonicalLayer(canonicalLayer(layer))).toEqual(canonicalLayer(layer));
   });
 
+  it('keeps the spans an edit of a canonical layer leaves alone as the same objects, and makes the others canonical', () => {
+    const layer = layerWith([
+      { op: 'add', span: { id: 'a', label: 'Location', start: 52, end: 56 } },
+      { op: 'add', span: { id: 'm', label: 'Money', start: 72, end: 83, attributes: { value: 25e6, currency: 'EUR' } } },
+      { op: 'add', span: { id: 'b', label: 'Person', start: 284, end: 295 } },
+    ]);
+    const [a, m, b] = layer.spans;
+    const edited = applyLayerChanges(
+      layer,
+      text,
+      DEFAULT_SCHEMA,
+      [
+        { op: 'update', spanId: 'm', patch: { attributes: { value: 3, currency: 'USD' } } },
+        { op: 'add', span: { id: 'c', label: 'Person', start: 0, end: 4, note: 'first' } },
+      ],
+      T1,
+    );
+    if (!edited.ok) throw new Error(edited.error.message);
+    const [c, a2, m2, b2] = edited.value.spans;
+    expect(edited.value.spans.map((s) => s.id)).toEqual(['c', 'a', 'm', 'b']);
+    expect(a2).toBe(a);
+    expect(b2).toBe(b);
+    // The changed and added spans are canonical: key order, attributes sorted.
+    expect(Object.keys(m2!.attributes)).toEqual(['currency', 'value']);
+    expect(Object.keys(c!)).toEqual(['id', 'label', 'start', 'end', 'quote', 'attributes', 'note', 'origin', 'createdAt', 'updatedAt']);
+    expect(edited.value).toEqual(canonicalLayer(edited.value));
+    // The version before is untouched.
+    expect(m).toMatchObject({ label: 'Money', attributes: { value: 25e6, currency: 'EUR' } });
+    // A layer not made canonical (e.g. built by hand) is copied whole, as before.
+    const handMade: Layer = { ...layer, spans: [...layer.spans] };
+    const fromHand = applyLayerChanges(handMade, text, DEFAULT_SCHEMA, [{ op: 'remove', spanId: 'm' }], T1);
+    if (!fromHand.ok) throw new Error(fromHand.error.message);
+    expect(fromHand.value.spans[0]).not.toBe(a);
+    expect(fromHand.value.spans).toEqual([a, b]);
+  });
+
   it('serialises documents with a fixed key order', () => {
     const d: GlossDocument = {
       importedAt: T0,

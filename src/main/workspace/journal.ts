@@ -189,18 +189,31 @@ function applyDelta<T extends { id: string }>(items: readonly T[], delta: Delta<
   return out;
 }
 
-/** Spans are sorted on writing, so their order is not part of the delta. */
+/**
+ * Spans are sorted on writing, so their order is not part of the delta. A layer's unchanged spans
+ * are the very objects of the version before (canonicalSpan), in the same order: the runs of
+ * identical objects at both ends are skipped by reference, and only what lies between them (for
+ * one edit, a span or two) is matched by id. Ids are unique in a layer, so a span in those runs
+ * is in both versions and in neither list.
+ */
 function spanDelta(before: readonly Span[], after: readonly Span[]): Delta<Span> | null {
+  let head = 0;
+  const shorter = Math.min(before.length, after.length);
+  while (head < shorter && before[head] === after[head]) head++;
+  let tail = 0;
+  while (tail < shorter - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
+  const was = before.slice(head, before.length - tail);
+  const now = after.slice(head, after.length - tail);
   const old = new Map<string, Span>();
-  for (const span of before) old.set(span.id, span);
+  for (const span of was) old.set(span.id, span);
   const put: Span[] = [];
   const seen = new Set<string>();
-  for (const span of after) {
+  for (const span of now) {
     seen.add(span.id);
-    const was = old.get(span.id);
-    if (was !== span && (was === undefined || !sameStoredSpan(was, span))) put.push(span);
+    const previous = old.get(span.id);
+    if (previous !== span && (previous === undefined || !sameStoredSpan(previous, span))) put.push(span);
   }
-  const remove = before.filter((s) => !seen.has(s.id)).map((s) => s.id);
+  const remove = was.filter((s) => !seen.has(s.id)).map((s) => s.id);
   return put.length === 0 && remove.length === 0 ? null : { put, remove };
 }
 

@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LayerChange } from '../../../src/core/api';
 import { applyLayerChanges, emptyLayer, serializeLayer } from '../../../src/core/layer';
-import type { Layer } from '../../../src/core/model';
+import type { Layer, Span } from '../../../src/core/model';
 import { CodePointIndex } from '../../../src/core/offsets';
 import { journalEntry, replayJournal } from '../../../src/main/workspace/journal';
 import { WorkspaceWatcher, classifyPath } from '../../../src/main/workspace/watcher';
@@ -256,6 +256,47 @@ describe('journal entries', () => {
     expect(replay.state).toBe('replayed');
     if (replay.state === 'replayed') expect(replay.layer).toEqual(after);
     expect(doc.text).toBe(TEXTS.alpha);
+  });
+});
+
+describe('span deltas', () => {
+  const span = (id: string, start: number, label = 'Person'): Span => ({
+    id,
+    label,
+    start,
+    end: start + 3,
+    quote: 'abc',
+    attributes: {},
+    origin: 'manual',
+    createdAt: 't',
+    updatedAt: 't',
+  });
+  const layerOf = (spans: Span[]): Layer => ({ ...emptyLayer({ id: 'alpha', textSha256: 'h' }, 'alice', 't'), spans });
+  const spans = Array.from({ length: 100 }, (_, i) => span(`s${i}`, i * 4));
+
+  it('names only what changed among unchanged objects, wherever it is', () => {
+    const before = layerOf(spans);
+    const relabelled = { ...spans[50]!, label: 'Location' };
+    const added = span('new', 202);
+    const after = layerOf([...spans.slice(1, 50), relabelled, added, ...spans.slice(51, 99)]);
+    expect(journalEntry(before, after, 1)!.spans).toEqual({ put: [relabelled, added], remove: ['s0', 's99'] });
+    // At the very ends, and everything.
+    expect(journalEntry(before, layerOf([span('first', 0), ...spans, span('last', 400)]), 1)!.spans).toEqual({
+      put: [span('first', 0), span('last', 400)],
+      remove: [],
+    });
+    expect(journalEntry(before, layerOf([]), 1)!.spans).toEqual({ put: [], remove: spans.map((s) => s.id) });
+    expect(journalEntry(layerOf([]), before, 1)!.spans).toEqual({ put: spans, remove: [] });
+  });
+
+  it('compares by content where the objects differ: a copy read again is no change, a moved span is one', () => {
+    const before = layerOf(spans);
+    const copies = spans.map((s) => ({ ...s }));
+    expect(journalEntry(before, layerOf(copies), 1)!.spans).toBeUndefined();
+    // The same spans in another order (ids unique): no change either.
+    expect(journalEntry(before, layerOf([...copies].reverse()), 1)!.spans).toBeUndefined();
+    const moved = { ...spans[10]!, start: 41 };
+    expect(journalEntry(before, layerOf([...spans.slice(0, 10), moved, ...spans.slice(11)]), 1)!.spans).toEqual({ put: [moved], remove: [] });
   });
 });
 
