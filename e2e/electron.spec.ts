@@ -1,6 +1,6 @@
 // The real Electron shell, driven by Playwright's `_electron.launch`: the window opens the
 // workspace given by --workspace, the page has the preload's API and no Node, IPC writes layers
-// to disk, navigation and new windows are refused. Skipped, saying why, where there is no
+// to disk, an export is saved where the save dialog says, navigation and new windows are refused. Skipped, saying why, where there is no
 // Electron binary (the binary cannot be downloaded on every machine). Self-contained.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -136,6 +136,20 @@ test.describe('Electron shell', () => {
       spans: { label: string; start: number; end: number; quote: string }[];
     };
     expect(layer.spans.map((s) => [s.label, s.start, s.end, s.quote])).toEqual([['Person', 75, 89, 'Emomali Rahmon']]);
+  });
+
+  test('saves an export through the save dialog: main copies the file it kept, the page never holds it', async () => {
+    const target = test.info().outputPath('saved.csv');
+    // The native dialog answered as a person would, in the main process.
+    await app.evaluate(({ dialog }, filePath) => {
+      dialog.showSaveDialog = (async () => ({ canceled: false, filePath })) as unknown as typeof dialog.showSaveDialog;
+    }, target);
+    await page.getByTestId('export-button').click();
+    await page.getByTestId('export-format').selectOption('csv');
+    await page.getByTestId('export-start').click();
+    await expect(page.getByTestId('export-file')).toContainText(`Saved ${target}`);
+    const rows = readFileSync(target, 'utf8').trim().split(/\r?\n/u);
+    expect(rows[0]).toBe('document,title,annotator,id,label,category,start,end,text,attributes,note');
   });
 
   test('refuses navigation away and new windows', async () => {
