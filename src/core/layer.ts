@@ -102,7 +102,6 @@ function canonicalDecision(d: CurationDecision): CurationDecision {
   return out;
 }
 
-/** The layer in its stored shape: fixed key order, attributes sorted, spans sorted. */
 /**
  * Layers canonicalLayer or applyLayerChanges made (layers are values: never changed once made).
  * An edit of such a layer keeps its unchanged spans as the same objects, so an edit of one span
@@ -111,6 +110,7 @@ function canonicalDecision(d: CurationDecision): CurationDecision {
  */
 const canonicalLayers = new WeakSet<Layer>();
 
+/** The layer in its stored shape: fixed key order, attributes sorted, spans sorted. */
 export function canonicalLayer(layer: Layer): Layer {
   const out: Layer = {
     format: 'gloss.layer',

@@ -24,7 +24,7 @@ async function onReady(): Promise<void> {
   setupRendererProtocol(RENDERER_DIR);
   const gloss = await GlossApp.create(args);
   setupIpc({ getApi: () => gloss.api(), trustedContents: () => gloss.trustedContents(), saveFile: (href) => gloss.saveFile(href) });
-  // Exports' files are kept until the app quits (docs/adr/0017).
+  // Exports' files are kept until the app quits (docs/adr/0019).
   app.on('will-quit', () => gloss.removeKeptFiles());
   setupMenu(gloss.menuActions(), { isMac: process.platform === 'darwin', devTools });
   await gloss.openWorkspace(args.workspace ?? sampleWorkspaceDir());
