@@ -47,7 +47,7 @@ export interface GlossApiOptions {
   newId?: () => string;
   /** The workspace's import and export jobs, when the caller shares them (the Electron menu). */
   transfers?: Transfers;
-  /** Browser mode: where exported files are kept for the page to download (see Transfers). */
+  /** Where exported files are kept until the user takes them (see Transfers). */
   downloads?: Downloads;
   /** Worker threads big exports may start (see Transfers). */
   exportThreads?: ExportThreads;

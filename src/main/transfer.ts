@@ -60,13 +60,14 @@ export interface TransfersOptions {
   /** Upload limits (tests make them small). */
   limits?: Partial<UploadLimits>;
   /**
-   * Browser mode: exported files are kept here and downloaded from the server (JobFile `href`);
-   * absent (Electron), they travel inline in the job's result.
+   * Where exported files are kept (JobFile `href`): browser mode downloads them from the server,
+   * Electron copies them where the save dialog says (ADR 0017, 0019). Absent, they travel inline
+   * in the job's result (both app modes give a store).
    */
   downloads?: Downloads;
   /**
    * Worker threads a big export into `downloads` may start (docs/adr/0018): `gloss serve` runs
-   * from the built CLI, which they load. Inline exports (Electron) take one thread.
+   * from the built CLI, which they load. Without (Electron, inline exports) an export takes one thread.
    */
   exportThreads?: ExportThreads;
 }
@@ -292,7 +293,7 @@ export class Transfers {
       options.annotator === CURATION_ANNOTATOR ? ' of the curation layer' : options.annotator !== undefined ? ` of ${options.annotator}` : '';
     const base = slugify(this.ws.name) + (options.annotator !== undefined ? `-${options.annotator}` : '');
     const title = FORMAT_TITLES[options.format];
-    // The files of this export are kept (browser mode) and forgotten together.
+    // The files of this export are kept and forgotten together.
     const group = crypto.randomUUID();
 
     if (options.format === 'brat') {
@@ -332,7 +333,7 @@ export class Transfers {
     let file: JobFile;
     const downloads = this.downloads;
     if (downloads) {
-      // Browser mode: the pieces go straight into the file the page downloads.
+      // The pieces go straight into the file that is kept.
       let streamed: StreamedExport | null = null;
       file = await downloads.add(
         name,
@@ -370,7 +371,7 @@ export class Transfers {
     };
   }
 
-  /** A finished file as the job hands it over: kept for download in browser mode, else inline. */
+  /** A finished file as the job hands it over: kept in the store when there is one, else inline. */
   private async jobFile(name: string, mediaType: string, content: string | Uint8Array, group: string): Promise<JobFile> {
     if (this.downloads) return this.downloads.add(name, mediaType, async (write) => write(content), group);
     return typeof content === 'string' ? { name, mediaType, text: content } : { name, mediaType, contentBase64: Buffer.from(content).toString('base64') };

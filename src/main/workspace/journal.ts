@@ -191,7 +191,7 @@ function applyDelta<T extends { id: string }>(items: readonly T[], delta: Delta<
 
 /**
  * Spans are sorted on writing, so their order is not part of the delta. A layer's unchanged spans
- * are the very objects of the version before (canonicalSpan), in the same order: the runs of
+ * are the very objects of the version before (applyLayerChanges keeps them), in the same order: the runs of
  * identical objects at both ends are skipped by reference, and only what lies between them (for
  * one edit, a span or two) is matched by id. Ids are unique in a layer, so a span in those runs
  * is in both versions and in neither list.
