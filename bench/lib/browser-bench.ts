@@ -973,8 +973,6 @@ function sameFile(a: FileState | null, b: FileState | null): boolean {
 function layerChange(layerFile: string, before: LayerState, t0: number, timeoutMs: number): Promise<{ ms: number; size: number } | null> {
   return new Promise((resolve) => {
     let settled = false;
-    let checking = false;
-    let again = false;
     const finish = (value: { ms: number; size: number } | null): void => {
       if (settled) return;
       settled = true;
@@ -983,26 +981,15 @@ function layerChange(layerFile: string, before: LayerState, t0: number, timeoutM
       clearTimeout(timer);
       resolve(value);
     };
+    // Looks may overlap (an event while one is stat-ing); the first to see the change finishes.
     const check = async (): Promise<void> => {
-      // One stat pair at a time; an event during it asks for one more.
-      if (checking) {
-        again = true;
-        return;
-      }
-      checking = true;
-      try {
-        do {
-          again = false;
-          const s = await layerState(layerFile);
-          const at = performance.now() - t0;
-          if (s.layer && !sameFile(s.layer, before.layer)) return finish({ ms: at, size: s.layer.size });
-          if (s.journal && !sameFile(s.journal, before.journal)) {
-            const grown = before.journal && s.journal.ino === before.journal.ino ? s.journal.size - before.journal.size : s.journal.size;
-            return finish({ ms: at, size: grown });
-          }
-        } while (again && !settled);
-      } finally {
-        checking = false;
+      if (settled) return;
+      const s = await layerState(layerFile);
+      const at = performance.now() - t0;
+      if (s.layer && !sameFile(s.layer, before.layer)) finish({ ms: at, size: s.layer.size });
+      else if (s.journal && !sameFile(s.journal, before.journal)) {
+        const grown = before.journal && s.journal.ino === before.journal.ino ? s.journal.size - before.journal.size : s.journal.size;
+        finish({ ms: at, size: grown });
       }
     };
     const watcher = watch(dirname(layerFile), () => void check());
