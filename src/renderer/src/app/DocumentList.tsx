@@ -106,7 +106,7 @@ function OtherLayers({ doc, me }: { doc: DocumentSummary; me: string }) {
   const names = others.map((l) => `${l.annotator === CURATION_ANNOTATOR ? 'curated' : l.annotator}: ${plural(l.spanCount, 'span')}`);
   return (
     <span className="gl-doc-layers" title={names.join('\n')} data-testid="doc-layers">
-      +{others.length} {others.length === 1 ? 'layer' : 'layers'}
+      +{plural(others.length, 'layer')}
     </span>
   );
 }

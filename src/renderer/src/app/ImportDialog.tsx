@@ -3,6 +3,7 @@
 
 import { useEffect, useState } from 'react';
 import type { FormatChoices, GlossApi, JobStatus } from '../../../core/api';
+import { plural } from '../../../core/plural';
 import { JobProgress, JobResult, isBusy } from './JobPanel';
 import type { JobStage } from './JobPanel';
 import { Modal } from './Modal';
@@ -66,7 +67,7 @@ export function ImportDialog({ api, files, me, formats, onChooseFiles, onImporte
 
   return (
     <Modal
-      title={files.length === 1 ? 'Import 1 file' : `Import ${files.length} files`}
+      title={`Import ${plural(files.length, 'file')}`}
       testId="import-dialog"
       onClose={closing}
       footer={

@@ -3,6 +3,7 @@
 
 import { useState } from 'react';
 import type { Problem } from '../../../core/model';
+import { plural } from '../../../core/plural';
 
 const SHOWN = 4;
 
@@ -13,7 +14,7 @@ export function ProblemsBanner({ problems, onDismiss }: { problems: readonly Pro
     <section className="gl-banner gl-problems" data-testid="problems" role="status" aria-label="Problems found">
       <div className="gl-problems-head">
         <strong>
-          {problems.length === 1 ? '1 problem' : `${problems.length} problems`} found while opening
+          {plural(problems.length, 'problem')} found while opening
         </strong>
         <button type="button" className="gl-button gl-button-quiet" onClick={onDismiss} aria-label="Hide problems">
           Hide

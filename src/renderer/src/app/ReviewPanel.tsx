@@ -7,6 +7,7 @@ import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { CuratedSpanInput } from '../../../core/api';
 import { CURATION_ANNOTATOR, LAYER_STATUSES } from '../../../core/model';
 import type { AttributeValue, CurationDecision, LabelDef, LayerStatus, Schema } from '../../../core/model';
+import { plural } from '../../../core/plural';
 import type { ReviewItem } from '../../../core/review';
 import { findLabel } from '../../../core/schema';
 import { labelColorClass } from '../labels';
@@ -467,7 +468,7 @@ function ItemList({ review, snapshot }: { review: ReviewSession; snapshot: Revie
       </div>
       {snapshot.added.length > 0 && (
         <p className="gl-hint">
-          {snapshot.added.length === 1 ? '1 span' : `${snapshot.added.length} spans`} added outside the items.
+          {plural(snapshot.added.length, 'span')} added outside the items.
         </p>
       )}
     </div>
