@@ -112,6 +112,20 @@ const canonicalLayers = new WeakSet<Layer>();
 
 /** The layer in its stored shape: fixed key order, attributes sorted, spans sorted. */
 export function canonicalLayer(layer: Layer): Layer {
+  return canonicalWithSpans(layer, layer.spans.map(canonicalSpan));
+}
+
+/**
+ * `next`, an edit of the canonical layer it was cloned from, made canonical: the spans in
+ * `touched` (added or updated by the edit) are made canonical, the others are the canonical
+ * layer's own and are kept as they are; then all are sorted (nearly in order already).
+ */
+function canonicalEdit(next: Layer, touched: ReadonlySet<Span>): Layer {
+  return canonicalWithSpans(next, next.spans.map((span) => (touched.has(span) ? canonicalSpan(span) : span)));
+}
+
+/** canonicalLayer with its spans already canonical (a new array, sorted here). */
+function canonicalWithSpans(layer: Layer, spans: Span[]): Layer {
   const out: Layer = {
     format: 'gloss.layer',
     version: 1,
@@ -121,25 +135,13 @@ export function canonicalLayer(layer: Layer): Layer {
     annotator: layer.annotator,
     status: layer.status,
     updatedAt: layer.updatedAt,
-    spans: layer.spans.map(canonicalSpan).sort(compareSpans),
+    spans: spans.sort(compareSpans),
     relations: layer.relations.map(canonicalRelation),
     comments: layer.comments.map(canonicalComment),
   };
   // Decisions keep the order they were taken in: that is the audit trail.
   if (layer.decisions !== undefined) out.decisions = layer.decisions.map(canonicalDecision);
   canonicalLayers.add(out);
-  return out;
-}
-
-/**
- * `next`, an edit of the canonical layer it was cloned from, made canonical: the spans in
- * `touched` (added or updated by the edit) are made canonical, the others are the canonical
- * layer's own and are kept as they are; then all are sorted (nearly in order already).
- */
-function canonicalEdit(next: Layer, touched: ReadonlySet<Span>): Layer {
-  const spans = next.spans.map((span) => (touched.has(span) ? canonicalSpan(span) : span)).sort(compareSpans);
-  const out = canonicalLayer({ ...next, spans: [] });
-  out.spans = spans;
   return out;
 }
 
