@@ -10,7 +10,7 @@ import { fail, ok } from '../core/api';
 import type { ExportFormatName, GlossApi, JobFile, JobStatus, Result, ShellCommand } from '../core/api';
 import { SHELL_COMMAND_CHANNEL } from '../preload/channels';
 import { closeGlossApi, createGlossApi } from './api';
-import { Downloads, downloadIdOf } from './downloads';
+import { Downloads } from './downloads';
 import type { KeptDownload } from './downloads';
 import type { MenuActions } from './menu';
 import { SettingsStore } from './settings';
@@ -286,8 +286,7 @@ export class GlossApp {
    * path written, or null when the dialog was cancelled; refused while another dialog is open.
    */
   async saveFile(href: string): Promise<Result<string | null>> {
-    const id = downloadIdOf(href);
-    const file = id !== null ? this.downloads.get(id) : undefined;
+    const file = this.downloads.byHref(href);
     if (!file) return fail('not-found', 'That exported file is no longer kept; export again.');
     if (this.busy) return fail('conflict', 'Another dialog is open; finish it first.');
     this.busy = true;
@@ -317,8 +316,7 @@ export class GlossApp {
 
   /** Where a job's file is kept (the app's exports always keep theirs). */
   private kept(file: JobFile): KeptDownload {
-    const id = 'href' in file ? downloadIdOf(file.href) : null;
-    const kept = id !== null ? this.downloads.get(id) : undefined;
+    const kept = 'href' in file ? this.downloads.byHref(file.href) : undefined;
     if (!kept) throw new Error(`${file.name} is no longer kept; export again`);
     return kept;
   }

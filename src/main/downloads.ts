@@ -27,7 +27,7 @@ export interface KeptDownload {
 const KEPT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u;
 
 /** The id in a kept file's href (`/download/<id>`), or null when `href` is not one. */
-export function downloadIdOf(href: string): string | null {
+function downloadIdOf(href: string): string | null {
   if (!href.startsWith(DOWNLOAD_PATH)) return null;
   const id = href.slice(DOWNLOAD_PATH.length);
   return KEPT_ID.test(id) ? id : null;
@@ -82,6 +82,12 @@ export class Downloads {
   /** A kept file by the id in its href, or undefined (unknown, or deleted since). */
   get(id: string): KeptDownload | undefined {
     return this.files.get(id);
+  }
+
+  /** A kept file by its href (`/download/<id>`), or undefined (not such an href, unknown, or deleted since). */
+  byHref(href: string): KeptDownload | undefined {
+    const id = downloadIdOf(href);
+    return id === null ? undefined : this.files.get(id);
   }
 
   /** Deletes every kept file and the folder. */

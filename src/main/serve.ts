@@ -224,7 +224,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       sendText(res, 403, NO_SESSION);
       return;
     }
-    const file = opts.downloads?.get(url.pathname.slice(DOWNLOAD_PATH.length));
+    const file = opts.downloads?.byHref(url.pathname);
     if (!file) {
       sendText(res, 404, 'No such file (exported files are kept for the last exports only): export again');
       return;

@@ -37,6 +37,12 @@ describe('Downloads', () => {
     expect(file).toEqual({ name: 'report — 1.csv', mediaType: 'text/csv; charset=utf-8', size: bytes.length, href: expect.any(String) });
     expect(kept).toMatchObject({ name: 'report — 1.csv', mediaType: 'text/csv; charset=utf-8', size: bytes.length });
     expect(downloads.get('nope')).toBeUndefined();
+    // By its href: only the `/download/<uuid>` form names a kept file.
+    if (!('href' in file)) throw new Error('expected a kept file');
+    expect(downloads.byHref(file.href)).toBe(kept);
+    for (const href of [idOf(file), `/other/${idOf(file)}`, `${file.href}/..`, `${file.href}x`, '/download/nope', '/download/']) {
+      expect(downloads.byHref(href), href).toBeUndefined();
+    }
     await downloads.close();
   });
 
