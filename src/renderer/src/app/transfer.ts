@@ -125,14 +125,14 @@ export type SaveFile = (file: JobFile) => Promise<SavedFile>;
  * How the app hands over an export's files: in Electron, a kept file is saved through the shell
  * (main's save dialog copies it, the bytes never enter the page); otherwise the browser downloads it.
  */
-export function fileSaver(shell: Pick<GlossShell, 'saveFile'> | null, doc?: Document): SaveFile {
+export function fileSaver(shell: Pick<GlossShell, 'saveFile'> | null): SaveFile {
   return async (file) => {
     if (shell && 'href' in file) {
       const saved = await shell.saveFile(file.href);
       if (!saved.ok) return { kind: 'failed', message: saved.error.message };
       return saved.value === null ? { kind: 'cancelled' } : { kind: 'saved', path: saved.value };
     }
-    downloadFile(file, doc);
+    downloadFile(file);
     return { kind: 'downloaded' };
   };
 }
