@@ -4,8 +4,10 @@
 
 import { copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { stat as statFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium } from '@playwright/test';
+import { SourceMapConsumer } from 'source-map-js';
+import type { RawSourceMap } from 'source-map-js';
 import type { Browser, BrowserContext, CDPSession, Page } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium } from '../../e2e/support/chromium';
 import type { Block, GlossDocument, Layer } from '../../src/core/model';
@@ -705,7 +707,7 @@ interface TraceEvent {
 }
 
 interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[];
   startTime: number;
   samples?: number[];
   timeDeltas?: number[];
@@ -746,63 +748,42 @@ function selfTimes(events: TraceEvent[], from: number, to: number): Map<string, 
   return self;
 }
 
-/** Source files of ours (src/core, src/renderer) by the top-level names they declare. */
-function sourceDeclarations(): Map<string, string[]> {
-  const names = new Map<string, string[]>();
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (/\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
-        const module = relative(ROOT, path).replace(/^src\/renderer\/src\//, 'renderer/');
-        for (const m of readFileSync(path, 'utf8').matchAll(/^(?:export )?(?:default )?(?:async )?(?:function\*? |class |const |let )(\w+)/gm)) {
-          names.set(m[1]!, [...(names.get(m[1]!) ?? []), module]);
-        }
-      }
-    }
-  };
-  walk(join(ROOT, 'src', 'core'));
-  walk(join(ROOT, 'src', 'renderer'));
-  return names;
-}
-
 /**
- * Which module a line of the renderer bundle belongs to. The bundle is not minified: rolldown
- * writes "// path" before most modules (packages are found that way), but not before every one of
- * ours; for those, the enclosing top-level declaration's name is looked up in our sources.
+ * Where a place in the renderer bundle comes from, by the bundle's source map (the bundle is
+ * minified; `out/renderer/assets/<bundle>.js.map` is written beside it, not linked from it): a
+ * package's name for node_modules, our source path for ours (src/renderer/src/... as renderer/...),
+ * and the function's name in the source where the map has it.
  */
-function bundleModules(): { file: string; moduleAt: (line: number) => string } {
+function bundleSources(): { file: string; at: (line: number, column: number) => { module: string; name: string | null; line: number | null } } {
   const html = readFileSync(join(ROOT, 'out', 'renderer', 'index.html'), 'utf8');
   const file = /src="\.\/assets\/([^"]+\.js)"/.exec(html)?.[1];
   if (!file) throw new Error('out/renderer/index.html names no script');
-  const lines = readFileSync(join(ROOT, 'out', 'renderer', 'assets', file), 'utf8').split('\n');
-  const declared = sourceDeclarations();
-  const region: string[] = [];
-  const topLevel: (string | null)[] = [];
-  let current = '(bundle prelude)';
-  let name: string | null = null;
-  lines.forEach((text, line) => {
-    const marker = /^\/\/ (?:\\0)?((?:node_modules|src|rolldown)\/\S+)$/.exec(text);
-    if (marker) {
-      const path = marker[1]!;
-      const pkg = /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1];
-      current = pkg ?? path.replace(/^src\/renderer\/src\//, 'renderer/');
-      name = null;
-    }
-    const decl = /^(?:async )?(?:function\*? |class |var |let |const )(\w+?)(?:\$\d+)?\b/.exec(text);
-    if (decl) name = decl[1]!;
-    region[line] = current;
-    topLevel[line] = name;
-  });
+  const mapPath = join(ROOT, 'out', 'renderer', 'assets', `${file}.map`);
+  let map: SourceMapConsumer;
+  try {
+    map = new SourceMapConsumer(JSON.parse(readFileSync(mapPath, 'utf8')) as RawSourceMap);
+  } catch (error) {
+    throw new Error(`${mapPath}: cannot read the renderer's source map (npm run build writes it): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
   return {
     file,
-    moduleAt: (line) => {
-      const byRegion = region[line] ?? '(bundle prelude)';
-      if (!byRegion.startsWith('src/') && !byRegion.startsWith('renderer/')) return byRegion;
-      const candidates = declared.get(topLevel[line] ?? '') ?? [];
-      return candidates.length === 1 ? candidates[0]! : byRegion;
+    at: (line, column) => {
+      // CPU profiles count lines and columns from 0; source maps count lines from 1.
+      const found = map.originalPositionFor({ line: line + 1, column });
+      if (found.source === null) return { module: '(bundle prelude)', name: null, line: null };
+      return { module: moduleOfSource(found.source), name: found.name ?? null, line: found.line };
     },
   };
+}
+
+/** A source map's source path as a module: the package for node_modules, else the path from src/. */
+export function moduleOfSource(source: string): string {
+  const path = source.replace(/\\/g, '/');
+  const pkg = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1];
+  if (pkg) return pkg;
+  const ours = /(?:^|\/)(src\/.*)$/.exec(path)?.[1];
+  if (ours) return ours.replace(/^src\/renderer\/src\//, 'renderer/');
+  return path.replace(/^(?:\.\.\/)+/, '').replace(/^\0/, '');
 }
 
 async function profileOpen(browser: Browser, context: BrowserContext, spec: TargetSpec): Promise<ProfileResult> {
@@ -873,7 +854,7 @@ async function profiled(browser: Browser, context: BrowserContext, page: Page, a
       .sort((a, b) => b[1] - a[1])
       .slice(0, 12);
 
-    const { file, moduleAt } = bundleModules();
+    const { file, at } = bundleSources();
     const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
     const byModule = new Map<string, number>();
     const byFunction = new Map<string, number>();
@@ -887,10 +868,16 @@ async function profiled(browser: Browser, context: BrowserContext, page: Page, a
       const node = nodes.get(samples[i]!);
       if (!node) continue;
       const ms = (deltas[i + 1] ?? deltas[i] ?? 0) / 1000;
-      const { url, functionName, lineNumber } = node.callFrame;
+      const { url, lineNumber, columnNumber } = node.callFrame;
+      let { functionName } = node.callFrame;
       let module: string;
-      if (url.endsWith(file)) module = moduleAt(lineNumber);
-      else if (url === '') module = functionName.startsWith('(') ? functionName : '(native)';
+      if (url.endsWith(file)) {
+        // The profile names minified functions: the map gives the source's name, else its line.
+        const source = at(lineNumber, columnNumber);
+        module = source.module;
+        if (source.name) functionName = source.name;
+        else if (source.line !== null) functionName = `${functionName || '(anonymous)'}@${source.line}`;
+      } else if (url === '') module = functionName.startsWith('(') ? functionName : '(native)';
       else module = url.replace(/^.*\//, '');
       if (module === '(idle)') continue;
       byModule.set(module, (byModule.get(module) ?? 0) + ms);
