@@ -158,7 +158,10 @@ describe('annotation plugin', () => {
     expect(annotationState(next)).toBe(annotationState(state));
   });
 
-  it('ends up exactly where a fresh build would, after any edits', () => {
+  it.each([
+    ['keeping the spans', false],
+    ['drawing them through a resolver', true],
+  ])('ends up exactly where a fresh build would, after any edits (%s)', (_how, resolving) => {
     const spanArb = fc
       .tuple(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 12 }), fc.constantFrom('Person', 'Money', 'Date'))
       .map(([from, length, label]) => ({ from, to: Math.min(61, from + length), label }));
@@ -171,9 +174,12 @@ describe('annotation plugin', () => {
     );
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 30 }), (ops) => {
-        let state = stateWith();
-        let window = { from: 0, to: doc.content.size };
         const live = new Map<string, RenderedSpan>();
+        // The resolver draws what `live` holds now, as the session draws its stored spans.
+        let state = resolving
+          ? EditorState.create({ doc, plugins: [createAnnotationPlugin([], { resolve: (id) => live.get(id) })] })
+          : stateWith();
+        let window = { from: 0, to: doc.content.size };
         let selected: string | null = null;
         let next = 0;
         for (const op of ops) {
@@ -212,7 +218,7 @@ describe('annotation plugin', () => {
         const levels = [...levelsOf(fresh)].filter(([id]) => inWindow(id));
         expect(levelsOf(decorations(state))).toEqual(new Map(levels));
         // The index holds every span, drawn or not, with the levels of a fresh build.
-        expect(new Map(annotationState(state).index.entries.map((e) => [e.span.id, e.level]))).toEqual(levelsOf(fresh));
+        expect(new Map(annotationState(state).index.entries.map((e) => [e.id, e.level]))).toEqual(levelsOf(fresh));
       }),
       { numRuns: 300 },
     );
@@ -286,11 +292,39 @@ describe('annotation plugin', () => {
   describe('SpanIndex', () => {
     it('finds overlapping spans past a long one, and spans by id after a range change', () => {
       const index = SpanIndex.build([span('long', 1, 900), span('x', 500, 510), span('y', 950, 960)]);
-      expect(index.overlapping({ from: 800, to: 955 }, 10_000).map((e) => e.span.id)).toEqual(['long', 'y']);
-      expect(index.overlapping({ from: 800, to: 955 }, 955).map((e) => e.span.id)).toEqual(['long']);
+      expect(index.overlapping({ from: 800, to: 955 }, 10_000).map((e) => e.id)).toEqual(['long', 'y']);
+      expect(index.overlapping({ from: 800, to: 955 }, 955).map((e) => e.id)).toEqual(['long']);
       expect(index.overlapping({ from: 5, to: 5 }, 10_000)).toEqual([]);
       expect(index.indexOf(span('x', 1, 2))).toBe(1);
       expect(index.indexOf(span('nope', 1, 2))).toBe(-1);
+    });
+
+    it('keeps the spans it is given, or only ids, ranges and levels', () => {
+      const spans = [span('b', 5, 9), span('a', 2, 20)];
+      const kept = SpanIndex.build(spans);
+      expect(kept.entries).toEqual([
+        { id: 'a', from: 2, to: 20, level: 0, span: spans[1] },
+        { id: 'b', from: 5, to: 9, level: 1, span: spans[0] },
+      ]);
+      const bare = SpanIndex.build(spans, { keep: false });
+      expect(bare.entries).toEqual([
+        { id: 'a', from: 2, to: 20, level: 0 },
+        { id: 'b', from: 5, to: 9, level: 1 },
+      ]);
+    });
+
+    it('leaves an index as it was when a new one is made from it', () => {
+      const before = SpanIndex.build([span('long', 1, 50), span('x', 10, 20)], { keep: false });
+      const added = before.with(span('mid', 5, 30));
+      expect(added.entry).toEqual({ id: 'mid', from: 5, to: 30, level: 1 });
+      expect(added.shifted).toEqual([[{ id: 'x', from: 10, to: 20, level: 1 }, { id: 'x', from: 10, to: 20, level: 2 }]]);
+      expect(added.index.entries.map((e) => [e.id, e.level])).toEqual([['long', 0], ['mid', 1], ['x', 2]]);
+      const removed = added.index.without(span('long', 1, 50))!;
+      expect(removed.index.entries.map((e) => [e.id, e.level])).toEqual([['mid', 0], ['x', 1]]);
+      expect(removed.shifted.map(([o, n]) => [o.id, o.level, n.level])).toEqual([['mid', 1, 0], ['x', 2, 1]]);
+      // The indexes made along the way are untouched.
+      expect(before.entries.map((e) => [e.id, e.level])).toEqual([['long', 0], ['x', 1]]);
+      expect(added.index.entries.map((e) => [e.id, e.level])).toEqual([['long', 0], ['mid', 1], ['x', 2]]);
     });
   });
 

@@ -1,6 +1,6 @@
 // The annotation plugin: spans drawn as inline decorations, each its own nested <span>, with a
 // nesting level that offsets its underline so that nested and overlapping spans stay apart.
-// All spans live in a SpanIndex (sorted, with their levels); only those in the *window* (the
+// All spans live in a SpanIndex (sorted, with their levels, in typed columns); only those in the *window* (the
 // part of the document in and around sight, set by the view as it scrolls) are decorations, so
 // opening a long document draws a few hundred spans, not ten thousand (docs/adr/0011). The
 // DecorationSet is only ever changed for the spans a transaction names or the window gains/loses.
@@ -77,15 +77,35 @@ export interface AnnotationPluginOptions {
   window?: EditorRange;
   /** Follow the view's scrolling: keep the window on what is in sight (default true). */
   track?: boolean;
+  /**
+   * How a span is drawn now, by id. Given, the index keeps only ids, ranges and levels, and the
+   * spans it draws are asked for here (the session draws them again from its stored spans, so a
+   * long document's 10,000 spans are not kept twice). Absent, the index keeps the spans it is given.
+   */
+  resolve?: SpanResolver;
 }
 
-/** A span with its level: spans open at its start that come before it (see precedes): its underline row. */
-export interface IndexEntry {
+/** How a span with this id is drawn now (undefined: it is not drawn). */
+export type SpanResolver = (id: string) => RenderedSpan | undefined;
+
+/** Where a span lies and what orders it: its id and editor range. */
+export type PlacedSpan = Pick<RenderedSpan, 'id' | 'from' | 'to'>;
+
+/**
+ * A span in the index with its level: spans open at its start that come before it (see precedes):
+ * its underline row. Made on demand from the index's columns.
+ */
+export interface IndexEntry extends PlacedSpan {
+  readonly level: number;
+  /** The drawn span, when the index keeps them (no resolver). */
+  readonly span?: RenderedSpan;
+}
+
+/** What a span's decorations carry: the span drawn and its level. */
+interface SpanSpec {
   readonly span: RenderedSpan;
   readonly level: number;
 }
-
-type SpanSpec = IndexEntry;
 
 /** Underline rows drawn distinctly; deeper nesting shares the last row. */
 export const MAX_LEVEL = 3;
@@ -98,24 +118,31 @@ export const MIN_WINDOW = 20_000;
 
 export const annotationKey = new PluginKey<AnnotationState>('gloss-annotations');
 
-/** The plugin, drawing `initial` spans from the start (those in the window). */
-export function createAnnotationPlugin(initial: readonly RenderedSpan[], options: AnnotationPluginOptions = {}): Plugin<AnnotationState> {
+/**
+ * The plugin, drawing `initial` spans from the start (those in the window). Given as a function,
+ * the spans are asked for when a state is made and not kept by the plugin (with a resolver, the
+ * index keeps no drawn spans either).
+ */
+export function createAnnotationPlugin(
+  initial: readonly RenderedSpan[] | (() => readonly RenderedSpan[]),
+  options: AnnotationPluginOptions = {},
+): Plugin<AnnotationState> {
   return new Plugin<AnnotationState>({
     key: annotationKey,
     state: {
       init: (_config, state) => {
-        const index = SpanIndex.build(initial);
+        const index = SpanIndex.build(typeof initial === 'function' ? initial() : initial, { keep: !options.resolve });
         const window = options.window ?? { from: 0, to: state.doc.content.size };
         const members = index.overlapping(window, state.doc.content.size);
         return {
-          decorations: DecorationSet.create(state.doc, members.flatMap((e) => decorate(e, false, false))),
+          decorations: DecorationSet.create(state.doc, members.flatMap((e) => decorate(e, options.resolve, false, false))),
           selected: null,
           flashing: null,
           index,
           window,
         };
       },
-      apply: (tr, value) => applyMeta(tr, value),
+      apply: (tr, value) => applyMeta(tr, value, options.resolve),
     },
     props: {
       decorations: (state) => annotationKey.getState(state)?.decorations ?? DecorationSet.empty,
@@ -137,7 +164,7 @@ export function withAnnotationMeta(tr: Transaction, meta: AnnotationMeta): Trans
 }
 
 /** Order of spans: by start, longer first, then id. A span's level counts open spans before it. */
-export function precedes(a: RenderedSpan, b: RenderedSpan): boolean {
+export function precedes(a: PlacedSpan, b: PlacedSpan): boolean {
   if (a.from !== b.from) return a.from < b.from;
   if (a.to !== b.to) return a.to > b.to;
   return a.id < b.id;
@@ -163,121 +190,183 @@ export function buildDecorations(
   const index = SpanIndex.build(spans);
   return DecorationSet.create(
     doc,
-    index.entries.flatMap((e) => decorate(e, e.span.id === selectedId, e.span.id === flashId)),
+    index.entries.flatMap((e) => decorate(e, undefined, e.id === selectedId, e.id === flashId)),
   );
 }
 
 /**
- * Every span in (precedes) order with its level; immutable (each change makes a new index,
- * sharing the entries it did not touch). Lookups are binary searches; the scans for levels and
- * windows are bounded by the longest span.
+ * Every span in (precedes) order with its level; immutable (each change makes a new index). The
+ * spans are kept in columns: ids, and typed arrays of starts, ends and levels (16 bytes a span;
+ * 10,000 spans as objects with their entries took ~0.6 MB), plus the drawn spans themselves only
+ * when no resolver draws them. Lookups are binary searches; the scans for levels and windows are
+ * bounded by the longest span.
  */
 export class SpanIndex {
   private constructor(
-    readonly entries: readonly IndexEntry[],
+    private readonly ids: readonly string[],
+    private readonly froms: Int32Array,
+    private readonly tos: Int32Array,
+    /** Written only while a new index is being made (shift), never once it is handed out. */
+    private readonly levels: Int32Array,
+    /** The drawn spans, in the same order, when the index keeps them; null when a resolver draws them. */
+    private readonly kept: readonly RenderedSpan[] | null,
     /** No span is longer than this (an upper bound: removals do not lower it). */
     private readonly maxLength: number,
   ) {}
 
-  /** Sort, then sweep with a heap of open ends (O(n log n)). */
-  static build(spans: readonly RenderedSpan[]): SpanIndex {
+  /** Sort, then sweep with a heap of open ends (O(n log n)). `keep`: keep the spans (default true). */
+  static build(spans: readonly RenderedSpan[], { keep = true }: { keep?: boolean } = {}): SpanIndex {
     const sorted = [...spans].sort((a, b) => (precedes(a, b) ? -1 : precedes(b, a) ? 1 : 0));
+    const n = sorted.length;
+    const froms = new Int32Array(n);
+    const tos = new Int32Array(n);
+    const levels = new Int32Array(n);
+    const ids = new Array<string>(n);
     const openEnds = new MinHeap();
-    const entries: IndexEntry[] = [];
     let maxLength = 0;
-    for (const span of sorted) {
+    for (let i = 0; i < n; i++) {
+      const span = sorted[i]!;
       while (openEnds.size > 0 && openEnds.peek() <= span.from) openEnds.pop();
-      entries.push({ span, level: openEnds.size });
+      ids[i] = span.id;
+      froms[i] = span.from;
+      tos[i] = span.to;
+      levels[i] = openEnds.size;
       openEnds.push(span.to);
       maxLength = Math.max(maxLength, span.to - span.from);
     }
-    return new SpanIndex(entries, maxLength);
+    return new SpanIndex(ids, froms, tos, levels, keep ? sorted : null, maxLength);
   }
 
   get size(): number {
-    return this.entries.length;
+    return this.ids.length;
+  }
+
+  /** Every entry in order (made whole: for tests and diagnostics). */
+  get entries(): IndexEntry[] {
+    const out: IndexEntry[] = [];
+    for (let i = 0; i < this.ids.length; i++) out.push(this.entryAt(i));
+    return out;
+  }
+
+  /** The entry at a place in the order. */
+  entryAt(i: number): IndexEntry {
+    const entry = { id: this.ids[i]!, from: this.froms[i]!, to: this.tos[i]!, level: this.levels[i]! };
+    return this.kept ? { ...entry, span: this.kept[i]! } : entry;
   }
 
   /** Where a span is (by its range and id), or -1. */
-  indexOf(span: RenderedSpan): number {
+  indexOf(span: PlacedSpan): number {
     const i = this.insertionPoint(span);
-    const at = this.entries[i];
-    if (at && at.span.id === span.id) return i;
+    if (i < this.ids.length && this.ids[i] === span.id) return i;
     // Not where its range says (a caller holding an outdated copy): look it up by id.
-    return this.entries.findIndex((e) => e.span.id === span.id);
+    return this.ids.indexOf(span.id);
   }
 
   /** The entry of a span id (linear: for rare lookups). */
   entryOf(id: string): IndexEntry | undefined {
-    return this.entries.find((e) => e.span.id === id);
+    const i = this.ids.indexOf(id);
+    return i < 0 ? undefined : this.entryAt(i);
   }
 
   /**
    * The index with `span` added: its entry, and the entries whose level it raised (old and new).
-   * A span already there (same id) is replaced.
+   * A span already there (same id) is not looked for: take it out first (without).
    */
   with(span: RenderedSpan): { index: SpanIndex; entry: IndexEntry; shifted: [IndexEntry, IndexEntry][] } {
-    const entries = this.entries.slice();
     const at = this.insertionPoint(span);
     // Spans open at its start and before it: scan back while one could still reach it.
     let level = 0;
     for (let i = at - 1; i >= 0; i--) {
-      const other = entries[i]!.span;
-      if (other.from + this.maxLength <= span.from) break;
-      if (other.to > span.from) level++;
+      if (this.froms[i]! + this.maxLength <= span.from) break;
+      if (this.tos[i]! > span.from) level++;
     }
-    const entry = { span, level };
-    entries.splice(at, 0, entry);
-    const shifted = shiftAfter(entries, at, +1);
-    return { index: new SpanIndex(entries, Math.max(this.maxLength, span.to - span.from)), entry, shifted };
+    const ids = this.ids.slice();
+    ids.splice(at, 0, span.id);
+    let kept: RenderedSpan[] | null = null;
+    if (this.kept) {
+      kept = this.kept.slice();
+      kept.splice(at, 0, span);
+    }
+    const index = new SpanIndex(
+      ids,
+      insertAt(this.froms, at, span.from),
+      insertAt(this.tos, at, span.to),
+      insertAt(this.levels, at, level),
+      kept,
+      Math.max(this.maxLength, span.to - span.from),
+    );
+    const shifted = index.shift(at + 1, +1, span);
+    return { index, entry: index.entryAt(at), shifted };
   }
 
   /** The index without the span (null if it is not there), and the entries whose level it lowered. */
-  without(span: RenderedSpan): { index: SpanIndex; entry: IndexEntry; shifted: [IndexEntry, IndexEntry][] } | null {
+  without(span: PlacedSpan): { index: SpanIndex; entry: IndexEntry; shifted: [IndexEntry, IndexEntry][] } | null {
     const at = this.indexOf(span);
     if (at < 0) return null;
-    const entries = this.entries.slice();
-    const [entry] = entries.splice(at, 1);
+    const entry = this.entryAt(at);
+    const ids = this.ids.slice();
+    ids.splice(at, 1);
+    let kept: RenderedSpan[] | null = null;
+    if (this.kept) {
+      kept = this.kept.slice();
+      kept.splice(at, 1);
+    }
+    const index = new SpanIndex(ids, removeAt(this.froms, at), removeAt(this.tos, at), removeAt(this.levels, at), kept, this.maxLength);
     // Those starting inside it came after it: they are now where it was.
-    const shifted = shiftAfter(entries, at - 1, -1, entry!.span);
-    return { index: new SpanIndex(entries, this.maxLength), entry: entry!, shifted };
+    const shifted = index.shift(at, -1, entry);
+    return { index, entry, shifted };
   }
 
   /** Entries meeting [range.from, range.to) that lie inside the first `limit` positions, in order. */
   overlapping(range: EditorRange, limit: number): IndexEntry[] {
-    const entries = this.entries;
+    const { froms, tos } = this;
     // The first span starting at or after range.to: none from there on meets the range.
-    const lo = firstIndex(entries.length, (k) => entries[k]!.span.from >= range.to);
+    const lo = firstIndex(froms.length, (k) => froms[k]! >= range.to);
     const out: IndexEntry[] = [];
     if (range.from >= range.to) return out;
     for (let i = lo - 1; i >= 0; i--) {
-      const span = entries[i]!.span;
-      if (span.from + this.maxLength <= range.from) break;
-      if (span.to > range.from && span.to <= limit) out.push(entries[i]!);
+      if (froms[i]! + this.maxLength <= range.from) break;
+      if (tos[i]! > range.from && tos[i]! <= limit) out.push(this.entryAt(i));
     }
     return out.reverse();
   }
 
-  private insertionPoint(span: RenderedSpan): number {
-    const entries = this.entries;
-    return firstIndex(entries.length, (k) => !precedes(entries[k]!.span, span));
+  /**
+   * Shift by `delta` the levels of the entries from `start` on that begin inside `changed`; only
+   * on an index being made (with, without). Returns the [old, new] entries.
+   */
+  private shift(start: number, delta: number, changed: PlacedSpan): [IndexEntry, IndexEntry][] {
+    const shifted: [IndexEntry, IndexEntry][] = [];
+    for (let i = start; i < this.froms.length; i++) {
+      if (this.froms[i]! >= changed.to) break;
+      const old = this.entryAt(i);
+      this.levels[i] = Math.max(0, old.level + delta);
+      shifted.push([old, this.entryAt(i)]);
+    }
+    return shifted;
+  }
+
+  private insertionPoint(span: PlacedSpan): number {
+    const { ids, froms, tos } = this;
+    return firstIndex(ids.length, (k) => !precedes({ id: ids[k]!, from: froms[k]!, to: tos[k]! }, span));
   }
 }
 
-/**
- * Shift by `delta` the level of the entries after index `at` that start inside `changed` (default:
- * the span at `at`), replacing them in `entries`; returns [old, new] pairs.
- */
-function shiftAfter(entries: IndexEntry[], at: number, delta: number, changed: RenderedSpan = entries[at]!.span): [IndexEntry, IndexEntry][] {
-  const shifted: [IndexEntry, IndexEntry][] = [];
-  for (let i = at + 1; i < entries.length; i++) {
-    const old = entries[i]!;
-    if (old.span.from >= changed.to) break;
-    const next = { span: old.span, level: Math.max(0, old.level + delta) };
-    entries[i] = next;
-    shifted.push([old, next]);
-  }
-  return shifted;
+/** A copy of `array` with `value` inserted at `at`. */
+function insertAt(array: Int32Array, at: number, value: number): Int32Array {
+  const out = new Int32Array(array.length + 1);
+  out.set(array.subarray(0, at));
+  out[at] = value;
+  out.set(array.subarray(at), at + 1);
+  return out;
+}
+
+/** A copy of `array` without the item at `at`. */
+function removeAt(array: Int32Array, at: number): Int32Array {
+  const out = new Int32Array(array.length - 1);
+  out.set(array.subarray(0, at));
+  out.set(array.subarray(at + 1), at);
+  return out;
 }
 
 /** What is drawn: spans meeting the window (within the document), plus the selected and flashing ones. */
@@ -289,10 +378,9 @@ interface Drawing {
 }
 
 function isDrawn(entry: IndexEntry, d: Drawing): boolean {
-  const span = entry.span;
-  if (span.to > d.limit) return false;
-  if (span.id === d.selected?.id || span.id === d.flashing?.id) return true;
-  return span.from < d.window.to && span.to > d.window.from && d.window.from < d.window.to;
+  if (entry.to > d.limit) return false;
+  if (entry.id === d.selected?.id || entry.id === d.flashing?.id) return true;
+  return entry.from < d.window.to && entry.to > d.window.from && d.window.from < d.window.to;
 }
 
 /** Collects the decorations to take out and to put in, applied in one go. */
@@ -300,17 +388,19 @@ class Redraw {
   private readonly out: Decoration[] = [];
   private readonly in: Decoration[] = [];
 
-  constructor(private readonly set: DecorationSet) {}
+  constructor(
+    private readonly set: DecorationSet,
+    private readonly resolve: SpanResolver | undefined,
+  ) {}
 
   /** Take an entry's decorations out (if it has any). */
   erase(entry: IndexEntry): void {
-    const span = entry.span;
-    for (const d of this.set.find(span.from, span.to, (spec) => (spec as SpanSpec).span?.id === span.id)) this.out.push(d);
+    for (const d of this.set.find(entry.from, entry.to, (spec) => (spec as SpanSpec).span?.id === entry.id)) this.out.push(d);
   }
 
   /** Draw an entry if it is to be drawn. */
   draw(entry: IndexEntry, d: Drawing): void {
-    if (isDrawn(entry, d)) this.in.push(...decorate(entry, entry.span.id === d.selected?.id, entry.span.id === d.flashing?.id));
+    if (isDrawn(entry, d)) this.in.push(...decorate(entry, this.resolve, entry.id === d.selected?.id, entry.id === d.flashing?.id));
   }
 
   result(doc: PMNode): DecorationSet {
@@ -321,7 +411,7 @@ class Redraw {
   }
 }
 
-function applyMeta(tr: Transaction, value: AnnotationState): AnnotationState {
+function applyMeta(tr: Transaction, value: AnnotationState, resolve: SpanResolver | undefined): AnnotationState {
   const meta = tr.getMeta(annotationKey) as AnnotationMeta | undefined;
   if (!meta && !tr.docChanged) return value;
   let decorations = value.decorations;
@@ -335,12 +425,12 @@ function applyMeta(tr: Transaction, value: AnnotationState): AnnotationState {
     // a long document loads (session.ts). Spans that now fit in it are drawn.
     decorations = decorations.map(tr.mapping, tr.doc);
     if (limit > limitBefore) {
-      const redraw = new Redraw(decorations);
+      const redraw = new Redraw(decorations, resolve);
       const drawing: Drawing = { window, limit, selected, flashing };
       const fresh = new Set<string>();
       for (const entry of index.overlapping(window, limit)) {
-        if (entry.span.to > limitBefore) {
-          fresh.add(entry.span.id);
+        if (entry.to > limitBefore) {
+          fresh.add(entry.id);
           redraw.draw(entry, drawing);
         }
       }
@@ -381,23 +471,23 @@ function applyMeta(tr: Transaction, value: AnnotationState): AnnotationState {
       const result = index.without(span);
       if (!result) continue;
       index = result.index;
-      note(result.entry, null, result.entry.span.id);
-      for (const [old, next] of result.shifted) note(old, next, old.span.id);
+      note(result.entry, null, result.entry.id);
+      for (const [old, next] of result.shifted) note(old, next, old.id);
     }
     for (const span of meta.add ?? []) {
       const existing = index.indexOf(span);
       if (existing >= 0) {
-        const result = index.without(index.entries[existing]!.span)!;
+        const result = index.without(index.entryAt(existing))!;
         index = result.index;
         note(result.entry, null, span.id);
-        for (const [old, next] of result.shifted) note(old, next, old.span.id);
+        for (const [old, next] of result.shifted) note(old, next, old.id);
       }
       const result = index.with(span);
       index = result.index;
       note(null, result.entry, span.id);
-      for (const [old, next] of result.shifted) note(old, next, old.span.id);
+      for (const [old, next] of result.shifted) note(old, next, old.id);
     }
-    const redraw = new Redraw(decorations);
+    const redraw = new Redraw(decorations, resolve);
     for (const [id, old] of before) {
       if (old) redraw.erase(old);
       const next = after.get(id);
@@ -420,14 +510,14 @@ function applyMeta(tr: Transaction, value: AnnotationState): AnnotationState {
   }
   if (restyle.length > 0) {
     const drawing: Drawing = { window, limit, selected, flashing };
-    const redraw = new Redraw(decorations);
+    const redraw = new Redraw(decorations, resolve);
     const seen = new Set<string>();
     for (const span of restyle) {
       if (seen.has(span.id)) continue;
       seen.add(span.id);
       const at = index.indexOf(span);
       if (at < 0) continue;
-      const entry = index.entries[at]!;
+      const entry = index.entryAt(at);
       redraw.erase(entry);
       redraw.draw(entry, drawing);
     }
@@ -438,14 +528,14 @@ function applyMeta(tr: Transaction, value: AnnotationState): AnnotationState {
   if (meta.window && (meta.window.from !== window.from || meta.window.to !== window.to)) {
     const old: Drawing = { window, limit, selected, flashing };
     const next: Drawing = { window: meta.window, limit, selected, flashing };
-    const redraw = new Redraw(decorations);
+    const redraw = new Redraw(decorations, resolve);
     const was = new Set<string>();
     for (const entry of index.overlapping(window, limit)) {
-      was.add(entry.span.id);
+      was.add(entry.id);
       if (!isDrawn(entry, next)) redraw.erase(entry);
     }
     for (const entry of index.overlapping(meta.window, limit)) {
-      if (!was.has(entry.span.id) && !isDrawn(entry, old)) redraw.draw(entry, next);
+      if (!was.has(entry.id) && !isDrawn(entry, old)) redraw.draw(entry, next);
     }
     decorations = redraw.result(tr.doc);
     window = meta.window;
@@ -576,8 +666,10 @@ function scrollParentOf(element: HTMLElement): HTMLElement | null {
 }
 
 
-function decorate(entry: IndexEntry, selected: boolean, flashing: boolean): Decoration[] {
-  return decorateSpan(entry.span, entry.level, selected, flashing);
+/** An entry's decorations: the span the index keeps, else the one the resolver draws now (none if it has none). */
+function decorate(entry: IndexEntry, resolve: SpanResolver | undefined, selected: boolean, flashing: boolean): Decoration[] {
+  const span = entry.span ?? resolve?.(entry.id);
+  return span ? decorateSpan(span, entry.level, selected, flashing) : [];
 }
 
 function decorateSpan(span: RenderedSpan, level: number, selected: boolean, flashing: boolean): Decoration[] {

@@ -169,20 +169,21 @@ export class DocumentSession implements Surface {
     this.editor = opts.editor ?? buildEditorDocument(this.document);
     this.afterPaint = opts.afterPaint ?? afterPaint;
 
-    const initial: RenderedSpan[] = [];
     compactSpans(opts.opened.mine.spans);
-    for (const span of opts.opened.mine.spans) {
-      this.spans.set(span.id, span);
-      const drawn = this.render(span);
-      if (drawn) initial.push(drawn);
-    }
+    for (const span of opts.opened.mine.spans) this.spans.set(span.id, span);
     // A layer on disk is stored sorted: sort only if it is not.
     const spans = [...this.spans.values()];
     this.sorted = isSorted(spans) ? spans : spans.sort(compareSpans);
 
     // A long document: its first blocks now, the rest appended frame by frame.
     this.loader = new BlockLoader(this.editor, () => this.host, this.afterPaint, () => !this.disposed);
-    const plugins = [readOnlyTextPlugin(), this.loader.plugin(), createAnnotationPlugin(initial, { window: this.loader.initialWindow })];
+    // The editor's index keeps only ids, ranges and levels; what it draws, it asks for here,
+    // drawn again from the stored spans (the 10,000 drawn forms are not kept besides them).
+    const plugins = [
+      readOnlyTextPlugin(),
+      this.loader.plugin(),
+      createAnnotationPlugin(() => this.drawAll(), { window: this.loader.initialWindow, resolve: (id) => this.renderedSpan(id) }),
+    ];
     const state = EditorState.create({ doc: this.loader.initialDoc, plugins });
     this.host = new StateHost(state, (tr) => this.onTransaction(tr));
     this.loader.start();
@@ -526,6 +527,16 @@ export class DocumentSession implements Surface {
     }
     this.sorted = sorted;
     return { remove, add };
+  }
+
+  /** Every span that can be drawn, as drawn, noting the orphans: the editor's first drawing. */
+  private drawAll(): RenderedSpan[] {
+    const out: RenderedSpan[] = [];
+    for (const span of this.spans.values()) {
+      const drawn = this.render(span);
+      if (drawn) out.push(drawn);
+    }
+    return out;
   }
 
   /** Draw a span taken in (draw), noting it as an orphan if its quote no longer matches. */
