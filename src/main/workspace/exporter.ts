@@ -309,8 +309,5 @@ async function readExportDocument(
 
 /** Whether some span of the layer does not fit the text or its quote (checkLayer's orphans), cheaply. */
 function mayHaveOrphans(layer: Layer, text: CodePointIndex): boolean {
-  for (const span of layer.spans) {
-    if (isOrphanSpan(span, text)) return true;
-  }
-  return false;
+  return layer.spans.some((span) => isOrphanSpan(span, text));
 }

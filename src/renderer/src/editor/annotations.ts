@@ -1,9 +1,10 @@
 // The annotation plugin: spans drawn as inline decorations, each its own nested <span>, with a
 // nesting level that offsets its underline so that nested and overlapping spans stay apart.
-// All spans live in a SpanIndex (sorted, with their levels, in typed columns); only those in the *window* (the
-// part of the document in and around sight, set by the view as it scrolls) are decorations, so
-// opening a long document draws a few hundred spans, not ten thousand (docs/adr/0011). The
-// DecorationSet is only ever changed for the spans a transaction names or the window gains/loses.
+// All spans live in a SpanIndex (sorted, with their levels, in typed columns: docs/adr/0020); only
+// those in the *window* (the part of the document in and around sight, set by the view as it
+// scrolls) are decorations, so opening a long document draws a few hundred spans, not ten
+// thousand (docs/adr/0011). The DecorationSet is only ever changed for the spans a transaction
+// names or the window gains/loses.
 
 import { Plugin, PluginKey } from 'prosemirror-state';
 import type { EditorState, PluginView, Transaction } from 'prosemirror-state';
