@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { GlossDocument, Span } from '../../../src/core/model';
 import { DEFAULT_SCHEMA } from '../../../src/core/schema';
-import { annotationState } from '../../../src/renderer/src/editor/annotations';
+import { annotationState, buildDecorations, levelsOf } from '../../../src/renderer/src/editor/annotations';
+import type { RenderedSpan } from '../../../src/renderer/src/editor/annotations';
 import { CHUNK_BLOCKS } from '../../../src/renderer/src/editor/positions';
 import { DocumentSession, compactSpans } from '../../../src/renderer/src/session/session';
 import tajikistan from '../../../resources/sample/tajikistan-russia-industrial-cooperation.txt?raw';
@@ -121,6 +122,54 @@ describe('DocumentSession: making spans', () => {
     expect(session.getSnapshot().selected).toMatchObject({ label: 'Organisation', attributes: { normalized: 'Rahmon, Emomali' } });
     await session.idle();
     expect(stored()).toMatchObject([{ label: 'Organisation', attributes: { normalized: 'Rahmon, Emomali' } }]);
+  });
+});
+
+describe('DocumentSession: what the editor draws', () => {
+  it('draws, after any edits, undos and redos, what a fresh drawing of its spans draws', async () => {
+    const session = await open();
+    const host = hosts.get(session)!;
+    // A seeded run of nested and overlapping creates, relabels, deletes, undos and redos, near
+    // one another so that levels shift; the editor's index keeps no drawn spans: it asks the
+    // session for them, which must come out as if everything were drawn again from scratch.
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const labels = DEFAULT_SCHEMA.labels.map((l) => l.name);
+    for (let step = 0; step < 120; step++) {
+      const spans = session.getSnapshot().spans;
+      const op = next(10);
+      if (op < 4 || spans.length === 0) {
+        const start = 60 + next(120);
+        session.createSpan(labels[next(labels.length)]!, start, start + 1 + next(40));
+      } else if (op < 6) {
+        const span = spans[next(spans.length)]!;
+        session.relabel(span.id, labels[next(labels.length)]!);
+      } else if (op < 8) {
+        session.remove(spans[next(spans.length)]!.id);
+      } else if (op === 8) {
+        session.undo();
+      } else {
+        session.redo();
+      }
+      const all = session.getSnapshot().spans.map((s) => session.renderedSpan(s.id)).filter((s): s is RenderedSpan => s !== undefined);
+      const fresh = buildDecorations(host.state.doc, all, session.getSnapshot().selected?.id ?? null, null);
+      expect(levelsOf(annotationState(host.state).decorations)).toEqual(levelsOf(fresh));
+      expect(drawn(session)).toEqual(
+        fresh
+          .find()
+          .map((d) => {
+            const spec = d.spec as { span: { id: string; label: string } };
+            const cls = (d as unknown as { type: { attrs: { class: string } } }).type.attrs.class;
+            return `${spec.span.id}:${spec.span.label}${cls.includes('gl-selected') ? '*' : ''}`;
+          })
+          .sort(),
+      );
+    }
+    expect(session.getSnapshot().spans.length).toBeGreaterThan(5);
+    await session.idle();
   });
 });
 
