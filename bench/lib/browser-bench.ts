@@ -777,7 +777,7 @@ function bundleSources(): { file: string; at: (line: number, column: number) => 
 }
 
 /** A source map's source path as a module: the package for node_modules, else the path from src/. */
-export function moduleOfSource(source: string): string {
+function moduleOfSource(source: string): string {
   const path = source.replace(/\\/g, '/');
   const pkg = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1];
   if (pkg) return pkg;
