@@ -266,6 +266,18 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** One frame at 60 Hz, in ms. */
+const FRAME_MS = 1000 / 60;
+
+/**
+ * Where in the frame a key lands: a person's key comes at any moment of the 16.7 ms between two
+ * frames, not just after one. The harness waits until the page has drawn a frame (settle), then
+ * this long (seeded, uniform over one frame) before it sends the key.
+ */
+function keyPhase(random: Random): Promise<void> {
+  return sleep(random.next() * FRAME_MS);
+}
+
 interface TargetSpec {
   name: TargetName;
   url: string;
@@ -578,6 +590,7 @@ async function runFloorEdits(context: BrowserContext, spec: TargetSpec, blocks: 
     await spec.click(page);
     await p.result(120_000);
     const random = new Random('gloss-bench-floor-edits');
+    const phase = new Random('gloss-bench-key-phase');
     const records: ActionRecord[] = [];
     for (let i = 0; i < count; i++) {
       const index = random.int(0, blocks - 1);
@@ -586,6 +599,7 @@ async function runFloorEdits(context: BrowserContext, spec: TargetSpec, blocks: 
       await page.evaluate(`document.documentElement.dataset.editBlock = '${index}'`);
       await p.settle();
       await p.arm('keydown', { kind: 'exists', selector: `[data-floor-edit="${records.length}"]` }, 0);
+      await keyPhase(phase);
       await page.keyboard.press('x');
       const change = await p.result(10_000).catch(() => null);
       // A block too short to wrap a word: nothing happened, nothing to time.
@@ -1016,6 +1030,7 @@ async function runActions(
   });
   const p = new Probe(page);
   const records: ActionRecord[] = [];
+  const phase = new Random('gloss-bench-key-phase');
   let createProfile: ProfileResult | null = null;
   try {
     await page.goto(spec.url);
@@ -1043,6 +1058,7 @@ async function runActions(
       await p.arm('keydown', done, 0);
       const before = await layerState(a.layerFile);
       const io0 = processWrites(a.serverPid);
+      await keyPhase(phase);
       const t0 = performance.now();
       await page.keyboard.press(key);
       const [change, file] = await Promise.all([p.result(30_000), layerChange(a.layerFile, before, t0, 30_000)]);
