@@ -41,6 +41,36 @@ describe('SaveQueue', () => {
     await queue.idle();
   });
 
+  it('starts sending when its start option says, with everything queued by then, in order', async () => {
+    const { send, sent, answer } = controlledSend();
+    const starts: (() => void)[] = [];
+    const queue = new SaveQueue(send, {}, { start: (run) => void starts.push(run) });
+    queue.enqueue(status(1));
+    queue.enqueue(status(2));
+    // Nothing sent yet, but already saving; one start asked for, not one per batch.
+    expect(sent).toEqual([]);
+    expect(queue.status).toEqual({ state: 'saving' });
+    expect(starts).toHaveLength(1);
+    const idle = queue.idle();
+    starts[0]!();
+    expect(sent).toEqual([status(1)]);
+    queue.enqueue(status(3));
+    // A run under way takes later batches without another start.
+    expect(starts).toHaveLength(1);
+    await answer(ok(result(1)));
+    await answer(ok(result(2)));
+    await answer(ok(result(3)));
+    await idle;
+    expect(sent).toEqual([status(1), status(2), status(3)]);
+    // Once idle, the next batch asks for a start again.
+    queue.enqueue(status(4));
+    expect(starts).toHaveLength(2);
+    starts[1]!();
+    expect(sent).toHaveLength(4);
+    await answer(ok(result(4)));
+    await queue.idle();
+  });
+
   it('says saving while anything is pending, then saved', async () => {
     const { send, answer } = controlledSend();
     const seen: SaveStatus[] = [];

@@ -14,15 +14,27 @@ export interface SaveQueueEvents {
   onStatus?(status: SaveStatus): void;
 }
 
+export interface SaveQueueOptions {
+  /**
+   * When the first batch of a run is sent (default: at once, in enqueue). The session sends it in
+   * a task of its own, so that the request is not made inside the key's event, before the frame
+   * that shows the edit.
+   */
+  start?: (run: () => void) => void;
+}
+
 export class SaveQueue {
   private readonly pending: LayerChange[][] = [];
   private running = false;
+  /** A run is asked for (start) and has not begun. */
+  private starting = false;
   private lastError: GlossError | null = null;
   private waiters: (() => void)[] = [];
 
   constructor(
     private readonly send: (changes: LayerChange[]) => Promise<Result<ChangeResult>>,
     private readonly events: SaveQueueEvents = {},
+    private readonly options: SaveQueueOptions = {},
   ) {}
 
   get status(): SaveStatus {
@@ -35,7 +47,17 @@ export class SaveQueue {
   enqueue(changes: LayerChange[]): void {
     if (changes.length === 0) return;
     this.pending.push(changes);
-    if (!this.running) void this.run();
+    if (this.running || this.starting) return;
+    const start = this.options.start;
+    if (!start) {
+      void this.run();
+      return;
+    }
+    this.starting = true;
+    start(() => {
+      this.starting = false;
+      if (!this.running && this.pending.length > 0) void this.run();
+    });
   }
 
   /** Resolves when nothing is waiting or being written. */

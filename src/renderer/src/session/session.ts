@@ -192,7 +192,7 @@ export class DocumentSession implements Surface {
       onFailed: (error) => void this.showWhatIsOnDisk(error),
       // "Saving…" / "Saved" follow a frame after the edit they are about.
       onStatus: () => this.emit(true),
-    });
+    }, { start: (run) => void setTimeout(run, 0) });
   }
 
   // ---- store (for React) ----
