@@ -72,8 +72,15 @@ export interface TargetResult {
 
 export interface ActionRecord {
   kind: 'create' | 'relabel' | 'delete';
-  /** Key press to the frame that shows the change. */
+  /** Key press to the frame that shows the change (the page's probe: next animation frame, then a task). */
   ms: number;
+  /**
+   * Key press to that frame's presentation, as Chromium measures its own input latency (the
+   * trace's EventLatency of the key: from the key event's creation to the presentation of the
+   * first frame after it was handled; the change is made while handling it). Null when the trace
+   * had no such event.
+   */
+  presentedMs: number | null;
   /** Key press to the DOM change. */
   domMs: number;
   nearEnd: boolean;
@@ -97,6 +104,8 @@ export interface ActionSummary {
   p50: number;
   p95: number;
   max: number;
+  /** Key → frame presented (Chromium's EventLatency), over the actions that have it. */
+  presented: { count: number; p50: number; p95: number; max: number } | null;
   domP50: number;
   domP95: number;
   nearEndP95: number | null;
@@ -276,6 +285,49 @@ const FRAME_MS = 1000 / 60;
  */
 function keyPhase(random: Random): Promise<void> {
   return sleep(random.next() * FRAME_MS);
+}
+
+/**
+ * Chromium's own latency of the key presses made while it runs: each key's EventLatency (trace
+ * category "benchmark"), from the key event's creation to the presentation of the first frame after
+ * the page handled it. One trace per key press, so that the key is the only one in it.
+ */
+async function keyLatency<T>(browser: Browser, page: Page, press: () => Promise<T>): Promise<{ value: T; presentedMs: number | null }> {
+  await browser.startTracing(page, { categories: ['benchmark'] });
+  let value: T;
+  try {
+    value = await press();
+  } finally {
+    // The presentation comes a few frames after the probe saw the change at the latest.
+    await sleep(100);
+  }
+  const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: LatencyEvent[] };
+  return { value, presentedMs: keyPressLatencyMs(trace.traceEvents) };
+}
+
+interface LatencyEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  id?: string;
+  id2?: { local?: string };
+  args?: { event_latency?: { event_type?: string } };
+}
+
+/** The duration of the one KEY_PRESSED EventLatency in a trace (ms), or null if there is not exactly one. */
+function keyPressLatencyMs(events: readonly LatencyEvent[]): number | null {
+  const idOf = (e: LatencyEvent): string => e.id2?.local ?? e.id ?? '';
+  const begun = new Map<string, LatencyEvent>();
+  const found: number[] = [];
+  for (const e of events) {
+    if (e.name !== 'EventLatency') continue;
+    if (e.ph === 'b') begun.set(idOf(e), e);
+    else if (e.ph === 'e') {
+      const b = begun.get(idOf(e));
+      if (b?.args?.event_latency?.event_type === 'KEY_PRESSED') found.push((e.ts - b.ts) / 1000);
+    }
+  }
+  return found.length === 1 ? round(found[0]!) : null;
 }
 
 interface TargetSpec {
@@ -492,7 +544,7 @@ export async function benchBrowser(o: BrowserBenchOptions): Promise<BrowserResul
     const floorEdits = async (name: 'p' | 'pChunks'): Promise<ActionSummary | null> => {
       log(`browser: ${o.actions} key presses on the ${TARGET_TITLES[name]} (a highlight added to plain <p> text)`);
       try {
-        return await runFloorEdits(context, specs.find((x) => x.name === name)!, document.blocks.length, o.actions);
+        return await runFloorEdits(browser, context, specs.find((x) => x.name === name)!, document.blocks.length, o.actions);
       } catch (e) {
         log(`browser: floor edits (${name}) failed: ${e instanceof Error ? e.message : String(e)}`);
         return null;
@@ -580,7 +632,7 @@ async function heapWithoutSpans(context: BrowserContext, o: BrowserBenchOptions,
  * highlight element (p.ts); timed from the key event to the painted frame as the app's are, with
  * the same scrolling to the block, the same idle wait before the key.
  */
-async function runFloorEdits(context: BrowserContext, spec: TargetSpec, blocks: number, count: number): Promise<ActionSummary> {
+async function runFloorEdits(browser: Browser, context: BrowserContext, spec: TargetSpec, blocks: number, count: number): Promise<ActionSummary> {
   const page = await context.newPage();
   try {
     const p = new Probe(page);
@@ -597,16 +649,19 @@ async function runFloorEdits(context: BrowserContext, spec: TargetSpec, blocks: 
       await p.revealBlock(index);
       await p.frames(2);
       await page.evaluate(`document.documentElement.dataset.editBlock = '${index}'`);
-      await p.settle();
-      await p.arm('keydown', { kind: 'exists', selector: `[data-floor-edit="${records.length}"]` }, 0);
-      await keyPhase(phase);
-      await page.keyboard.press('x');
-      const change = await p.result(10_000).catch(() => null);
+      const { value: change, presentedMs } = await keyLatency(browser, page, async () => {
+        await p.settle();
+        await p.arm('keydown', { kind: 'exists', selector: `[data-floor-edit="${records.length}"]` }, 0);
+        await keyPhase(phase);
+        await page.keyboard.press('x');
+        return p.result(10_000).catch(() => null);
+      });
       // A block too short to wrap a word: nothing happened, nothing to time.
       if (!change) continue;
       records.push({
         kind: 'create',
         ms: round(change.painted - change.start),
+        presentedMs,
         domMs: round(change.dom - change.start),
         nearEnd: index >= blocks * 0.97,
         fileMs: null,
@@ -672,11 +727,16 @@ function summarizeActions(records: ActionRecord[]): ActionSummary {
   const ms = sorted(records.map((r) => r.ms));
   const dom = sorted(records.map((r) => r.domMs));
   const near = sorted(records.filter((r) => r.nearEnd).map((r) => r.ms));
+  const presented = sorted(records.map((r) => r.presentedMs).filter((x): x is number => x !== null));
   return {
     count: records.length,
     p50: round(quantile(ms, 0.5)),
     p95: round(quantile(ms, 0.95)),
     max: round(ms[ms.length - 1] ?? Number.NaN),
+    presented:
+      presented.length > 0
+        ? { count: presented.length, p50: round(quantile(presented, 0.5)), p95: round(quantile(presented, 0.95)), max: round(presented[presented.length - 1]!) }
+        : null,
     domP50: round(quantile(dom, 0.5)),
     domP95: round(quantile(dom, 0.95)),
     nearEndP95: near.length > 0 ? round(quantile(near, 0.95)) : null,
@@ -1054,14 +1114,19 @@ async function runActions(
     ): Promise<{ record: ActionRecord; spanId: string | null }> => {
       // A person's key comes well after the click or selection before it: wait until what that
       // started (the panels' update after the paint, docs/adr/0011) is done.
-      await p.settle();
-      await p.arm('keydown', done, 0);
       const before = await layerState(a.layerFile);
       const io0 = processWrites(a.serverPid);
-      await keyPhase(phase);
-      const t0 = performance.now();
-      await page.keyboard.press(key);
-      const [change, file] = await Promise.all([p.result(30_000), layerChange(a.layerFile, before, t0, 30_000)]);
+      const {
+        value: [change, file],
+        presentedMs,
+      } = await keyLatency(browser, page, async () => {
+        await p.settle();
+        await p.arm('keydown', done, 0);
+        await keyPhase(phase);
+        const t0 = performance.now();
+        await page.keyboard.press(key);
+        return Promise.all([p.result(30_000), layerChange(a.layerFile, before, t0, 30_000)]);
+      });
       // Wait for the answer and the indicator: the next action starts from a saved state.
       let answer: Awaited<ReturnType<Probe['resources']>>[number] | undefined;
       for (let i = 0; i < 3000; i++) {
@@ -1075,6 +1140,7 @@ async function runActions(
       const record: ActionRecord = {
         kind,
         ms: round(change.painted - change.start),
+        presentedMs,
         domMs: round(change.dom - change.start),
         nearEnd,
         fileMs: file ? round(file.ms) : null,
