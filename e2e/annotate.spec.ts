@@ -217,3 +217,37 @@ test('who I am decides which layer is written', async ({ page, ws, openApp }) =>
   await expect.poll(() => ws.spansOnDisk(doc, 'boris')).toEqual(['Organisation 1459-1467']);
   expect(ws.readLayer(doc, 'alice')).toBeNull();
 });
+
+test('closing the page while an edit is still being written asks first, and nothing is lost', async ({ page, ws, openApp }) => {
+  await openApp();
+  const doc = ws.docId(REPORT);
+  await openDocument(page, doc);
+  // The workspace answers slowly this time: the edit is on its way when the analyst closes the page.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/applyChanges', async (route) => {
+    await released;
+    await route.continue();
+  });
+  await dragSelect(page, 'Emomali Rahmon');
+  await page.keyboard.press('1');
+  await expect(page.getByTestId('save-status')).toHaveAttribute('data-state', 'saving');
+
+  const dialogs: string[] = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.type());
+    void dialog.dismiss();
+  });
+  // "Leave site?": the analyst stays.
+  await page.close({ runBeforeUnload: true });
+  await expect.poll(() => dialogs).toEqual(['beforeunload']);
+  expect(page.isClosed()).toBe(false);
+
+  release();
+  await expect(page.getByTestId('save-status')).toHaveAttribute('data-state', 'saved');
+  await expect.poll(() => ws.spansOnDisk(doc, 'alice')).toEqual(['Person 75-89']);
+  // Everything written: the page closes without asking.
+  await page.close({ runBeforeUnload: true });
+  await expect.poll(() => page.isClosed()).toBe(true);
+  expect(dialogs).toEqual(['beforeunload']);
+});

@@ -121,6 +121,20 @@ export class GlossApp {
     window.on('closed', () => {
       if (this.window === window) this.window = null;
     });
+    // The renderer holds the page while an edit is still being written (beforeunload). Electron
+    // shows nothing for that and keeps the window open: ask here. A save takes a few ms.
+    window.webContents.on('will-prevent-unload', (event) => {
+      const choice = dialog.showMessageBoxSync(window, {
+        type: 'warning',
+        buttons: ['Stay', 'Close anyway'],
+        defaultId: 0,
+        cancelId: 0,
+        message: 'Gloss is still saving your last change.',
+        detail: 'Stay, and it is saved in a moment. Closing now may lose it.',
+      });
+      // Preventing the event lets the page go after all.
+      if (choice === 1) event.preventDefault();
+    });
   }
 
   /** Opens the workspace in `dir` for the API; on failure the API answers why, until another opens. */

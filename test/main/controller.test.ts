@@ -2,6 +2,7 @@
 // workspace on disk: argv, the sample workspace's place, opening, import and export from the menu,
 // and the renderer's Export… saving a kept file through the save dialog.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -13,6 +14,7 @@ const fake = vi.hoisted(() => ({
     showOpenDialog: vi.fn(async (..._args: unknown[]) => ({ canceled: true, filePaths: [] as string[] })),
     showSaveDialog: vi.fn(async (..._args: unknown[]) => ({ canceled: true, filePath: '' })),
     showMessageBox: vi.fn(async (..._args: unknown[]) => ({ response: 0, checkboxChecked: false })),
+    showMessageBoxSync: vi.fn((..._args: unknown[]) => 0),
   },
 }));
 
@@ -57,7 +59,7 @@ describe('GlossApp', () => {
     isDestroyed: () => false,
     on: vi.fn(),
     setProgressBar: vi.fn(),
-    webContents: { send: (...args: unknown[]) => sent.push(args) },
+    webContents: Object.assign(new EventEmitter(), { send: (...args: unknown[]) => sent.push(args) }),
   };
 
   async function makeApp(annotator = 'alice'): Promise<InstanceType<typeof GlossApp>> {
@@ -119,6 +121,24 @@ describe('GlossApp', () => {
     expect((await app.openWorkspace(wsDir)).ok).toBe(false);
     const api = app.api();
     expect(api).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+  });
+
+  it('asks before closing a window whose page is still saving an edit', async () => {
+    fakeWindow.webContents.removeAllListeners();
+    await makeApp();
+    const unload = (answer: number) => {
+      fake.dialog.showMessageBoxSync.mockReturnValueOnce(answer);
+      const event = { preventDefault: vi.fn() };
+      fakeWindow.webContents.emit('will-prevent-unload', event);
+      return event.preventDefault;
+    };
+    // "Stay": the page keeps its hold, the window stays.
+    expect(unload(0)).not.toHaveBeenCalled();
+    const [parent, options] = fake.dialog.showMessageBoxSync.mock.calls.at(-1) ?? [];
+    expect(parent).toBe(fakeWindow);
+    expect(options).toMatchObject({ type: 'warning', buttons: ['Stay', 'Close anyway'], cancelId: 0, message: 'Gloss is still saving your last change.' });
+    // "Close anyway": the hold is ignored and the window closes.
+    expect(unload(1)).toHaveBeenCalledOnce();
   });
 
   it('trusts only the attached window, and no window once it is destroyed', async () => {

@@ -27,6 +27,7 @@ import { fileSaver } from './transfer';
 import { useReviewSnapshot, useSessionSnapshot } from './useSession';
 import { Workbench } from './workbench';
 import { afterPaint } from '../session/afterPaint';
+import { unsavedGuard } from './unsaved';
 import { opensInSteps } from '../session/blockLoader';
 import type { ViewMode } from './workbench';
 
@@ -89,6 +90,16 @@ export function App({ api, shell }: AppProps) {
   useEffect(() => {
     dialogOpen.current = transfer !== null;
   }, [transfer]);
+
+  // An edit not yet written holds the page: closing or reloading asks first (unsaved.ts).
+  useEffect(() => {
+    const guard = unsavedGuard(() => {
+      const current = bench.getSnapshot().opened;
+      return current !== null && (current.session.saving || (current.review?.getSnapshot().busy ?? false));
+    });
+    window.addEventListener('beforeunload', guard);
+    return () => window.removeEventListener('beforeunload', guard);
+  }, [bench]);
 
   // Asked again once a workspace is open: in Electron the API answers nothing before that.
   const haveFormats = formats !== null && typeof formats !== 'string';
