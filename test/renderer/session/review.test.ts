@@ -7,6 +7,7 @@ import { DEFAULT_SCHEMA } from '../../../src/core/schema';
 import { annotationState } from '../../../src/renderer/src/editor/annotations';
 import { buildEditorDocument } from '../../../src/renderer/src/editor/document';
 import { ReviewSession } from '../../../src/renderer/src/session/review';
+import { writesPending } from '../../../src/renderer/src/session/writes';
 import { createFakeApi, makeLayer, plainDocument } from './fakeApi';
 import type { FakeApi } from './fakeApi';
 import { mountHeadless, selectText } from './testHost';
@@ -310,6 +311,23 @@ describe('ReviewSession', () => {
     expect(api.curationCalls.map((c) => c.changes.map((x) => x.op).join('+'))).toEqual(['accept', 'accept', 'reject']);
     expect(curated()).toEqual(['Person 19-33', 'Location 37-42']);
     expect(review.getSnapshot().remaining).toBe(1);
+  });
+
+  it('still writes the decisions typed ahead when the review is closed before they are written', async () => {
+    const review = open();
+    expect(writesPending()).toBe(0);
+    review.next();
+    review.acceptPosition(1);
+    review.acceptPosition(2);
+    review.reject();
+    // Three writes on their way: the page would ask before closing (app/unsaved.ts).
+    expect(writesPending()).toBe(3);
+    // Moving on to another document closes the review at once.
+    review.dispose();
+    await review.idle();
+    expect(api.curationCalls.map((c) => c.changes.map((x) => x.op).join('+'))).toEqual(['accept', 'accept', 'reject']);
+    expect(curated()).toEqual(['Person 19-33', 'Location 37-42']);
+    expect(writesPending()).toBe(0);
   });
 
   it('shows progress while a decision is written', async () => {

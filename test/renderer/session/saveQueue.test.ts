@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fail, ok } from '../../../src/core/api';
 import type { ChangeResult, LayerChange, Result } from '../../../src/core/api';
 import { SaveQueue } from '../../../src/renderer/src/session/saveQueue';
+import { writesPending } from '../../../src/renderer/src/session/writes';
 import type { SaveStatus } from '../../../src/renderer/src/session/saveQueue';
 
 const status = (n: number): LayerChange[] => [{ op: 'status', status: n % 2 ? 'done' : 'in-progress' }];
@@ -45,11 +46,14 @@ describe('SaveQueue', () => {
     const { send, sent, answer } = controlledSend();
     const starts: (() => void)[] = [];
     const queue = new SaveQueue(send, {}, { start: (run) => void starts.push(run) });
+    expect(writesPending()).toBe(0);
     queue.enqueue(status(1));
     queue.enqueue(status(2));
-    // Nothing sent yet, but already saving; one start asked for, not one per batch.
+    // Nothing sent yet, but already saving (and counted as a write on its way, once); one start
+    // asked for, not one per batch.
     expect(sent).toEqual([]);
     expect(queue.status).toEqual({ state: 'saving' });
+    expect(writesPending()).toBe(1);
     expect(starts).toHaveLength(1);
     const idle = queue.idle();
     starts[0]!();
@@ -69,6 +73,7 @@ describe('SaveQueue', () => {
     expect(sent).toHaveLength(4);
     await answer(ok(result(4)));
     await queue.idle();
+    expect(writesPending()).toBe(0);
   });
 
   it('says saving while anything is pending, then saved', async () => {

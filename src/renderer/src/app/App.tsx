@@ -28,6 +28,7 @@ import { useReviewSnapshot, useSessionSnapshot } from './useSession';
 import { Workbench } from './workbench';
 import { afterPaint } from '../session/afterPaint';
 import { unsavedGuard } from './unsaved';
+import { writesPending } from '../session/writes';
 import { opensInSteps } from '../session/blockLoader';
 import type { ViewMode } from './workbench';
 
@@ -93,13 +94,10 @@ export function App({ api, shell }: AppProps) {
 
   // An edit not yet written holds the page: closing or reloading asks first (unsaved.ts).
   useEffect(() => {
-    const guard = unsavedGuard(() => {
-      const current = bench.getSnapshot().opened;
-      return current !== null && (current.session.saving || (current.review?.getSnapshot().busy ?? false));
-    });
+    const guard = unsavedGuard(() => writesPending() > 0);
     window.addEventListener('beforeunload', guard);
     return () => window.removeEventListener('beforeunload', guard);
-  }, [bench]);
+  }, []);
 
   // Asked again once a workspace is open: in Electron the API answers nothing before that.
   const haveFormats = formats !== null && typeof formats !== 'string';

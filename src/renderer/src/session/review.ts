@@ -20,6 +20,7 @@ import { labelColorClass } from '../labels';
 import { trimRange } from '../editor/selection';
 import type { QuotedRange } from '../editor/selection';
 import { afterPaint } from './afterPaint';
+import { beginWrite } from './writes';
 import { BlockLoader } from './blockLoader';
 import { StateHost } from './session';
 import type { EditorHost } from './session';
@@ -517,13 +518,15 @@ export class ReviewSession implements Surface {
     if (this.disposed) return false;
     this.busy++;
     this.emit();
-    this.chain = this.chain.then(() => this.execute(step));
+    const endWrite = beginWrite();
+    this.chain = this.chain.then(() => this.execute(step)).finally(endWrite);
     return true;
   }
 
   private async execute(step: Step): Promise<void> {
     try {
-      if (this.disposed) return;
+      // A step queued before the review was closed is still written (a decision typed ahead
+      // must not be lost by moving on to another document); only the screen is left alone.
       const plan = step.plan();
       if (plan === null) return;
       if (typeof plan === 'string') {
@@ -536,7 +539,14 @@ export class ReviewSession implements Surface {
         ok: false as const,
         error: { code: 'io' as const, message: error instanceof Error ? error.message : String(error) },
       }));
-      if (this.disposed) return;
+      if (this.disposed) {
+        // Closed meanwhile: the steps behind this one plan from what was written; nothing is drawn.
+        if (result.ok) {
+          this.curation = result.value;
+          this.indexDecisions();
+        }
+        return;
+      }
       if (!result.ok) {
         this.error = result.error.message;
         this.message = null;

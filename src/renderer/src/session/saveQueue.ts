@@ -2,6 +2,7 @@
 // has been written, in order. The queue's state is what the save indicator shows.
 
 import type { ChangeResult, GlossError, LayerChange, Result } from '../../../core/api';
+import { beginWrite } from './writes';
 
 export type SaveStatus = { state: 'saved' } | { state: 'saving' } | { state: 'error'; message: string };
 
@@ -28,6 +29,8 @@ export class SaveQueue {
   private running = false;
   /** A run is asked for (start) and has not begun. */
   private starting = false;
+  /** Ends the count of this queue's writes on their way (writes.ts), from enqueue to idle. */
+  private endWrite: (() => void) | null = null;
   private lastError: GlossError | null = null;
   private waiters: (() => void)[] = [];
 
@@ -47,6 +50,7 @@ export class SaveQueue {
   enqueue(changes: LayerChange[]): void {
     if (changes.length === 0) return;
     this.pending.push(changes);
+    this.endWrite ??= beginWrite();
     if (this.running || this.starting) return;
     const start = this.options.start;
     if (!start) {
@@ -84,6 +88,8 @@ export class SaveQueue {
       }
     }
     this.running = false;
+    this.endWrite?.();
+    this.endWrite = null;
     this.events.onStatus?.(this.status);
     const waiters = this.waiters;
     this.waiters = [];

@@ -716,11 +716,6 @@ export class DocumentSession implements Surface {
     });
   }
 
-  /** Whether an edit is still on its way to the workspace (queued or being written). */
-  get saving(): boolean {
-    return this.queue.status.state === 'saving';
-  }
-
   /** Whether the whole document is in the editor (a long one loads while shown). */
   get loaded(): boolean {
     return this.loader.loaded;
