@@ -5,6 +5,7 @@ import { annotationState, buildDecorations, levelsOf } from '../../../src/render
 import type { RenderedSpan } from '../../../src/renderer/src/editor/annotations';
 import { CHUNK_BLOCKS } from '../../../src/renderer/src/editor/positions';
 import { DocumentSession, compactSpans } from '../../../src/renderer/src/session/session';
+import { writesPending } from '../../../src/renderer/src/session/writes';
 import tajikistan from '../../../resources/sample/tajikistan-russia-industrial-cooperation.txt?raw';
 import digest from '../../../resources/sample/social-monitoring-digest.txt?raw';
 import { createFakeApi, FIXED_NOW, makeLayer, plainDocument, storedLayer } from './fakeApi';
@@ -256,6 +257,19 @@ describe('DocumentSession: undo and redo reach the disk', () => {
     expect(api.calls.map((c) => c.changes[0]!.op)).toEqual(['add', 'add', 'update', 'update', 'remove']);
     expect(stored().map((s) => [s.id, s.label])).toEqual([['s1', 'Person']]);
     expect(session.getSnapshot().spans.map((s) => [s.id, s.label])).toEqual([['s1', 'Person']]);
+  });
+
+  it('still writes an edit made just before the document was closed, counted until it is written', async () => {
+    const session = await open();
+    const before = writesPending();
+    selectText(session, 75, 89);
+    session.applyLabel('Person');
+    expect(writesPending()).toBe(before + 1);
+    // Another document opened at once: this session is closed before its save went out.
+    session.dispose();
+    await session.idle();
+    expect(stored().map((s) => [s.label, s.start, s.end])).toEqual([['Person', 75, 89]]);
+    expect(writesPending()).toBe(before);
   });
 
   it('does not record status changes for undo', async () => {
