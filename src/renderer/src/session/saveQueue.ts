@@ -27,9 +27,10 @@ export interface SaveQueueOptions {
 export class SaveQueue {
   private readonly pending: LayerChange[][] = [];
   private running = false;
-  /** A run is asked for (start) and has not begun. */
-  private starting = false;
-  /** Ends the count of this queue's writes on their way (writes.ts), from enqueue to idle. */
+  /**
+   * Ends the count of this queue's writes on their way (writes.ts): set from the first enqueue
+   * until the run that enqueue started (at once, or when `start` says) is done.
+   */
   private endWrite: (() => void) | null = null;
   private lastError: GlossError | null = null;
   private waiters: (() => void)[] = [];
@@ -50,18 +51,12 @@ export class SaveQueue {
   enqueue(changes: LayerChange[]): void {
     if (changes.length === 0) return;
     this.pending.push(changes);
-    this.endWrite ??= beginWrite();
-    if (this.running || this.starting) return;
+    // A run started or asked for takes this batch too.
+    if (this.endWrite) return;
+    this.endWrite = beginWrite();
     const start = this.options.start;
-    if (!start) {
-      void this.run();
-      return;
-    }
-    this.starting = true;
-    start(() => {
-      this.starting = false;
-      if (!this.running && this.pending.length > 0) void this.run();
-    });
+    if (start) start(() => void this.run());
+    else void this.run();
   }
 
   /** Resolves when nothing is waiting or being written. */
