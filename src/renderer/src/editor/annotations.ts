@@ -251,8 +251,11 @@ export class SpanIndex {
 
   /** The entry at a place in the order. */
   entryAt(i: number): IndexEntry {
-    const entry = { id: this.ids[i]!, from: this.froms[i]!, to: this.tos[i]!, level: this.levels[i]! };
-    return this.kept ? { ...entry, span: this.kept[i]! } : entry;
+    const id = this.ids[i]!;
+    const from = this.froms[i]!;
+    const to = this.tos[i]!;
+    const level = this.levels[i]!;
+    return this.kept ? { id, from, to, level, span: this.kept[i]! } : { id, from, to, level };
   }
 
   /** Where a span is (by its range and id), or -1. */
