@@ -295,14 +295,17 @@ function keyPhase(random: Random): Promise<void> {
 async function keyLatency<T>(browser: Browser, page: Page, press: () => Promise<T>): Promise<{ value: T; presentedMs: number | null }> {
   await browser.startTracing(page, { categories: ['benchmark'] });
   let value: T;
+  let trace: Buffer;
   try {
     value = await press();
-  } finally {
     // The presentation comes a few frames after the probe saw the change at the latest.
     await sleep(100);
+  } finally {
+    // Stopped even when the press failed: the next key press (or floor) starts a trace again.
+    trace = await browser.stopTracing();
   }
-  const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: LatencyEvent[] };
-  return { value, presentedMs: keyPressLatencyMs(trace.traceEvents) };
+  const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: LatencyEvent[] }).traceEvents;
+  return { value, presentedMs: keyPressLatencyMs(events) };
 }
 
 interface LatencyEvent {
