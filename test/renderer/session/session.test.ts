@@ -4,7 +4,7 @@ import { DEFAULT_SCHEMA } from '../../../src/core/schema';
 import { annotationState, buildDecorations, levelsOf } from '../../../src/renderer/src/editor/annotations';
 import type { RenderedSpan } from '../../../src/renderer/src/editor/annotations';
 import { CHUNK_BLOCKS } from '../../../src/renderer/src/editor/positions';
-import { DocumentSession, compactSpans } from '../../../src/renderer/src/session/session';
+import { DocumentSession } from '../../../src/renderer/src/session/session';
 import { writesPending } from '../../../src/renderer/src/session/writes';
 import tajikistan from '../../../resources/sample/tajikistan-russia-industrial-cooperation.txt?raw';
 import digest from '../../../resources/sample/social-monitoring-digest.txt?raw';
@@ -82,7 +82,7 @@ describe('DocumentSession: making spans', () => {
     expect(stored().map((s) => [s.label, s.start, s.end, s.quote])).toEqual([['Person', 75, 89, 'Emomali Rahmon']]);
     expect(session.getSnapshot().save).toEqual({ state: 'saved' });
     // The workspace's own values (its clock) replace the local ones.
-    expect(session.getSnapshot().spans[0]!.createdAt).toBe(FIXED_NOW);
+    expect(session.getSnapshot().spans.at(0)!.createdAt).toBe(FIXED_NOW);
   });
 
   it('does nothing for a blank selection or without anything selected', async () => {
@@ -146,10 +146,10 @@ describe('DocumentSession: what the editor draws', () => {
         const start = 60 + next(120);
         session.createSpan(labels[next(labels.length)]!, start, start + 1 + next(40));
       } else if (op < 6) {
-        const span = spans[next(spans.length)]!;
+        const span = spans.at(next(spans.length))!;
         session.relabel(span.id, labels[next(labels.length)]!);
       } else if (op < 8) {
-        session.remove(spans[next(spans.length)]!.id);
+        session.remove(spans.at(next(spans.length))!.id);
       } else if (op === 8) {
         session.undo();
       } else {
@@ -577,23 +577,5 @@ describe('DocumentSession: long documents and the panels', () => {
     // A command from a panel (not a key in the text) tells them at once.
     session.setNote('k1', 'checked');
     expect(heard).toBe(2);
-  });
-});
-
-describe('compactSpans', () => {
-  it('changes no value: repeated strings are shared, empty attributes become one frozen object', () => {
-    const times = { createdAt: '2024-05-01T10:00:00.000Z', updatedAt: '2024-05-01T10:00:00.000Z' };
-    const spans: Span[] = [
-      { id: 's1', label: 'Organisation', start: 0, end: 4, quote: 'EBRD', attributes: { normalized: 'EBRD' }, origin: 'manual', ...times },
-      { id: 's2', label: 'Organisation', start: 9, end: 13, quote: 'EBRD', attributes: {}, origin: 'manual', ...times },
-      { id: 's3', label: 'Money', start: 20, end: 23, quote: '$5m', attributes: { value: 5_000_000, currency: 'USD', exact: true }, note: 'n', origin: 'manual', ...times },
-      { id: 's4', label: 'Person', start: 30, end: 34, quote: 'Ivan', attributes: {}, origin: 'manual', ...times },
-    ];
-    const before = structuredClone(spans);
-    compactSpans(spans);
-    expect(spans).toEqual(before);
-    expect(spans[1]!.attributes).toBe(spans[3]!.attributes);
-    expect(Object.isFrozen(spans[1]!.attributes)).toBe(true);
-    expect(Object.isFrozen(spans[0]!.attributes)).toBe(false);
   });
 });

@@ -5,6 +5,7 @@
 import { useMemo, useState } from 'react';
 import type { Comment, CommentTarget, Layer, Span } from '../../../core/model';
 import { CURATION_ANNOTATOR } from '../../../core/model';
+import type { SpanList } from '../session/spanColumns';
 
 export interface CommentComposerProps {
   /** Whom the comment is addressed to (the span's annotator). */
@@ -92,10 +93,17 @@ export interface ListedComment {
 }
 
 /** Every comment of a document: mine (as my session has them) and those in the other layers. */
-export function collectComments(mine: { annotator: string; spans: readonly Span[]; comments: readonly Comment[] }, others: readonly Layer[]): ListedComment[] {
-  const layers = [mine, ...others.filter((l) => l.annotator !== mine.annotator)];
-  const spanOf = (target: CommentTarget | null): Span | undefined =>
-    target ? layers.find((l) => l.annotator === target.annotator)?.spans.find((s) => s.id === target.spanId) : undefined;
+export function collectComments(
+  mine: { annotator: string; spans: Pick<SpanList, 'get'>; comments: readonly Comment[] },
+  others: readonly Layer[],
+): ListedComment[] {
+  const theirs = others.filter((l) => l.annotator !== mine.annotator);
+  const layers = [mine, ...theirs];
+  const spanOf = (target: CommentTarget | null): Span | undefined => {
+    if (!target) return undefined;
+    if (target.annotator === mine.annotator) return mine.spans.get(target.spanId);
+    return theirs.find((l) => l.annotator === target.annotator)?.spans.find((s) => s.id === target.spanId);
+  };
   const out: ListedComment[] = [];
   for (const layer of layers) {
     for (const comment of layer.comments) {

@@ -378,7 +378,7 @@ export class Workbench {
     const mine = opened.session.getSnapshot();
     const layers: ReviewLayer[] = [];
     // Mine counts when it holds something (a file on disk may exist but say nothing).
-    if (mine.spans.length > 0 || this.myLayerOnDisk(opened)) layers.push({ annotator: me, spans: mine.spans });
+    if (mine.spans.length > 0 || this.myLayerOnDisk(opened)) layers.push({ annotator: me, spans: mine.spans.toArray() });
     for (const l of [...opened.others].sort((a, b) => (a.annotator < b.annotator ? -1 : 1))) {
       if (l.annotator !== CURATION_ANNOTATOR && l.annotator !== me) layers.push(l);
     }
@@ -450,9 +450,8 @@ function curationOf(others: readonly Layer[]): Layer | null {
 function sameLayer(layer: Layer, session: DocumentSession): boolean {
   const snap = session.getSnapshot();
   if (snap.status !== layer.status || snap.spans.length !== layer.spans.length || snap.comments.length !== layer.comments.length) return false;
-  const byId = new Map(snap.spans.map((s) => [s.id, s]));
   return layer.spans.every((s) => {
-    const mine = byId.get(s.id);
+    const mine = snap.spans.get(s.id);
     return !!mine && mine.label === s.label && mine.start === s.start && mine.end === s.end && mine.updatedAt === s.updatedAt;
   });
 }

@@ -12,6 +12,7 @@ import type { Node as PMNode } from 'prosemirror-model';
 import { Decoration, DecorationSet } from 'prosemirror-view';
 import type { EditorView } from 'prosemirror-view';
 import { firstIndex } from '../../../core/offsets';
+import { StringArena } from '../stringArena';
 
 /** A span as the editor draws it, derived from a stored span and the position index. */
 export interface RenderedSpan {
@@ -197,14 +198,18 @@ export function buildDecorations(
 
 /**
  * Every span in (precedes) order with its level; immutable (each change makes a new index). The
- * spans are kept in columns: ids, and typed arrays of starts, ends and levels (16 bytes a span;
- * 10,000 spans as objects with their entries took ~0.6 MB), plus the drawn spans themselves only
- * when no resolver draws them. Lookups are binary searches; the scans for levels and windows are
+ * spans are kept in typed columns outside the JS heap: where each id lies in a string arena, its
+ * length, starts, ends and levels (10,000 spans as objects with their entries took ~0.6 MB of
+ * heap, their ids as strings ~0.2 MB), plus the drawn spans themselves only when no resolver
+ * draws them. Lookups are binary searches; the scans for levels and windows are
  * bounded by the longest span.
  */
 export class SpanIndex {
   private constructor(
-    private readonly ids: readonly string[],
+    /** The ids, outside the JS heap (shared by the versions of an index: only appended to). */
+    private readonly arena: StringArena,
+    private readonly idAt: Int32Array,
+    private readonly idLen: Int32Array,
     private readonly froms: Int32Array,
     private readonly tos: Int32Array,
     /** Written only while a new index is being made (shift), never once it is handed out. */
@@ -222,36 +227,39 @@ export class SpanIndex {
     const froms = new Int32Array(n);
     const tos = new Int32Array(n);
     const levels = new Int32Array(n);
-    const ids = new Array<string>(n);
+    const arena = new StringArena();
+    const idAt = new Int32Array(n);
+    const idLen = new Int32Array(n);
     const openEnds = new MinHeap();
     let maxLength = 0;
     for (let i = 0; i < n; i++) {
       const span = sorted[i]!;
       while (openEnds.size > 0 && openEnds.peek() <= span.from) openEnds.pop();
-      ids[i] = span.id;
+      idAt[i] = arena.add(span.id);
+      idLen[i] = span.id.length;
       froms[i] = span.from;
       tos[i] = span.to;
       levels[i] = openEnds.size;
       openEnds.push(span.to);
       maxLength = Math.max(maxLength, span.to - span.from);
     }
-    return new SpanIndex(ids, froms, tos, levels, keep ? sorted : null, maxLength);
+    return new SpanIndex(arena, idAt, idLen, froms, tos, levels, keep ? sorted : null, maxLength);
   }
 
   get size(): number {
-    return this.ids.length;
+    return this.froms.length;
   }
 
   /** Every entry in order (made whole: for tests and diagnostics). */
   get entries(): IndexEntry[] {
     const out: IndexEntry[] = [];
-    for (let i = 0; i < this.ids.length; i++) out.push(this.entryAt(i));
+    for (let i = 0; i < this.froms.length; i++) out.push(this.entryAt(i));
     return out;
   }
 
   /** The entry at a place in the order. */
   entryAt(i: number): IndexEntry {
-    const id = this.ids[i]!;
+    const id = this.arena.get(this.idAt[i]!, this.idLen[i]!);
     const from = this.froms[i]!;
     const to = this.tos[i]!;
     const level = this.levels[i]!;
@@ -261,14 +269,14 @@ export class SpanIndex {
   /** Where a span is (by its range and id), or -1. */
   indexOf(span: PlacedSpan): number {
     const i = this.insertionPoint(span);
-    if (i < this.ids.length && this.ids[i] === span.id) return i;
+    if (i < this.froms.length && this.idIs(i, span.id)) return i;
     // Not where its range says (a caller holding an outdated copy): look it up by id.
-    return this.ids.indexOf(span.id);
+    return this.find(span.id);
   }
 
   /** The entry of a span id (linear: for rare lookups). */
   entryOf(id: string): IndexEntry | undefined {
-    const i = this.ids.indexOf(id);
+    const i = this.find(id);
     return i < 0 ? undefined : this.entryAt(i);
   }
 
@@ -284,15 +292,15 @@ export class SpanIndex {
       if (this.froms[i]! + this.maxLength <= span.from) break;
       if (this.tos[i]! > span.from) level++;
     }
-    const ids = this.ids.slice();
-    ids.splice(at, 0, span.id);
     let kept: RenderedSpan[] | null = null;
     if (this.kept) {
       kept = this.kept.slice();
       kept.splice(at, 0, span);
     }
     const index = new SpanIndex(
-      ids,
+      this.arena,
+      insertAt(this.idAt, at, this.arena.add(span.id)),
+      insertAt(this.idLen, at, span.id.length),
       insertAt(this.froms, at, span.from),
       insertAt(this.tos, at, span.to),
       insertAt(this.levels, at, level),
@@ -308,14 +316,12 @@ export class SpanIndex {
     const at = this.indexOf(span);
     if (at < 0) return null;
     const entry = this.entryAt(at);
-    const ids = this.ids.slice();
-    ids.splice(at, 1);
     let kept: RenderedSpan[] | null = null;
     if (this.kept) {
       kept = this.kept.slice();
       kept.splice(at, 1);
     }
-    const index = new SpanIndex(ids, removeAt(this.froms, at), removeAt(this.tos, at), removeAt(this.levels, at), kept, this.maxLength);
+    const index = new SpanIndex(this.arena, removeAt(this.idAt, at), removeAt(this.idLen, at), removeAt(this.froms, at), removeAt(this.tos, at), removeAt(this.levels, at), kept, this.maxLength);
     // Those starting inside it came after it: they are now where it was.
     const shifted = index.shift(at, -1, entry);
     return { index, entry, shifted };
@@ -350,9 +356,24 @@ export class SpanIndex {
     return shifted;
   }
 
+  /** The first place whose span does not precede `span` (precedes, on the columns). */
   private insertionPoint(span: PlacedSpan): number {
-    const { ids, froms, tos } = this;
-    return firstIndex(ids.length, (k) => !precedes({ id: ids[k]!, from: froms[k]!, to: tos[k]! }, span));
+    const { froms, tos } = this;
+    return firstIndex(froms.length, (k) => {
+      if (froms[k] !== span.from) return froms[k]! > span.from;
+      if (tos[k] !== span.to) return tos[k]! < span.to;
+      return this.arena.compareTo(this.idAt[k]!, this.idLen[k]!, span.id) >= 0;
+    });
+  }
+
+  private idIs(i: number, id: string): boolean {
+    return this.arena.equals(this.idAt[i]!, this.idLen[i]!, id);
+  }
+
+  /** Where the span with this id is, or -1 (linear). */
+  private find(id: string): number {
+    for (let i = 0; i < this.froms.length; i++) if (this.idIs(i, id)) return i;
+    return -1;
   }
 }
 

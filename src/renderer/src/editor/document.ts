@@ -88,19 +88,17 @@ class LazyEditorDocument implements EditorDocument {
   }
 
   chunksUpTo(pos: number): number {
-    const { slots } = this.positions;
     // The first block that ends (closes) at or after pos; its chunk is counted in.
-    const block = Math.min(slots.length - 1, firstIndex(slots.length, (k) => slots[k]!.contentEnd + 1 >= pos));
+    const block = this.positions.blockAt(pos);
     const chunk = firstIndex(this.nodes.length, (c) => this.positions.blocksIn(c + 1) > block);
     return Math.max(1, Math.min(this.nodes.length, chunk + 1));
   }
 
   private chunkNode(index: number): PMNode {
-    const { slots } = this.positions;
     const blocks: PMNode[] = [];
     let estimate = 0;
     for (let i = this.positions.blocksIn(index); i < this.positions.blocksIn(index + 1); i++) {
-      const slot = slots[i]!;
+      const slot = this.positions.slot(i);
       blocks.push(blockNode(slot, this.text, this.marks));
       estimate += blockHeightEstimate(slot.utf16End - slot.utf16Start);
     }

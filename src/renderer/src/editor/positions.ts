@@ -74,24 +74,49 @@ export function normalizeBlocks(blocks: readonly Block[], length: number): Block
   return out;
 }
 
+/** The block types, numbered for the type column. */
+const BLOCK_TYPES: readonly BlockType[] = ['heading', 'paragraph', 'list-item', 'table-cell', 'code', 'quote'];
+const PARAGRAPH = BLOCK_TYPES.indexOf('paragraph');
+
 /**
  * The position index of one document: a table of block starts in both coordinate systems plus
  * the text's CodePointIndex, so that every conversion is a binary search (O(log blocks + log astral)).
+ * The table is kept in typed columns, outside the JS heap (ADR 0020): 3,000 blocks as objects
+ * took ~130 KB of it. `slot(i)` makes a block's BlockSlot when asked.
  */
 export class PositionIndex {
-  readonly slots: readonly BlockSlot[];
   /** The index of each chunk's first block (see chunkStarts). */
   readonly chunks: readonly number[];
   /** Size of the editor document's content (the position after the last chunk). */
   readonly docSize: number;
+  /** How many blocks are shown. */
+  readonly blockCount: number;
+  private readonly types: Uint8Array;
+  /** Heading level or list depth; -1 for none. */
+  private readonly levels: Int32Array;
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
+  private readonly utf16Starts: Int32Array;
+  private readonly utf16Ends: Int32Array;
+  private readonly contentStarts: Int32Array;
+  private readonly contentEnds: Int32Array;
 
   constructor(
     readonly text: CodePointIndex,
     blocks: readonly Block[],
     chunkSize: number = CHUNK_BLOCKS,
   ) {
-    const slots: BlockSlot[] = [];
     const normalized = normalizeBlocks(blocks, text.length);
+    const n = normalized.length;
+    this.blockCount = n;
+    this.types = new Uint8Array(n);
+    this.levels = new Int32Array(n);
+    this.starts = new Int32Array(n);
+    this.ends = new Int32Array(n);
+    this.utf16Starts = new Int32Array(n);
+    this.utf16Ends = new Int32Array(n);
+    this.contentStarts = new Int32Array(n);
+    this.contentEnds = new Int32Array(n);
     this.chunks = chunkStarts(normalized, chunkSize);
     let pos = 0;
     let nextChunk = 0;
@@ -106,26 +131,53 @@ export class PositionIndex {
       // A block node opens at pos; its content starts one position later and it closes after.
       const contentStart = pos + 1;
       const contentEnd = contentStart + (utf16End - utf16Start);
-      slots.push({
-        type: block.type,
-        level: block.level,
-        start: block.start,
-        end: block.end,
-        utf16Start,
-        utf16End,
-        contentStart,
-        contentEnd,
-      });
+      // (A type this version does not know is shown as a paragraph, as the editor would show it.)
+      const type = BLOCK_TYPES.indexOf(block.type);
+      this.types[i] = type < 0 ? PARAGRAPH : type;
+      this.levels[i] = block.level ?? -1;
+      this.starts[i] = block.start;
+      this.ends[i] = block.end;
+      this.utf16Starts[i] = utf16Start;
+      this.utf16Ends[i] = utf16End;
+      this.contentStarts[i] = contentStart;
+      this.contentEnds[i] = contentEnd;
       pos = contentEnd + 1;
     }
-    this.slots = slots;
     // The last chunk closes.
     this.docSize = pos + 1;
   }
 
+  /** The i-th shown block (made when asked). */
+  slot(i: number): BlockSlot {
+    const level = this.levels[i]!;
+    return {
+      type: BLOCK_TYPES[this.types[i]!]!,
+      level: level < 0 ? undefined : level,
+      start: this.starts[i]!,
+      end: this.ends[i]!,
+      utf16Start: this.utf16Starts[i]!,
+      utf16End: this.utf16Ends[i]!,
+      contentStart: this.contentStarts[i]!,
+      contentEnd: this.contentEnds[i]!,
+    };
+  }
+
+  /** Every shown block (made whole: for tests and diagnostics). */
+  get slots(): BlockSlot[] {
+    const out: BlockSlot[] = [];
+    for (let i = 0; i < this.blockCount; i++) out.push(this.slot(i));
+    return out;
+  }
+
+  /** The first block that closes at or after an editor position (the last block past the end). */
+  blockAt(pos: number): number {
+    const ends = this.contentEnds;
+    return Math.min(this.blockCount - 1, firstIndex(this.blockCount, (k) => ends[k]! + 1 >= pos));
+  }
+
   /** How many blocks chunks [0, count) hold. */
   blocksIn(count: number): number {
-    return count >= this.chunks.length ? this.slots.length : this.chunks[Math.max(0, count)]!;
+    return count >= this.chunks.length ? this.blockCount : this.chunks[Math.max(0, count)]!;
   }
 
   /** Length of the text in code points. */
@@ -135,37 +187,37 @@ export class PositionIndex {
 
   /** The code-point offset at an editor position (clamped to the document). */
   toCodePoint(pos: number, side: Side): number {
-    const slots = this.slots;
+    const { contentStarts, starts } = this;
     const p = Math.min(Math.max(pos, 0), this.docSize);
     // The last block whose content starts at or before p.
-    const i = lastIndex(slots.length, (k) => slots[k]!.contentStart <= p);
-    if (i < 0) return slots[0]!.start;
-    const slot = slots[i]!;
-    if (p <= slot.contentEnd) {
-      const u = slot.utf16Start + (p - slot.contentStart);
+    const i = lastIndex(this.blockCount, (k) => contentStarts[k]! <= p);
+    if (i < 0) return starts[0]!;
+    if (p <= this.contentEnds[i]!) {
+      const u = this.utf16Starts[i]! + (p - contentStarts[i]!);
       const cp = this.text.toCodePoint(u);
       // Inside a surrogate pair: an end rounds up so that the whole character is included.
       return side === 'end' && this.text.toUtf16(cp) < u ? cp + 1 : cp;
     }
     // p is in the gap after this block.
-    if (side === 'end') return slot.end;
-    return slots[i + 1]?.start ?? slot.end;
+    if (side === 'end' || i + 1 >= this.blockCount) return this.ends[i]!;
+    return starts[i + 1]!;
   }
 
   /** The editor position of a code-point offset (clamped to the text). */
   toPos(cp: number, side: Side): number {
-    const slots = this.slots;
+    const { starts, ends } = this;
+    const n = this.blockCount;
     const c = Math.min(Math.max(cp, 0), this.text.length);
     if (side === 'start') {
       // The first block that still has text at or after c.
-      const i = firstIndex(slots.length, (k) => slots[k]!.end > c);
-      if (i >= slots.length) return slots[slots.length - 1]!.contentEnd;
-      return this.posIn(slots[i]!, Math.max(c, slots[i]!.start));
+      const i = firstIndex(n, (k) => ends[k]! > c);
+      if (i >= n) return this.contentEnds[n - 1]!;
+      return this.posIn(i, Math.max(c, starts[i]!));
     }
     // The last block that has text before c.
-    const i = lastIndex(slots.length, (k) => slots[k]!.start < c);
-    if (i < 0) return slots[0]!.contentStart;
-    return this.posIn(slots[i]!, Math.min(c, slots[i]!.end));
+    const i = lastIndex(n, (k) => starts[k]! < c);
+    if (i < 0) return this.contentStarts[0]!;
+    return this.posIn(i, Math.min(c, ends[i]!));
   }
 
   /**
@@ -187,11 +239,11 @@ export class PositionIndex {
     return end > start ? { start, end } : { start, end: start };
   }
 
-  private posIn(slot: BlockSlot, cp: number): number {
-    return slot.contentStart + (this.text.toUtf16(cp) - slot.utf16Start);
+  /** The editor position of a code point of block i. */
+  private posIn(i: number, cp: number): number {
+    return this.contentStarts[i]! + (this.text.toUtf16(cp) - this.utf16Starts[i]!);
   }
 }
-
 
 /** Index of the last k in [0, n) for which pred holds (pred monotone true..false), or -1. */
 function lastIndex(n: number, pred: (k: number) => boolean): number {

@@ -60,7 +60,7 @@ export function attributesAllowed(
  * workspace. Fails with a message when the workspace would refuse the batch too.
  */
 export function planBatch(
-  spans: ReadonlyMap<string, Span>,
+  spans: Pick<ReadonlyMap<string, Span>, 'get'>,
   changes: readonly LayerChange[],
   ctx: BatchContext,
 ): BatchResult {

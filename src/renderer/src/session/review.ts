@@ -9,7 +9,7 @@ import type { Transaction } from 'prosemirror-state';
 import type { CuratedSpanInput, CurationChange, GlossApi } from '../../../core/api';
 import { isDecisionCurrent } from '../../../core/curation';
 import { CURATION_ANNOTATOR } from '../../../core/model';
-import type { CurationDecision, GlossDocument, Layer, LayerStatus, Schema, Span } from '../../../core/model';
+import type { CurationDecision, Layer, LayerStatus, Schema, Span } from '../../../core/model';
 import { compareLayers } from '../../../core/review';
 import type { ReviewItem, ReviewKind, ReviewLayer } from '../../../core/review';
 import { createAnnotationPlugin, withAnnotationMeta } from '../editor/annotations';
@@ -23,7 +23,7 @@ import { afterPaint } from './afterPaint';
 import { beginWrite } from './writes';
 import { BlockLoader } from './blockLoader';
 import { StateHost } from './session';
-import type { EditorHost } from './session';
+import type { DocumentInfo, EditorHost } from './session';
 import type { Surface } from './surface';
 
 export const KIND_TEXT: Record<ReviewKind, string> = {
@@ -38,7 +38,7 @@ export type ReviewFilter = 'all' | 'disagreements' | 'undecided';
 
 export interface ReviewOptions {
   api: Pick<GlossApi, 'applyCuration'>;
-  document: GlossDocument;
+  document: DocumentInfo;
   /** The document as built for the editor (shared with the other sessions of the document). */
   editor: EditorDocument;
   schema: Schema;
@@ -123,7 +123,7 @@ interface Step {
 }
 
 export class ReviewSession implements Surface {
-  readonly document: GlossDocument;
+  readonly document: DocumentInfo;
   readonly editor: EditorDocument;
   readonly annotators: readonly string[];
 

@@ -9,8 +9,6 @@ import type { Transaction } from 'prosemirror-state';
 import type { Node as PMNode } from 'prosemirror-model';
 import type { ChangeResult, CommentInput, GlossApi, GlossError, LayerChange, OpenedDocument } from '../../../core/api';
 import type { AttributeValue, Comment, CommentTarget, GlossDocument, Layer, LayerStatus, Schema, Span } from '../../../core/model';
-import { compareSpans } from '../../../core/layer';
-import { firstIndex } from '../../../core/offsets';
 import type { CodePointIndex } from '../../../core/offsets';
 import { findLabel } from '../../../core/schema';
 import { annotationKey, annotationState, createAnnotationPlugin, withAnnotationMeta } from '../editor/annotations';
@@ -28,6 +26,8 @@ import type { SaveStatus } from './saveQueue';
 import type { Surface } from './surface';
 import { afterPaint } from './afterPaint';
 import { BlockLoader } from './blockLoader';
+import { SpanColumns } from './spanColumns';
+import type { SpanList } from './spanColumns';
 
 /** Where the editor state lives: the ProseMirror view once mounted, a plain holder before. */
 export interface EditorHost {
@@ -42,9 +42,16 @@ export interface EditorHost {
   syncSelection?(): void;
 }
 
+/**
+ * What a session keeps of its document: everything but the blocks and display marks, which its
+ * editor holds (built into its position index and nodes), so that they are not kept twice.
+ */
+export type DocumentInfo = Omit<GlossDocument, 'blocks' | 'marks'>;
+
 export interface SessionOptions {
   api: Pick<GlossApi, 'applyChanges' | 'openDocument'>;
-  opened: OpenedDocument;
+  /** The document as opened; without its blocks (another session's `document`), `editor` is needed. */
+  opened: Omit<OpenedDocument, 'document'> & { document: GlossDocument | DocumentInfo };
   schema: Schema;
   /** Nothing may be written (read-only workspace): commands do nothing. */
   readOnly?: boolean;
@@ -70,8 +77,8 @@ export interface SessionOptions {
 
 /** What the side panels show; a new object whenever something in it changes. */
 export interface SessionSnapshot {
-  /** My spans, sorted by (start, end, label, id). */
-  readonly spans: readonly Span[];
+  /** My spans, sorted by (start, end, label, id); each `Span` is made when read (spanColumns.ts). */
+  readonly spans: SpanList;
   readonly selected: Span | null;
   /** The current text selection, trimmed; null when it is empty or blank. */
   readonly textSelection: QuotedRange | null;
@@ -102,7 +109,7 @@ export class StateHost implements EditorHost {
 }
 
 export class DocumentSession implements Surface {
-  readonly document: GlossDocument;
+  readonly document: DocumentInfo;
   readonly editor: EditorDocument;
   readonly readOnly: boolean;
   /** Whose layer this is. */
@@ -119,8 +126,8 @@ export class DocumentSession implements Surface {
   private baseUpdatedAt: string;
   private comments: readonly Comment[];
 
-  private readonly spans = new Map<string, Span>();
-  private sorted: Span[] = [];
+  /** My spans as they are now: a version of the columns, replaced (never changed) by each edit. */
+  private spans: SpanColumns;
   private readonly orphans = new Set<string>();
   /** The orphans as last handed out (copied again only when they change). */
   private orphansShown: ReadonlySet<string> | null = null;
@@ -153,7 +160,7 @@ export class DocumentSession implements Surface {
   private readonly loader: BlockLoader;
 
   constructor(opts: SessionOptions) {
-    this.document = opts.opened.document;
+    this.document = documentInfo(opts.opened.document);
     this.schema = opts.schema;
     this.api = opts.api;
     this.readOnly = opts.readOnly ?? false;
@@ -166,14 +173,11 @@ export class DocumentSession implements Surface {
     this.annotator = opts.opened.mine.annotator;
     this.baseUpdatedAt = opts.opened.mine.updatedAt;
     this.comments = opts.opened.mine.comments;
-    this.editor = opts.editor ?? buildEditorDocument(this.document);
+    this.editor = opts.editor ?? buildEditorDocument(withBlocks(opts.opened.document));
     this.afterPaint = opts.afterPaint ?? afterPaint;
 
-    compactSpans(opts.opened.mine.spans);
-    for (const span of opts.opened.mine.spans) this.spans.set(span.id, span);
-    // A layer on disk is stored sorted: sort only if it is not.
-    const spans = [...this.spans.values()];
-    this.sorted = isSorted(spans) ? spans : spans.sort(compareSpans);
+    // Kept as columns: the layer's 10,000 span objects are left to the garbage collector.
+    this.spans = SpanColumns.from(opts.opened.mine.spans, this.editor.positions.text);
 
     // A long document: its first blocks now, the rest appended frame by frame.
     this.loader = new BlockLoader(this.editor, () => this.host, this.afterPaint, () => !this.disposed);
@@ -208,7 +212,7 @@ export class DocumentSession implements Surface {
     if (!this.snapshot) {
       const queued = this.queue.status;
       this.snapshot = {
-        spans: this.sorted,
+        spans: this.spans,
         selected: this.selectedId ? (this.spans.get(this.selectedId) ?? null) : null,
         textSelection: this.textSelection,
         canUndo: this.history.canUndo,
@@ -448,8 +452,8 @@ export class DocumentSession implements Surface {
   /** Where a span is drawn (undefined when it is not visible). */
   renderedSpan(spanId: string): RenderedSpan | undefined {
     // Drawn again from the stored span: the same values the editor holds (no second map of 10,000).
-    const span = this.spans.get(spanId);
-    return span ? (this.draw(span) ?? undefined) : undefined;
+    const row = this.spans.rowOf(spanId);
+    return row < 0 ? undefined : (this.draw(this.spans, row, spanId) ?? undefined);
   }
 
   dispose(): void {
@@ -509,53 +513,47 @@ export class DocumentSession implements Surface {
   private replaceSpans(after: ReadonlyMap<string, Span | undefined>): AnnotationMeta {
     const remove: RenderedSpan[] = [];
     const add: RenderedSpan[] = [];
-    let sorted = this.sorted.slice();
-    for (const [id, next] of after) {
-      const old = this.spans.get(id);
-      if (old) sorted = removeSorted(sorted, old);
-      const oldDrawn = old ? this.draw(old) : null;
+    for (const id of after.keys()) {
+      const oldDrawn = this.renderedSpan(id);
       if (oldDrawn) remove.push(oldDrawn);
       if (this.orphans.delete(id)) this.orphansShown = null;
-      if (!next) {
-        this.spans.delete(id);
-        continue;
-      }
-      this.spans.set(id, next);
-      sorted = insertSorted(sorted, next);
-      const drawn = this.render(next);
+    }
+    this.spans = this.spans.with(after);
+    for (const [id, next] of after) {
+      if (!next) continue;
+      const drawn = this.render(this.spans.rowOf(id), id);
       if (drawn) add.push(drawn);
     }
-    this.sorted = sorted;
     return { remove, add };
   }
 
   /** Every span that can be drawn, as drawn, noting the orphans: the editor's first drawing. */
   private drawAll(): RenderedSpan[] {
     const out: RenderedSpan[] = [];
-    for (const span of this.spans.values()) {
-      const drawn = this.render(span);
+    this.spans.forEachRow((row, id) => {
+      const drawn = this.render(row, id);
       if (drawn) out.push(drawn);
-    }
+    });
     return out;
   }
 
   /** Draw a span taken in (draw), noting it as an orphan if its quote no longer matches. */
-  private render(span: Span): RenderedSpan | null {
-    const drawn = this.draw(span);
-    if (drawn ? drawn.orphan : isOrphan(span, this.editor.positions.text)) {
-      this.orphans.add(span.id);
+  private render(row: number, id: string): RenderedSpan | null {
+    const drawn = this.draw(this.spans, row, id);
+    if (!drawn || drawn.orphan) {
+      this.orphans.add(id);
       this.orphansShown = null;
     }
     return drawn;
   }
 
   /** How a stored span is drawn: its pieces in editor positions, its colour, orphan or not. */
-  private draw(span: Span): RenderedSpan | null {
-    const text = this.editor.positions.text;
-    const inText = fitsText(span, text);
-    const orphan = isOrphan(span, text);
+  private draw(spans: SpanColumns, row: number, id: string): RenderedSpan | null {
+    const span = spans.drawn(row);
+    // Its quote is kept only when it differs from the text (or the span lies outside it).
+    const orphan = span.ownQuote;
     // A span outside the text cannot be placed: it stays listed (as an orphan), never moved.
-    if (!inText) return null;
+    if (!fitsText(span, this.editor.positions.text)) return null;
     const ranges = span.fragments && span.fragments.length > 0 ? span.fragments : [span];
     const pieces: { from: number; to: number }[] = [];
     for (const r of ranges) {
@@ -564,7 +562,7 @@ export class DocumentSession implements Surface {
     }
     if (pieces.length === 0) return null;
     return {
-      id: span.id,
+      id,
       label: span.label,
       from: pieces[0]!.from,
       to: pieces[pieces.length - 1]!.to,
@@ -629,20 +627,16 @@ export class DocumentSession implements Surface {
       void this.reloadSpans();
       return;
     }
-    let changed = false;
+    const filledIn = new Map<string, Span>();
     for (const span of stored.values()) {
       if (!span) continue;
       const mine = this.spans.get(span.id)!;
       if (mine.quote === span.quote && mine.createdAt === span.createdAt && mine.updatedAt === span.updatedAt && mine.origin === span.origin) continue;
-      this.spans.set(span.id, span);
-      const i = indexInSorted(this.sorted, mine);
-      if (i >= 0) {
-        this.sorted = this.sorted.slice();
-        this.sorted[i] = span;
-      }
-      changed = true;
+      filledIn.set(span.id, span);
     }
-    if (changed) this.emit(true);
+    if (filledIn.size === 0) return;
+    this.spans = this.spans.with(filledIn);
+    this.emit(true);
   }
 
   /** Make my spans what is on disk (keeping the history), after the two disagreed. */
@@ -656,15 +650,19 @@ export class DocumentSession implements Surface {
   /** Make my spans exactly `stored`, redrawing only those that differ. */
   private resetTo(stored: readonly Span[]): void {
     const after = new Map<string, Span | undefined>();
-    const incoming = new Map(stored.map((s) => [s.id, s]));
-    for (const id of this.spans.keys()) if (!incoming.has(id)) after.set(id, undefined);
+    const quiet = new Map<string, Span>();
+    const incoming = new Set(stored.map((s) => s.id));
+    this.spans.forEachRow((_, id) => {
+      if (!incoming.has(id)) after.set(id, undefined);
+    });
     for (const span of stored) {
       const mine = this.spans.get(span.id);
       if (!mine || !sameContent(mine, span) || mine.quote !== span.quote) after.set(span.id, span);
-      else if (mine !== span) this.spans.set(span.id, span);
+      else if (mine.createdAt !== span.createdAt || mine.updatedAt !== span.updatedAt || mine.origin !== span.origin) quiet.set(span.id, span);
     }
     const meta = this.replaceSpans(after);
-    this.sorted = [...this.spans.values()].sort(compareSpans);
+    // What is the same as far as the analyst is concerned is taken over without a redraw.
+    if (quiet.size > 0) this.spans = this.spans.with(quiet);
     if (this.selectedId && !this.spans.has(this.selectedId)) {
       this.selectedId = null;
       meta.select = null;
@@ -722,6 +720,16 @@ export class DocumentSession implements Surface {
   }
 }
 
+function documentInfo(d: DocumentInfo): DocumentInfo {
+  const { format, version, offsetUnit, id, title, text, meta, textSha256, importedAt } = d;
+  return { format, version, offsetUnit, id, title, text, meta, textSha256, importedAt };
+}
+
+function withBlocks(d: GlossDocument | DocumentInfo): GlossDocument {
+  if (!('blocks' in d)) throw new Error(`The document ${d.id} came without its blocks and no editor was given for it.`);
+  return d;
+}
+
 /** A caret at (or, between blocks, next to) an editor position. */
 function caretAt(doc: PMNode, pos: number): Selection {
   return Selection.near(doc.resolve(pos));
@@ -742,72 +750,8 @@ function focusOf(changes: readonly LayerChange[]): string | null | undefined {
   return undefined;
 }
 
-function fitsText(span: Span, text: CodePointIndex): boolean {
+function fitsText(span: { start: number; end: number }, text: CodePointIndex): boolean {
   return Number.isInteger(span.start) && Number.isInteger(span.end) && span.start >= 0 && span.end <= text.length && span.start < span.end;
-}
-
-/** Whether a span's quote no longer matches the text (or it lies outside it). */
-function isOrphan(span: Span, text: CodePointIndex): boolean {
-  return !fitsText(span, text) || !text.matches(span.start, span.end, span.quote);
-}
-
-/** The attributes of every span that has none (frozen: spans are values, never edited in place). */
-const NO_ATTRIBUTES: Record<string, AttributeValue> = Object.freeze({}) as Record<string, AttributeValue>;
-
-/**
- * Let spans fresh from JSON share their repeated strings (labels, origins, times) and their empty
- * attributes: JSON.parse gives every span its own copies, ~1 MB for 10,000 spans. Same values.
- */
-export function compactSpans(spans: Span[]): void {
-  const strings = new Map<string, string>();
-  const shared = (value: string): string => {
-    const known = strings.get(value);
-    if (known !== undefined) return known;
-    strings.set(value, value);
-    return value;
-  };
-  for (const span of spans) {
-    span.label = shared(span.label);
-    span.origin = shared(span.origin);
-    span.createdAt = shared(span.createdAt);
-    span.updatedAt = shared(span.updatedAt);
-    // Names recur across a report (an organisation quoted 300 times, its normalized name with it).
-    span.quote = shared(span.quote);
-    const attributes = span.attributes;
-    if (attributes === NO_ATTRIBUTES) continue;
-    let empty = true;
-    for (const key in attributes) {
-      empty = false;
-      const value = attributes[key];
-      if (typeof value === 'string') attributes[key] = shared(value);
-    }
-    if (empty) span.attributes = NO_ATTRIBUTES;
-  }
-}
-
-function isSorted(spans: readonly Span[]): boolean {
-  for (let i = 1; i < spans.length; i++) if (compareSpans(spans[i - 1]!, spans[i]!) > 0) return false;
-  return true;
-}
-
-function lowerBound(sorted: readonly Span[], span: Span): number {
-  return firstIndex(sorted.length, (k) => compareSpans(sorted[k]!, span) >= 0);
-}
-
-function indexInSorted(sorted: readonly Span[], span: Span): number {
-  const i = lowerBound(sorted, span);
-  return sorted[i]?.id === span.id ? i : sorted.findIndex((s) => s.id === span.id);
-}
-
-function removeSorted(sorted: Span[], span: Span): Span[] {
-  const i = indexInSorted(sorted, span);
-  if (i >= 0) sorted.splice(i, 1);
-  return sorted;
-}
-
-function insertSorted(sorted: Span[], span: Span): Span[] {
-  sorted.splice(lowerBound(sorted, span), 0, span);
-  return sorted;
 }
 
 function sameRange(a: QuotedRange | null, b: QuotedRange | null): boolean {

@@ -1,0 +1,452 @@
+// My spans as columns (ADR 0020). A layer of 10,000 spans kept as objects takes ~1.8 MB of the JS
+// heap (the objects, their ids, quotes and attributes, a Map by id, a sorted array): more than the
+// whole budget left beside the app and the text. Here every span is one row of typed columns
+// (start, end, label, flags) with its id as UTF-16 code units and everything else (attributes,
+// note, fragments, origin, times, and the quote when it is not simply the text) as UTF-8 JSON in
+// byte arenas. A typed array's contents live outside the V8 heap, so the spans cost the heap next
+// to nothing; a `Span` object is made only when asked for (a list row, the inspector, a change).
+//
+// A `SpanColumns` is one version of the spans, never changed once made (React snapshots hold
+// it): `with` makes the next version. Rows are shared between versions and only ever appended,
+// so a version is just its rows in (start, end, label, id) order and a hash table from id to row,
+// both copied per version (~40 + ~130 KB for 10,000 spans, outside the heap). A span's quote is
+// stored only when it differs from the text at its offsets (an orphan); else it is the text's.
+
+import type { Span } from '../../../core/model';
+import type { CodePointIndex } from '../../../core/offsets';
+import { StringArena } from '../stringArena';
+
+/** My spans in text order, as the panels read them: by position, by id, counted by label. */
+export interface SpanList extends Iterable<Span> {
+  readonly length: number;
+  /** The i-th span in (start, end, label, id) order; negative counts from the end. */
+  at(i: number): Span | undefined;
+  get(id: string): Span | undefined;
+  has(id: string): boolean;
+  /** Position of the span with this id in the order, or -1. */
+  indexOf(id: string): number;
+  /** How many spans each label has (labels with none left out). */
+  labelCounts(): Map<string, number>;
+  /** The spans with this label, in the same order. */
+  withLabel(label: string): SpanList;
+  map<T>(fn: (span: Span, i: number) => T): T[];
+  toArray(): Span[];
+}
+
+/** The row's quote is stored (it differs from the text, or the span lies outside it). */
+const OWN_QUOTE = 1;
+/** The span has fragments (drawing it needs its stored fields). */
+const FRAGMENTED = 2;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function grown<T extends Int32Array | Uint8Array>(array: T, need: number): T {
+  if (need <= array.length) return array;
+  let size = array.length * 2;
+  while (size < need) size *= 2;
+  const next = new (array.constructor as new (n: number) => T)(size);
+  next.set(array);
+  return next;
+}
+
+function hashOf(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
+/** What a row keeps apart from id, label and offsets (JSON of these, in the blob arena). */
+interface RowRest {
+  quote?: string;
+  attributes?: Span['attributes'];
+  note?: string;
+  fragments?: Span['fragments'];
+  origin: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The rows of every version of one session's spans: appended, never changed. */
+class Rows {
+  count = 0;
+  starts = new Int32Array(64);
+  ends = new Int32Array(64);
+  labels = new Int32Array(64);
+  flags = new Int32Array(64);
+  hashes = new Int32Array(64);
+  idAt = new Int32Array(64);
+  idLen = new Int32Array(64);
+  restAt = new Int32Array(64);
+  restLen = new Int32Array(64);
+  readonly ids = new StringArena();
+  restBytes = new Uint8Array(4096);
+  restUsed = 0;
+  readonly labelNames: string[] = [];
+  private readonly labelIndex = new Map<string, number>();
+
+  constructor(readonly text: CodePointIndex) {}
+
+  add(span: Span): number {
+    const row = this.count++;
+    if (row === this.starts.length) this.grow(row + 1);
+    this.starts[row] = span.start;
+    this.ends[row] = span.end;
+    let label = this.labelIndex.get(span.label);
+    if (label === undefined) {
+      label = this.labelNames.push(span.label) - 1;
+      this.labelIndex.set(span.label, label);
+    }
+    this.labels[row] = label;
+    this.idAt[row] = this.ids.add(span.id);
+    this.idLen[row] = span.id.length;
+    this.hashes[row] = hashOf(span.id);
+
+    const rest: RowRest = { origin: span.origin, createdAt: span.createdAt, updatedAt: span.updatedAt };
+    let flags = 0;
+    if (!this.quoteIsText(span)) {
+      rest.quote = span.quote;
+      flags |= OWN_QUOTE;
+    }
+    if (Object.keys(span.attributes).length > 0) rest.attributes = span.attributes;
+    if (span.note !== undefined) rest.note = span.note;
+    if (span.fragments !== undefined) {
+      rest.fragments = span.fragments;
+      flags |= FRAGMENTED;
+    }
+    this.flags[row] = flags;
+    const json = JSON.stringify(rest);
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    this.restBytes = grown(this.restBytes, this.restUsed + json.length * 3);
+    const { written } = encoder.encodeInto(json, this.restBytes.subarray(this.restUsed));
+    this.restAt[row] = this.restUsed;
+    this.restLen[row] = written;
+    this.restUsed += written;
+    return row;
+  }
+
+  id(row: number): string {
+    return this.ids.get(this.idAt[row]!, this.idLen[row]!);
+  }
+
+  idIs(row: number, id: string): boolean {
+    return this.ids.equals(this.idAt[row]!, this.idLen[row]!, id);
+  }
+
+  label(row: number): string {
+    return this.labelNames[this.labels[row]!]!;
+  }
+
+  rest(row: number): RowRest {
+    const from = this.restAt[row]!;
+    return JSON.parse(decoder.decode(this.restBytes.subarray(from, from + this.restLen[row]!))) as RowRest;
+  }
+
+  span(row: number): Span {
+    const rest = this.rest(row);
+    const start = this.starts[row]!;
+    const end = this.ends[row]!;
+    const span: Span = {
+      id: this.id(row),
+      label: this.label(row),
+      start,
+      end,
+      quote: rest.quote ?? this.text.slice(start, end),
+      attributes: rest.attributes ?? {},
+      origin: rest.origin,
+      createdAt: rest.createdAt,
+      updatedAt: rest.updatedAt,
+    };
+    if (rest.note !== undefined) span.note = rest.note;
+    if (rest.fragments !== undefined) span.fragments = rest.fragments;
+    return span;
+  }
+
+  /** The (start, end, label, id) order of two rows, as compareSpans orders spans. */
+  compare(a: number, b: number): number {
+    const by = this.starts[a]! - this.starts[b]! || this.ends[a]! - this.ends[b]!;
+    if (by !== 0 || a === b) return by;
+    const la = this.labels[a]!;
+    const lb = this.labels[b]!;
+    if (la !== lb) return this.labelNames[la]! < this.labelNames[lb]! ? -1 : 1;
+    return this.ids.compare(this.idAt[a]!, this.idLen[a]!, this.idAt[b]!, this.idLen[b]!);
+  }
+
+  private quoteIsText(span: Span): boolean {
+    const text = this.text;
+    const { start, end } = span;
+    return Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end <= text.length && start < end && text.matches(start, end, span.quote);
+  }
+
+  private grow(need: number): void {
+    this.starts = grown(this.starts, need);
+    this.ends = grown(this.ends, need);
+    this.labels = grown(this.labels, need);
+    this.flags = grown(this.flags, need);
+    this.hashes = grown(this.hashes, need);
+    this.idAt = grown(this.idAt, need);
+    this.idLen = grown(this.idLen, need);
+    this.restAt = grown(this.restAt, need);
+    this.restLen = grown(this.restLen, need);
+  }
+}
+
+/** An open-addressing table (linear probing) of row + 1 by id hash; 0 is an empty slot. */
+function tableFor(count: number): Int32Array {
+  let size = 16;
+  while (size < count * 2) size *= 2;
+  return new Int32Array(size);
+}
+
+function tableInsert(table: Int32Array, rows: Rows, row: number): void {
+  const mask = table.length - 1;
+  let slot = rows.hashes[row]! & mask;
+  while (table[slot] !== 0) slot = (slot + 1) & mask;
+  table[slot] = row + 1;
+}
+
+/** The slot holding the row with this id, or -1. */
+function tableFind(table: Int32Array, rows: Rows, id: string): number {
+  const mask = table.length - 1;
+  const hash = hashOf(id);
+  for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+    const entry = table[slot]!;
+    if (entry === 0) return -1;
+    if (rows.hashes[entry - 1] === hash && rows.idIs(entry - 1, id)) return slot;
+  }
+}
+
+/** Empty a slot, moving later entries of its probe run back (no tombstones). */
+function tableDelete(table: Int32Array, rows: Rows, slot: number): void {
+  const mask = table.length - 1;
+  let hole = slot;
+  table[hole] = 0;
+  for (let next = (hole + 1) & mask; table[next] !== 0; next = (next + 1) & mask) {
+    const entry = table[next]!;
+    const home = rows.hashes[entry - 1]! & mask;
+    // The entry may fill the hole if its home is not cyclically in (hole, next].
+    if (hole <= next ? home <= hole || home > next : home <= hole && home > next) {
+      table[hole] = entry;
+      table[next] = 0;
+      hole = next;
+    }
+  }
+}
+
+/** Rows shown in order: the session's version or a filtered view of it. */
+abstract class OrderedRows implements SpanList {
+  protected constructor(
+    protected readonly rows: Rows,
+    protected readonly order: Int32Array,
+  ) {}
+
+  get length(): number {
+    return this.order.length;
+  }
+
+  at(i: number): Span | undefined {
+    const k = i < 0 ? this.order.length + i : i;
+    return k >= 0 && k < this.order.length ? this.rows.span(this.order[k]!) : undefined;
+  }
+
+  /** The version these rows belong to. */
+  protected abstract version(): SpanColumns;
+  abstract get(id: string): Span | undefined;
+  abstract has(id: string): boolean;
+  abstract indexOf(id: string): number;
+
+  labelCounts(): Map<string, number> {
+    const byIndex = new Int32Array(this.rows.labelNames.length);
+    for (let k = 0; k < this.order.length; k++) byIndex[this.rows.labels[this.order[k]!]!]!++;
+    const counts = new Map<string, number>();
+    byIndex.forEach((n, label) => {
+      if (n > 0) counts.set(this.rows.labelNames[label]!, n);
+    });
+    return counts;
+  }
+
+  withLabel(label: string): SpanList {
+    const index = this.rows.labelNames.indexOf(label);
+    const kept: number[] = [];
+    for (let k = 0; k < this.order.length; k++) if (this.rows.labels[this.order[k]!] === index) kept.push(this.order[k]!);
+    return new LabelRows(this.rows, Int32Array.from(kept), this.version());
+  }
+
+  map<T>(fn: (span: Span, i: number) => T): T[] {
+    const out: T[] = new Array<T>(this.order.length);
+    for (let k = 0; k < this.order.length; k++) out[k] = fn(this.rows.span(this.order[k]!), k);
+    return out;
+  }
+
+  toArray(): Span[] {
+    return this.map((span) => span);
+  }
+
+  *[Symbol.iterator](): Iterator<Span> {
+    for (let k = 0; k < this.order.length; k++) yield this.rows.span(this.order[k]!);
+  }
+}
+
+/** The spans of one label, out of a version. */
+class LabelRows extends OrderedRows {
+  constructor(
+    rows: Rows,
+    order: Int32Array,
+    private readonly all: SpanColumns,
+  ) {
+    super(rows, order);
+  }
+
+  protected version(): SpanColumns {
+    return this.all;
+  }
+
+  get(id: string): Span | undefined {
+    return this.has(id) ? this.all.get(id) : undefined;
+  }
+
+  has(id: string): boolean {
+    return this.indexOf(id) >= 0;
+  }
+
+  indexOf(id: string): number {
+    const row = this.all.rowOf(id);
+    return row < 0 ? -1 : this.order.indexOf(row);
+  }
+}
+
+/** One version of my spans. */
+export class SpanColumns extends OrderedRows {
+  private constructor(
+    rows: Rows,
+    order: Int32Array,
+    private readonly table: Int32Array,
+  ) {
+    super(rows, order);
+  }
+
+  /** The spans, in any order (ids unique), over this text. */
+  static from(spans: readonly Span[], text: CodePointIndex): SpanColumns {
+    const rows = new Rows(text);
+    const order = new Int32Array(spans.length);
+    let sorted = true;
+    for (let k = 0; k < spans.length; k++) {
+      order[k] = rows.add(spans[k]!);
+      if (k > 0 && sorted && rows.compare(k - 1, k) > 0) sorted = false;
+    }
+    // A layer on disk is stored sorted: sort only if it is not.
+    if (!sorted) order.sort((a, b) => rows.compare(a, b));
+    const table = tableFor(spans.length);
+    for (let row = 0; row < spans.length; row++) tableInsert(table, rows, row);
+    return new SpanColumns(rows, order, table);
+  }
+
+  protected version(): SpanColumns {
+    return this;
+  }
+
+  get size(): number {
+    return this.order.length;
+  }
+
+  /** The row of the span with this id, or -1 (for drawing without making a Span). */
+  rowOf(id: string): number {
+    const slot = tableFind(this.table, this.rows, id);
+    return slot < 0 ? -1 : this.table[slot]! - 1;
+  }
+
+  get(id: string): Span | undefined {
+    const row = this.rowOf(id);
+    return row < 0 ? undefined : this.rows.span(row);
+  }
+
+  has(id: string): boolean {
+    return this.rowOf(id) >= 0;
+  }
+
+  indexOf(id: string): number {
+    const row = this.rowOf(id);
+    return row < 0 ? -1 : this.position(row);
+  }
+
+  /** What drawing a span needs, without making it: offsets, label, whether it is an orphan. */
+  drawn(row: number): { start: number; end: number; label: string; ownQuote: boolean; fragments: Span['fragments'] } {
+    const rows = this.rows;
+    const flags = rows.flags[row]!;
+    return {
+      start: rows.starts[row]!,
+      end: rows.ends[row]!,
+      label: rows.label(row),
+      ownQuote: (flags & OWN_QUOTE) !== 0,
+      fragments: flags & FRAGMENTED ? rows.rest(row).fragments : undefined,
+    };
+  }
+
+  /** Every row in order (for the first drawing). */
+  forEachRow(fn: (row: number, id: string) => void): void {
+    for (let k = 0; k < this.order.length; k++) fn(this.order[k]!, this.rows.id(this.order[k]!));
+  }
+
+  /** The next version: these spans put in place of the ones with their ids (undefined = removed). */
+  with(after: ReadonlyMap<string, Span | undefined>): SpanColumns {
+    const rows = this.rows;
+    // Rows are appended per change: once most are dead, start afresh from the live ones.
+    if (rows.count > 2 * this.order.length + 4096) return SpanColumns.from([...this.applied(after)], rows.text);
+    let order = this.order;
+    let table: Int32Array = this.table.slice();
+    for (const [id, next] of after) {
+      const slot = tableFind(table, rows, id);
+      if (slot >= 0) {
+        const old = table[slot]! - 1;
+        tableDelete(table, rows, slot);
+        const at = positionIn(rows, order, old);
+        const shorter = new Int32Array(order.length - 1);
+        shorter.set(order.subarray(0, at));
+        shorter.set(order.subarray(at + 1), at);
+        order = shorter;
+      }
+      if (!next) continue;
+      const row = rows.add(next);
+      const at = lowerBoundRow(rows, order, row);
+      const longer = new Int32Array(order.length + 1);
+      longer.set(order.subarray(0, at));
+      longer[at] = row;
+      longer.set(order.subarray(at), at + 1);
+      order = longer;
+      if (order.length * 2 > table.length) {
+        table = tableFor(order.length);
+        for (let k = 0; k < order.length; k++) tableInsert(table, rows, order[k]!);
+      } else {
+        tableInsert(table, rows, row);
+      }
+    }
+    return new SpanColumns(rows, order, table);
+  }
+
+  private *applied(after: ReadonlyMap<string, Span | undefined>): Generator<Span> {
+    for (const span of this) if (!after.has(span.id)) yield span;
+    for (const span of after.values()) if (span) yield span;
+  }
+
+  private position(row: number): number {
+    return positionIn(this.rows, this.order, row);
+  }
+}
+
+/** Where a row of `order` stands in it. */
+function positionIn(rows: Rows, order: Int32Array, row: number): number {
+  const at = lowerBoundRow(rows, order, row);
+  return order[at] === row ? at : order.indexOf(row);
+}
+
+/** The first position in `order` whose row does not come before `row`. */
+function lowerBoundRow(rows: Rows, order: Int32Array, row: number): number {
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rows.compare(order[mid]!, row) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,146 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compareSpans } from '../../../src/core/layer';
+import type { Span } from '../../../src/core/model';
+import { CodePointIndex } from '../../../src/core/offsets';
+import { SpanColumns } from '../../../src/renderer/src/session/spanColumns';
+
+const TEXT = 'Над 💰 trade, the EBRD пообещал $1.4 billion to Dushanbe 𝔘 by 2025; Rahmon agreed.';
+const text = new CodePointIndex(TEXT);
+const T1 = '2024-05-01T12:00:00.000Z';
+const T2 = '2024-05-02T08:30:00.000Z';
+
+function span(id: string, label: string, start: number, end: number, extra: Partial<Span> = {}): Span {
+  const quote = extra.quote ?? text.slice(start, end);
+  return { id, label, start, end, quote, attributes: {}, origin: 'manual', createdAt: T1, updatedAt: T1, ...extra };
+}
+
+const sorted = (spans: Iterable<Span>): Span[] => [...spans].sort(compareSpans);
+
+describe('SpanColumns', () => {
+  const spans = [
+    span('s3', 'Money', 31, 43, { attributes: { value: 1_400_000_000, currency: 'USD', exact: true }, note: 'from the annex' }),
+    span('s1', 'Organisation', 18, 22, { attributes: { normalized: 'EBRD' }, origin: 'imported:brat', updatedAt: T2 }),
+    // An orphan: its quote is not the text at its offsets.
+    span('s2', 'Person', 4, 5, { quote: 'money bag' }),
+    // Outside the text.
+    span('far', 'Location', 500, 510, { quote: 'Khujand' }),
+    span('frag', 'Commitment', 0, 43, { fragments: [{ start: 0, end: 3 }, { start: 23, end: 43 }] }),
+    // Same range, ordered by label then id.
+    span('b', 'Location', 47, 55),
+    span('a', 'Location', 47, 55),
+    span('𝔘-id', 'Date', 61, 65),
+  ];
+
+  it('gives back every span as it was given, in (start, end, label, id) order', () => {
+    const columns = SpanColumns.from(spans, text);
+    expect(columns.length).toBe(spans.length);
+    expect(columns.size).toBe(spans.length);
+    expect(columns.toArray()).toEqual(sorted(spans));
+    expect([...columns]).toEqual(sorted(spans));
+    expect(columns.map((s, i) => `${i}:${s.id}`)).toEqual(sorted(spans).map((s, i) => `${i}:${s.id}`));
+    expect(columns.at(-1)).toEqual(sorted(spans).at(-1));
+    expect(columns.at(spans.length)).toBeUndefined();
+    for (const s of spans) {
+      expect(columns.get(s.id)).toEqual(s);
+      expect(columns.has(s.id)).toBe(true);
+      expect(columns.indexOf(s.id)).toBe(sorted(spans).findIndex((x) => x.id === s.id));
+    }
+    expect(columns.get('s')).toBeUndefined();
+    expect(columns.has('s10')).toBe(false);
+    expect(columns.indexOf('nobody')).toBe(-1);
+  });
+
+  it('keeps a quote only when it is not the text, and says so for drawing', () => {
+    const columns = SpanColumns.from(spans, text);
+    const drawn = (id: string) => columns.drawn(columns.rowOf(id));
+    expect(drawn('s1')).toEqual({ start: 18, end: 22, label: 'Organisation', ownQuote: false, fragments: undefined });
+    expect(drawn('s2').ownQuote).toBe(true);
+    expect(drawn('far').ownQuote).toBe(true);
+    expect(drawn('frag').fragments).toEqual([{ start: 0, end: 3 }, { start: 23, end: 43 }]);
+    expect(columns.get('s2')!.quote).toBe('money bag');
+    expect(columns.get('𝔘-id')!.quote).toBe(text.slice(61, 65));
+    expect(columns.rowOf('none')).toBe(-1);
+  });
+
+  it('counts and filters by label without changing the order', () => {
+    const columns = SpanColumns.from(spans, text);
+    expect(Object.fromEntries(columns.labelCounts())).toEqual({ Money: 1, Organisation: 1, Person: 1, Location: 3, Commitment: 1, Date: 1 });
+    const locations = columns.withLabel('Location');
+    expect(locations.toArray().map((s) => s.id)).toEqual(['a', 'b', 'far']);
+    expect(locations.indexOf('far')).toBe(2);
+    expect(locations.get('far')).toEqual(spans[3]);
+    expect(locations.has('s1')).toBe(false);
+    expect(locations.get('s1')).toBeUndefined();
+    expect(locations.labelCounts()).toEqual(new Map([['Location', 3]]));
+    expect(columns.withLabel('Nothing').length).toBe(0);
+  });
+
+  it('makes a new version for a change and leaves the one before as it was', () => {
+    const first = SpanColumns.from(spans, text);
+    const relabelled = { ...spans[0]!, label: 'Date', updatedAt: T2 };
+    const added = span('new', 'Person', 66, 72);
+    const second = first.with(new Map<string, Span | undefined>([['s3', relabelled], ['s2', undefined], ['new', added]]));
+    expect(second.get('s3')).toEqual(relabelled);
+    expect(second.has('s2')).toBe(false);
+    expect(second.get('new')).toEqual(added);
+    expect(second.toArray()).toEqual(sorted([...spans.filter((s) => s.id !== 's3' && s.id !== 's2'), relabelled, added]));
+    expect(first.toArray()).toEqual(sorted(spans));
+    expect(first.get('s3')).toEqual(spans[0]);
+    expect(first.has('new')).toBe(false);
+  });
+
+  it('reads ids of any length and characters', () => {
+    const long = 'x'.repeat(10_000) + '\ud800';
+    const columns = SpanColumns.from([span(long, 'Person', 0, 3), span('\u{1F4B0}', 'Money', 4, 5)], text);
+    expect(columns.get(long)!.id).toBe(long);
+    expect(columns.get('\u{1F4B0}')!.label).toBe('Money');
+  });
+
+  it('matches a Map of spans through any run of adds, replacements and removals (and across its own compaction)', () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `s${i}`);
+    const labels = ['Person', 'Money', 'Date'];
+    const change = fc.record({
+      id: fc.constantFrom(...ids),
+      remove: fc.boolean(),
+      label: fc.constantFrom(...labels),
+      start: fc.integer({ min: 0, max: 70 }),
+      length: fc.integer({ min: 1, max: 12 }),
+      note: fc.option(fc.string(), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(fc.array(fc.array(change, { minLength: 1, maxLength: 4 }), { maxLength: 60 }), (batches) => {
+        const model = new Map<string, Span>();
+        let columns = SpanColumns.from([], text);
+        const versions: [SpanColumns, Span[]][] = [];
+        for (const batch of batches) {
+          const after = new Map<string, Span | undefined>();
+          for (const c of batch) {
+            const next = c.remove ? undefined : span(c.id, c.label, c.start, Math.min(c.start + c.length, text.length), c.note === undefined ? {} : { note: c.note });
+            after.set(c.id, next);
+          }
+          for (const [id, next] of after) {
+            if (next) model.set(id, next);
+            else model.delete(id);
+          }
+          columns = columns.with(after);
+          versions.push([columns, sorted(model.values())]);
+          expect(columns.length).toBe(model.size);
+          for (const id of ids) expect(columns.get(id)).toEqual(model.get(id));
+        }
+        // Every version still reads as it was made.
+        for (const [version, expected] of versions) expect(version.toArray()).toEqual(expected);
+      }),
+      { numRuns: 60 },
+    );
+    // Enough changes to make the rows start afresh from the live ones (more than 4,096 dead rows).
+    let columns = SpanColumns.from(ids.map((id, i) => span(id, 'Person', i, i + 2)), text);
+    const before = columns;
+    for (let k = 0; k < 5_000; k++) {
+      const id = ids[k % ids.length]!;
+      columns = columns.with(new Map([[id, span(id, labels[k % labels.length]!, k % 40, (k % 40) + 2)]]));
+    }
+    expect(columns.toArray()).toEqual(sorted(ids.map((id, i) => span(id, labels[(4_960 + i) % labels.length]!, i, i + 2))));
+    expect(before.toArray()).toEqual(ids.map((id, i) => span(id, 'Person', i, i + 2)));
+  });
+});
