@@ -60,3 +60,10 @@ export class StringArena {
     return aLength - bLength;
   }
 }
+
+/** A 32-bit hash of a string's code units (FNV-1a): to find a string among many by comparing numbers first. */
+export function stringHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h | 0;
+}

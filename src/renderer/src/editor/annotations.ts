@@ -12,7 +12,7 @@ import type { Node as PMNode } from 'prosemirror-model';
 import { Decoration, DecorationSet } from 'prosemirror-view';
 import type { EditorView } from 'prosemirror-view';
 import { firstIndex } from '../../../core/offsets';
-import { StringArena } from '../stringArena';
+import { StringArena, stringHash } from '../stringArena';
 
 /** A span as the editor draws it, derived from a stored span and the position index. */
 export interface RenderedSpan {
@@ -210,6 +210,8 @@ export class SpanIndex {
     private readonly arena: StringArena,
     private readonly idAt: Int32Array,
     private readonly idLen: Int32Array,
+    /** The ids' hashes (stringHash), for looking one up by id. */
+    private readonly idHash: Int32Array,
     private readonly froms: Int32Array,
     private readonly tos: Int32Array,
     /** Written only while a new index is being made (shift), never once it is handed out. */
@@ -230,6 +232,7 @@ export class SpanIndex {
     const arena = new StringArena();
     const idAt = new Int32Array(n);
     const idLen = new Int32Array(n);
+    const idHash = new Int32Array(n);
     const openEnds = new MinHeap();
     let maxLength = 0;
     for (let i = 0; i < n; i++) {
@@ -237,13 +240,14 @@ export class SpanIndex {
       while (openEnds.size > 0 && openEnds.peek() <= span.from) openEnds.pop();
       idAt[i] = arena.add(span.id);
       idLen[i] = span.id.length;
+      idHash[i] = stringHash(span.id);
       froms[i] = span.from;
       tos[i] = span.to;
       levels[i] = openEnds.size;
       openEnds.push(span.to);
       maxLength = Math.max(maxLength, span.to - span.from);
     }
-    return new SpanIndex(arena, idAt, idLen, froms, tos, levels, keep ? sorted : null, maxLength);
+    return new SpanIndex(arena, idAt, idLen, idHash, froms, tos, levels, keep ? sorted : null, maxLength);
   }
 
   get size(): number {
@@ -301,6 +305,7 @@ export class SpanIndex {
       this.arena,
       insertAt(this.idAt, at, this.arena.add(span.id)),
       insertAt(this.idLen, at, span.id.length),
+      insertAt(this.idHash, at, stringHash(span.id)),
       insertAt(this.froms, at, span.from),
       insertAt(this.tos, at, span.to),
       insertAt(this.levels, at, level),
@@ -321,7 +326,7 @@ export class SpanIndex {
       kept = this.kept.slice();
       kept.splice(at, 1);
     }
-    const index = new SpanIndex(this.arena, removeAt(this.idAt, at), removeAt(this.idLen, at), removeAt(this.froms, at), removeAt(this.tos, at), removeAt(this.levels, at), kept, this.maxLength);
+    const index = new SpanIndex(this.arena, removeAt(this.idAt, at), removeAt(this.idLen, at), removeAt(this.idHash, at), removeAt(this.froms, at), removeAt(this.tos, at), removeAt(this.levels, at), kept, this.maxLength);
     // Those starting inside it came after it: they are now where it was.
     const shifted = index.shift(at, -1, entry);
     return { index, entry, shifted };
@@ -370,9 +375,11 @@ export class SpanIndex {
     return this.arena.equals(this.idAt[i]!, this.idLen[i]!, id);
   }
 
-  /** Where the span with this id is, or -1 (linear). */
+  /** Where the span with this id is, or -1 (linear, over the hashes: a new span is looked for so). */
   private find(id: string): number {
-    for (let i = 0; i < this.froms.length; i++) if (this.idIs(i, id)) return i;
+    const hash = stringHash(id);
+    const hashes = this.idHash;
+    for (let i = 0; i < hashes.length; i++) if (hashes[i] === hash && this.idIs(i, id)) return i;
     return -1;
   }
 }

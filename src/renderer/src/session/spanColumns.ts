@@ -14,7 +14,7 @@
 
 import type { Span } from '../../../core/model';
 import type { CodePointIndex } from '../../../core/offsets';
-import { StringArena } from '../stringArena';
+import { StringArena, stringHash } from '../stringArena';
 
 /** My spans in text order, as the panels read them: by position, by id, counted by label. */
 export interface SpanList extends Iterable<Span> {
@@ -48,12 +48,6 @@ function grown<T extends Int32Array | Uint8Array>(array: T, need: number): T {
   const next = new (array.constructor as new (n: number) => T)(size);
   next.set(array);
   return next;
-}
-
-function hashOf(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  return h | 0;
 }
 
 /** What a row keeps apart from id, label and offsets (JSON of these, in the blob arena). */
@@ -100,7 +94,7 @@ class Rows {
     this.labels[row] = label;
     this.idAt[row] = this.ids.add(span.id);
     this.idLen[row] = span.id.length;
-    this.hashes[row] = hashOf(span.id);
+    this.hashes[row] = stringHash(span.id);
 
     const rest: RowRest = { origin: span.origin, createdAt: span.createdAt, updatedAt: span.updatedAt };
     let flags = 0;
@@ -208,7 +202,7 @@ function tableInsert(table: Int32Array, rows: Rows, row: number): void {
 /** The slot holding the row with this id, or -1. */
 function tableFind(table: Int32Array, rows: Rows, id: string): number {
   const mask = table.length - 1;
-  const hash = hashOf(id);
+  const hash = stringHash(id);
   for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
     const entry = table[slot]!;
     if (entry === 0) return -1;
