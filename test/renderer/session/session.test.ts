@@ -372,14 +372,19 @@ describe('DocumentSession: when things go wrong', () => {
     const good: Span = { id: 'g', label: 'Person', start: 75, end: 89, quote: 'Emomali Rahmon', attributes: {}, origin: 'manual', createdAt: FIXED_NOW, updatedAt: FIXED_NOW };
     const changed: Span = { ...good, id: 'c', quote: 'Someone Else' };
     const outside: Span = { ...good, id: 'o', start: 5000, end: 5010, quote: 'gone' };
+    // Only the blank text between two blocks: its quote fits, so it is no orphan, but nothing shows it.
+    const [first, second] = doc.blocks;
+    const between: Span = { ...good, id: 'b', start: first!.end, end: second!.start, quote: [...doc.text].slice(first!.end, second!.start).join('') };
+    expect(between.quote).toMatch(/^\s+$/);
     const opened = await api.openDocument('tajikistan');
     if (!opened.ok) throw new Error('open');
-    opened.value.mine.spans = [good, changed, outside];
+    opened.value.mine.spans = [good, changed, outside, between];
     const session = new DocumentSession({ api, opened: opened.value, schema: DEFAULT_SCHEMA });
     const snap = session.getSnapshot();
     expect(snap.spans.map((s) => [s.id, s.start])).toEqual([
       ['c', 75],
       ['g', 75],
+      ['b', first!.end],
       ['o', 5000],
     ]);
     expect([...snap.orphans].sort()).toEqual(['c', 'o']);

@@ -540,7 +540,8 @@ export class DocumentSession implements Surface {
   /** Draw a span taken in (draw), noting it as an orphan if its quote no longer matches. */
   private render(row: number, id: string): RenderedSpan | null {
     const drawn = this.draw(this.spans, row, id);
-    if (!drawn || drawn.orphan) {
+    // Not drawn: outside the text (an orphan), or only between blocks (not one, if its quote fits).
+    if (drawn ? drawn.orphan : this.spans.drawn(row).ownQuote) {
       this.orphans.add(id);
       this.orphansShown = null;
     }
