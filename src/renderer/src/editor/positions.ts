@@ -190,7 +190,7 @@ export class PositionIndex {
     const { contentStarts, starts } = this;
     const p = Math.min(Math.max(pos, 0), this.docSize);
     // The last block whose content starts at or before p.
-    const i = lastIndex(this.blockCount, (k) => contentStarts[k]! <= p);
+    const i = firstAbove(contentStarts, p) - 1;
     if (i < 0) return starts[0]!;
     if (p <= this.contentEnds[i]!) {
       const u = this.utf16Starts[i]! + (p - contentStarts[i]!);
@@ -210,12 +210,12 @@ export class PositionIndex {
     const c = Math.min(Math.max(cp, 0), this.text.length);
     if (side === 'start') {
       // The first block that still has text at or after c.
-      const i = firstIndex(n, (k) => ends[k]! > c);
+      const i = firstAbove(ends, c);
       if (i >= n) return this.contentEnds[n - 1]!;
       return this.posIn(i, Math.max(c, starts[i]!));
     }
     // The last block that has text before c.
-    const i = lastIndex(n, (k) => starts[k]! < c);
+    const i = firstAbove(starts, c - 1) - 1;
     if (i < 0) return this.contentStarts[0]!;
     return this.posIn(i, Math.min(c, ends[i]!));
   }
@@ -245,7 +245,14 @@ export class PositionIndex {
   }
 }
 
-/** Index of the last k in [0, n) for which pred holds (pred monotone true..false), or -1. */
-function lastIndex(n: number, pred: (k: number) => boolean): number {
-  return firstIndex(n, (k) => !pred(k)) - 1;
+/** Index of the first value of an ascending column above x (its length if none is). */
+function firstAbove(column: Int32Array, x: number): number {
+  let lo = 0;
+  let hi = column.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (column[mid]! > x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }

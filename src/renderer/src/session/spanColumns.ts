@@ -1,9 +1,9 @@
 // My spans as columns (ADR 0020). A layer of 10,000 spans kept as objects takes ~1.8 MB of the JS
 // heap (the objects, their ids, quotes and attributes, a Map by id, a sorted array): more than the
 // whole budget left beside the app and the text. Here every span is one row of typed columns
-// (start, end, label, flags) with its id as UTF-16 code units and everything else (attributes,
-// note, fragments, origin, times, and the quote when it is not simply the text) as UTF-8 JSON in
-// byte arenas. A typed array's contents live outside the V8 heap, so the spans cost the heap next
+// (start, end, label, flags) with its id, and everything else (attributes, note, fragments,
+// origin, times, and the quote when it is not simply the text) as JSON, as UTF-16 code units in
+// string arenas (copied in by a loop: TextEncoder.encodeInto costs ~1 µs a call in the page). A typed array's contents live outside the V8 heap, so the spans cost the heap next
 // to nothing; a `Span` object is made only when asked for (a list row, the inspector, a change).
 //
 // A `SpanColumns` is one version of the spans, never changed once made (React snapshots hold
@@ -38,19 +38,16 @@ const OWN_QUOTE = 1;
 /** The span has fragments (drawing it needs its stored fields). */
 const FRAGMENTED = 2;
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-function grown<T extends Int32Array | Uint8Array>(array: T, need: number): T {
+function grown(array: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
   if (need <= array.length) return array;
   let size = array.length * 2;
   while (size < need) size *= 2;
-  const next = new (array.constructor as new (n: number) => T)(size);
+  const next = new Int32Array(size);
   next.set(array);
   return next;
 }
 
-/** What a row keeps apart from id, label and offsets (JSON of these, in the blob arena). */
+/** What a row keeps apart from id, label and offsets (JSON of these, in the rest arena). */
 interface RowRest {
   quote?: string;
   attributes?: Span['attributes'];
@@ -74,8 +71,7 @@ class Rows {
   restAt = new Int32Array(64);
   restLen = new Int32Array(64);
   readonly ids = new StringArena();
-  restBytes = new Uint8Array(4096);
-  restUsed = 0;
+  private readonly rests = new StringArena();
   readonly labelNames: string[] = [];
   private readonly labelIndex = new Map<string, number>();
 
@@ -110,12 +106,8 @@ class Rows {
     }
     this.flags[row] = flags;
     const json = JSON.stringify(rest);
-    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-    this.restBytes = grown(this.restBytes, this.restUsed + json.length * 3);
-    const { written } = encoder.encodeInto(json, this.restBytes.subarray(this.restUsed));
-    this.restAt[row] = this.restUsed;
-    this.restLen[row] = written;
-    this.restUsed += written;
+    this.restAt[row] = this.rests.add(json);
+    this.restLen[row] = json.length;
     return row;
   }
 
@@ -132,8 +124,7 @@ class Rows {
   }
 
   rest(row: number): RowRest {
-    const from = this.restAt[row]!;
-    return JSON.parse(decoder.decode(this.restBytes.subarray(from, from + this.restLen[row]!))) as RowRest;
+    return JSON.parse(this.rests.get(this.restAt[row]!, this.restLen[row]!)) as RowRest;
   }
 
   span(row: number): Span {
