@@ -6,7 +6,9 @@
 export type OffsetUnit = 'codepoint';
 export const OFFSET_UNIT: OffsetUnit = 'codepoint';
 
-export type BlockType = 'heading' | 'paragraph' | 'list-item' | 'table-cell' | 'code' | 'quote';
+/** Every type a block can have (the one list: validation, the quick shape check and the editor's columns use it). */
+export const BLOCK_TYPES = ['heading', 'paragraph', 'list-item', 'table-cell', 'code', 'quote'] as const;
+export type BlockType = (typeof BLOCK_TYPES)[number];
 
 /** A displayed block of a document: a code-point range of `text`. */
 export interface Block {

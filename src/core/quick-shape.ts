@@ -6,11 +6,12 @@
 
 import { isValidAnnotator, isValidDocId } from './document';
 import type { GlossDocument, Layer } from './model';
+import { BLOCK_TYPES as ALL_BLOCK_TYPES } from './model';
 import { codePointLength } from './offsets';
 
 type JsonObject = Record<string, unknown>;
 
-const BLOCK_TYPES = new Set(['heading', 'paragraph', 'list-item', 'table-cell', 'code', 'quote']);
+const BLOCK_TYPES = new Set<string>(ALL_BLOCK_TYPES);
 const MARK_TYPES = new Set(['bold', 'italic', 'code', 'link']);
 const LAYER_STATUSES = new Set(['todo', 'in-progress', 'done']);
 const SHA256 = /^[0-9a-f]{64}$/;

@@ -10,7 +10,7 @@ import type { ImportedItem } from './formats/types';
 import { sha256Hex } from './hash';
 import { canonicalDocument, canonicalLayer, canonicalManifest, checkRange } from './layer';
 import type { CurationAction, GlossDocument, Layer, Manifest, Problem, Schema } from './model';
-import { CURATION_ACTIONS, CURATION_ANNOTATOR } from './model';
+import { BLOCK_TYPES, CURATION_ACTIONS, CURATION_ANNOTATOR } from './model';
 import { CodePointIndex, codePointLength } from './offsets';
 import { checkAttributes, findLabel } from './schema';
 import { formatZodError, parseSchema, schemaSchema } from './schema-file';
@@ -23,7 +23,7 @@ const attributeValue = z.union([z.string(), z.number(), z.boolean()]);
 const range = z.object({ start: offset, end: offset });
 
 const blockSchema = z.object({
-  type: z.enum(['heading', 'paragraph', 'list-item', 'table-cell', 'code', 'quote']),
+  type: z.enum(BLOCK_TYPES),
   start: offset,
   end: offset,
   level: z.number().int().min(1).optional(),

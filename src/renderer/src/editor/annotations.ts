@@ -326,7 +326,17 @@ export class SpanIndex {
       kept = this.kept.slice();
       kept.splice(at, 1);
     }
-    const index = new SpanIndex(this.arena, removeAt(this.idAt, at), removeAt(this.idLen, at), removeAt(this.idHash, at), removeAt(this.froms, at), removeAt(this.tos, at), removeAt(this.levels, at), kept, this.maxLength);
+    const index = new SpanIndex(
+      this.arena,
+      removeAt(this.idAt, at),
+      removeAt(this.idLen, at),
+      removeAt(this.idHash, at),
+      removeAt(this.froms, at),
+      removeAt(this.tos, at),
+      removeAt(this.levels, at),
+      kept,
+      this.maxLength,
+    );
     // Those starting inside it came after it: they are now where it was.
     const shifted = index.shift(at, -1, entry);
     return { index, entry, shifted };

@@ -4,6 +4,7 @@
 // has no position of its own, so every conversion says which side of such a gap it wants.
 
 import type { Block, BlockType } from '../../../core/model';
+import { BLOCK_TYPES } from '../../../core/model';
 import { firstIndex } from '../../../core/offsets';
 import type { CodePointIndex } from '../../../core/offsets';
 
@@ -74,8 +75,7 @@ export function normalizeBlocks(blocks: readonly Block[], length: number): Block
   return out;
 }
 
-/** The block types, numbered for the type column. */
-const BLOCK_TYPES: readonly BlockType[] = ['heading', 'paragraph', 'list-item', 'table-cell', 'code', 'quote'];
+/** The type column holds a block type's place in BLOCK_TYPES. */
 const PARAGRAPH = BLOCK_TYPES.indexOf('paragraph');
 
 /**
@@ -132,7 +132,7 @@ export class PositionIndex {
       const contentStart = pos + 1;
       const contentEnd = contentStart + (utf16End - utf16Start);
       // (A type this version does not know is shown as a paragraph, as the editor would show it.)
-      const type = BLOCK_TYPES.indexOf(block.type);
+      const type = (BLOCK_TYPES as readonly string[]).indexOf(block.type);
       this.types[i] = type < 0 ? PARAGRAPH : type;
       this.levels[i] = block.level ?? -1;
       this.starts[i] = block.start;
