@@ -4,6 +4,8 @@
 // are only appended, never changed, so every version of a structure built on an arena can share
 // it: a newer version's strings lie past an older one's.
 
+import { grown } from './columns';
+
 export class StringArena {
   private chars = new Uint16Array(1024);
   private used = 0;
@@ -11,13 +13,7 @@ export class StringArena {
   /** Put a string in; returns where it starts (its length is the string's). */
   add(s: string): number {
     const at = this.used;
-    if (at + s.length > this.chars.length) {
-      let size = this.chars.length * 2;
-      while (size < at + s.length) size *= 2;
-      const next = new Uint16Array(size);
-      next.set(this.chars.subarray(0, at));
-      this.chars = next;
-    }
+    this.chars = grown(this.chars, at + s.length, at);
     for (let i = 0; i < s.length; i++) this.chars[at + i] = s.charCodeAt(i);
     this.used = at + s.length;
     return at;

@@ -12,6 +12,7 @@ import type { Node as PMNode } from 'prosemirror-model';
 import { Decoration, DecorationSet } from 'prosemirror-view';
 import type { EditorView } from 'prosemirror-view';
 import { firstIndex } from '../../../core/offsets';
+import { insertAt, removeAt } from '../columns';
 import { StringArena, stringHash } from '../stringArena';
 
 /** A span as the editor draws it, derived from a stored span and the position index. */
@@ -392,23 +393,6 @@ export class SpanIndex {
     for (let i = 0; i < hashes.length; i++) if (hashes[i] === hash && this.idIs(i, id)) return i;
     return -1;
   }
-}
-
-/** A copy of `array` with `value` inserted at `at`. */
-function insertAt(array: Int32Array, at: number, value: number): Int32Array {
-  const out = new Int32Array(array.length + 1);
-  out.set(array.subarray(0, at));
-  out[at] = value;
-  out.set(array.subarray(at), at + 1);
-  return out;
-}
-
-/** A copy of `array` without the item at `at`. */
-function removeAt(array: Int32Array, at: number): Int32Array {
-  const out = new Int32Array(array.length - 1);
-  out.set(array.subarray(0, at));
-  out.set(array.subarray(at + 1), at);
-  return out;
 }
 
 /** What is drawn: spans meeting the window (within the document), plus the selected and flashing ones. */

@@ -12,8 +12,11 @@
 // both copied per version (~40 + ~130 KB for 10,000 spans, outside the heap). A span's quote is
 // stored only when it differs from the text at its offsets (an orphan); else it is the text's.
 
+import { isOrphanSpan } from '../../../core/layer';
 import type { Span } from '../../../core/model';
+import { firstIndex } from '../../../core/offsets';
 import type { CodePointIndex } from '../../../core/offsets';
+import { grown, insertAt, removeAt } from '../columns';
 import { StringArena, stringHash } from '../stringArena';
 
 /** My spans in text order, as the panels read them: by position, by id, counted by label. */
@@ -37,15 +40,6 @@ export interface SpanList extends Iterable<Span> {
 const OWN_QUOTE = 1;
 /** The span has fragments (drawing it needs its stored fields). */
 const FRAGMENTED = 2;
-
-function grown(array: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
-  if (need <= array.length) return array;
-  let size = array.length * 2;
-  while (size < need) size *= 2;
-  const next = new Int32Array(size);
-  next.set(array);
-  return next;
-}
 
 /** What a row keeps apart from id, label and offsets (JSON of these, in the rest arena). */
 interface RowRest {
@@ -94,7 +88,7 @@ class Rows {
 
     const rest: RowRest = { origin: span.origin, createdAt: span.createdAt, updatedAt: span.updatedAt };
     let flags = 0;
-    if (!this.quoteIsText(span)) {
+    if (isOrphanSpan(span, this.text)) {
       rest.quote = span.quote;
       flags |= OWN_QUOTE;
     }
@@ -155,12 +149,6 @@ class Rows {
     const lb = this.labels[b]!;
     if (la !== lb) return this.labelNames[la]! < this.labelNames[lb]! ? -1 : 1;
     return this.ids.compare(this.idAt[a]!, this.idLen[a]!, this.idAt[b]!, this.idLen[b]!);
-  }
-
-  private quoteIsText(span: Span): boolean {
-    const text = this.text;
-    const { start, end } = span;
-    return Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end <= text.length && start < end && text.matches(start, end, span.quote);
   }
 
   private grow(need: number): void {
@@ -384,20 +372,11 @@ export class SpanColumns extends OrderedRows {
       if (slot >= 0) {
         const old = table[slot]! - 1;
         tableDelete(table, rows, slot);
-        const at = positionIn(rows, order, old);
-        const shorter = new Int32Array(order.length - 1);
-        shorter.set(order.subarray(0, at));
-        shorter.set(order.subarray(at + 1), at);
-        order = shorter;
+        order = removeAt(order, positionIn(rows, order, old));
       }
       if (!next) continue;
       const row = rows.add(next);
-      const at = lowerBoundRow(rows, order, row);
-      const longer = new Int32Array(order.length + 1);
-      longer.set(order.subarray(0, at));
-      longer[at] = row;
-      longer.set(order.subarray(at), at + 1);
-      order = longer;
+      order = insertAt(order, lowerBoundRow(rows, order, row), row);
       if (order.length * 2 > table.length) {
         table = tableFor(order.length);
         for (let k = 0; k < order.length; k++) tableInsert(table, rows, order[k]!);
@@ -426,12 +405,5 @@ function positionIn(rows: Rows, order: Int32Array, row: number): number {
 
 /** The first position in `order` whose row does not come before `row`. */
 function lowerBoundRow(rows: Rows, order: Int32Array, row: number): number {
-  let lo = 0;
-  let hi = order.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (rows.compare(order[mid]!, row) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstIndex(order.length, (k) => rows.compare(order[k]!, row) >= 0);
 }
