@@ -617,23 +617,17 @@ export class DocumentSession implements Surface {
    */
   private reconcile(stored: ReadonlyMap<string, Span | undefined>, spanCount: number): void {
     let same = spanCount === this.spans.size;
+    // What the workspace filled in (quote, times, origin) for spans otherwise as I have them.
+    const filledIn = new Map<string, Span>();
     for (const [id, span] of stored) {
+      if (!same) break;
       const mine = this.spans.get(id);
-      if (span ? !mine || !sameContent(mine, span) : mine !== undefined) {
-        same = false;
-        break;
-      }
+      if (span ? !mine || !sameContent(mine, span) : mine !== undefined) same = false;
+      else if (span && mine && (mine.quote !== span.quote || !sameStamps(mine, span))) filledIn.set(id, span);
     }
     if (!same) {
       void this.reloadSpans();
       return;
-    }
-    const filledIn = new Map<string, Span>();
-    for (const span of stored.values()) {
-      if (!span) continue;
-      const mine = this.spans.get(span.id)!;
-      if (mine.quote === span.quote && mine.createdAt === span.createdAt && mine.updatedAt === span.updatedAt && mine.origin === span.origin) continue;
-      filledIn.set(span.id, span);
     }
     if (filledIn.size === 0) return;
     this.spans = this.spans.with(filledIn);
@@ -659,7 +653,7 @@ export class DocumentSession implements Surface {
     for (const span of stored) {
       const mine = this.spans.get(span.id);
       if (!mine || !sameContent(mine, span) || mine.quote !== span.quote) after.set(span.id, span);
-      else if (mine.createdAt !== span.createdAt || mine.updatedAt !== span.updatedAt || mine.origin !== span.origin) quiet.set(span.id, span);
+      else if (!sameStamps(mine, span)) quiet.set(span.id, span);
     }
     const meta = this.replaceSpans(after);
     // What is the same as far as the analyst is concerned is taken over without a redraw.
@@ -763,6 +757,11 @@ function sameRecord(a: Record<string, AttributeValue>, b: Record<string, Attribu
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   return ka.length === kb.length && ka.every((k) => a[k] === b[k]);
+}
+
+/** Same times and origin (what the workspace fills in besides the quote). */
+function sameStamps(a: Span, b: Span): boolean {
+  return a.createdAt === b.createdAt && a.updatedAt === b.updatedAt && a.origin === b.origin;
 }
 
 /** Same span as far as the analyst is concerned (what the workspace fills in aside). */
