@@ -27,6 +27,8 @@ export default defineConfig({
       sourcemap: 'hidden',
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
     },
+    // Browser mode's HTTP worker (src/renderer/src/transport/httpWorker.ts) as an ES module.
+    worker: { format: 'es' },
     plugins: [react()],
   },
 });

@@ -24,6 +24,11 @@ test('drag-select + key, double-click + key, undo removes only the last span', a
   const person = ws.readLayer(doc, 'alice')!.spans[0]!;
   expect(person.quote).toBe('Emomali Rahmon');
   await expect(page.locator('.gl-span[data-label=Person]').first()).toHaveText('Emomali Rahmon');
+  // The save went through browser mode's HTTP worker (ADR 0021), not a fetch of the page.
+  expect(page.workers().map((w) => new URL(w.url()).pathname)).toEqual([expect.stringMatching(/\/assets\/httpWorker-[\w-]+\.js$/)]);
+  const pageRequests = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
+  expect(pageRequests).toContain('/api/openDocument');
+  expect(pageRequests).not.toContain('/api/applyChanges');
 
   await doubleClickWord(page, 'Gemotest');
   await page.keyboard.press('2');

@@ -15,6 +15,8 @@ export const RENDERER_CSP = [
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",
+  // Browser mode's HTTP worker (src/renderer/src/transport/httpWorker.ts), from our own files only.
+  "worker-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",

@@ -1,6 +1,6 @@
 // GlossApi over HTTP for browser mode (`gloss serve`): each method is a POST of its arguments to
 // /api/<method> with the run's token in a header. Answers are Results; failures become Results too.
-// Uses only fetch, so it runs in the page and in Node tests alike.
+// Uses only fetch, so it runs in the page, in a worker (httpWorker.ts) and in Node tests alike.
 
 import { fail } from '../../../core/api';
 import type { GlossApi, GlossApiMethod, OpenedDocument, Result } from '../../../core/api';
@@ -15,7 +15,16 @@ export interface HttpApiOptions {
   /** Origin + path prefix of the server; "" means the page's own origin. */
   baseUrl?: string;
   fetch?: typeof fetch;
+  /**
+   * Where every call but openDocument is made, when not here: in the page, the HTTP worker
+   * (worker.ts, ADR 0021), so that a save costs the page's main thread a message instead of a
+   * fetch. openDocument stays in this thread: its answer is the whole document.
+   */
+  offload?: HttpCall;
 }
+
+/** One call of a GlossApi method over HTTP: never throws, every failure is a Result. */
+export type HttpCall = <T>(method: GlossApiMethod, args: unknown[]) => Promise<Result<T>>;
 
 function isResult(value: unknown): value is Result<unknown> {
   if (typeof value !== 'object' || value === null || !('ok' in value)) return false;
@@ -32,13 +41,13 @@ function spanObjects(result: Result<OpenedDocument>): Result<OpenedDocument> {
   return { ok: true, value: { ...opened, mine: withSpanObjects(opened.mine), others: opened.others.map(withSpanObjects) } };
 }
 
-/** A GlossApi whose every call goes to the `gloss serve` HTTP server; it never throws. */
-export function createHttpApi(opts: HttpApiOptions): GlossApi {
+/** Calls of the `gloss serve` HTTP server made with fetch in this thread. */
+export function httpCaller(opts: Pick<HttpApiOptions, 'token' | 'baseUrl' | 'fetch'>): HttpCall {
   const baseUrl = opts.baseUrl ?? '';
   // Looked up at call time, and called unbound: `someObject.fetch()` is an illegal invocation.
   const doFetch = opts.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
 
-  async function call<T>(method: GlossApiMethod, args: unknown[]): Promise<Result<T>> {
+  return async function call<T>(method: GlossApiMethod, args: unknown[]): Promise<Result<T>> {
     if (opts.token === null) {
       return fail('forbidden', 'No access token: open the URL that `gloss serve` printed (it ends with ?token=...).');
     }
@@ -66,12 +75,17 @@ export function createHttpApi(opts: HttpApiOptions): GlossApi {
       return fail('internal', `The Gloss server answered ${method} with HTTP ${response.status} and no Result`);
     }
     return body as Result<T>;
-  }
+  };
+}
 
+/** A GlossApi whose every call goes to the `gloss serve` HTTP server; it never throws. */
+export function createHttpApi(opts: HttpApiOptions): GlossApi {
+  const here = httpCaller(opts);
+  const call = opts.offload ?? here;
   return {
     getWorkspace: () => call('getWorkspace', []),
     listDocuments: () => call('listDocuments', []),
-    openDocument: async (docId) => spanObjects(await call<OpenedDocument>('openDocument', [docId])),
+    openDocument: async (docId) => spanObjects(await here<OpenedDocument>('openDocument', [docId])),
     // An optional argument left out is not sent (JSON would make it null).
     applyChanges: (docId, changes, baseUpdatedAt) => call('applyChanges', baseUpdatedAt === undefined ? [docId, changes] : [docId, changes, baseUpdatedAt]),
     getSettings: () => call('getSettings', []),

@@ -2,7 +2,10 @@
 // the HTTP client of browser mode. The rest of the renderer only ever sees GlossApi.
 
 import type { GlossApi, GlossShell } from '../../../core/api';
-import { createHttpApi } from './http';
+import { createHttpApi, httpCaller } from './http';
+import type { HttpCall } from './http';
+import { workerCaller } from './worker';
+import type { WorkerLike } from './worker';
 
 /** sessionStorage key of the browser-mode token: survives a reload, not the tab. */
 export const TOKEN_STORAGE_KEY = 'gloss.token';
@@ -45,8 +48,29 @@ let installed: GlossApi | null = null;
  * `gloss serve`. Installed once; later calls return the same object.
  */
 export function installTransport(win: TransportWindow = pageWindow()): GlossApi {
-  installed ??= win.gloss ?? createHttpApi({ token: takeToken(win) });
+  if (installed) return installed;
+  if (win.gloss) return (installed = win.gloss);
+  const token = takeToken(win);
+  installed = createHttpApi({ token, offload: startHttpWorker(token) ?? undefined });
   return installed;
+}
+
+/**
+ * Browser mode's calls (but openDocument) made in a worker (worker.ts, ADR 0021); null where
+ * there are no workers (Node tests), and then they are made in the page.
+ */
+function startHttpWorker(token: string | null): HttpCall | null {
+  // Typed here: this file is also compiled for Node's tests, which have no DOM library.
+  const Worker = (globalThis as { Worker?: new (url: URL, options: { type: 'module'; name: string }) => WorkerLike }).Worker;
+  if (typeof Worker !== 'function') return null;
+  let worker: WorkerLike;
+  try {
+    // Written out in full so that vite finds it and builds the worker's own bundle.
+    worker = new Worker(new URL('./httpWorker.ts', import.meta.url), { type: 'module', name: 'gloss-http' });
+  } catch {
+    return null;
+  }
+  return workerCaller(worker, { token }, httpCaller({ token }));
 }
 
 /** The Electron shell (menu commands), or null in browser mode. */
