@@ -1092,6 +1092,14 @@ async function runActions(
     if (m.type() === 'error') a.pageErrors.push(`actions: console: ${m.text()}`);
   });
   const p = new Probe(page);
+  // The applyChanges answers, from the browser's network events: the app makes these requests in
+  // its HTTP worker (docs/adr/0021), whose resource timing the page cannot see. Wall-clock ms.
+  const answers: { startEpoch: number; endEpoch: number; bytes: number }[] = [];
+  page.on('requestfinished', (request) => {
+    if (!request.url().includes('/api/applyChanges')) return;
+    const timing = request.timing();
+    void request.sizes().then((sizes) => answers.push({ startEpoch: timing.startTime, endEpoch: timing.startTime + timing.responseEnd, bytes: sizes.responseBodySize }));
+  });
   const records: ActionRecord[] = [];
   const phase = new Random('gloss-bench-key-phase');
   let createProfile: ProfileResult | null = null;
@@ -1130,13 +1138,19 @@ async function runActions(
         await page.keyboard.press(key);
         return Promise.all([p.result(30_000), layerChange(a.layerFile, before, t0, 30_000)]);
       });
-      // Wait for the answer and the indicator: the next action starts from a saved state.
-      let answer: Awaited<ReturnType<Probe['resources']>>[number] | undefined;
+      // Wait for the answer and the indicator: the next action starts from a saved state. The key's
+      // time in the page's clock, as wall-clock ms (the network events' clock): the page's time
+      // origin, corrected by how far the wall clock has moved from the page's monotonic one since.
+      const clock = await page.evaluate(() => ({ origin: performance.timeOrigin, drift: Date.now() - (performance.timeOrigin + performance.now()) }));
+      const keyEpoch = clock.origin + change.start + clock.drift;
+      let answer: (typeof answers)[number] | undefined;
       for (let i = 0; i < 3000; i++) {
-        answer = (await p.resources('/api/applyChanges')).find((r) => r.startTime >= change.start && r.responseEnd > 0);
+        // Requests start after the key (1 ms of slack: Date.now() counts whole milliseconds).
+        answer = answers.find((r) => r.startEpoch >= keyEpoch - 1);
         if (answer && (await p.saveState()) === 'saved') break;
         await sleep(5);
       }
+      if (answer) answers.splice(0, answers.indexOf(answer) + 1);
       const io1 = processWrites(a.serverPid);
       const trailing = await p.longTasks(change.start, await p.now());
       await p.frames(2);
@@ -1147,11 +1161,11 @@ async function runActions(
         domMs: round(change.dom - change.start),
         nearEnd,
         fileMs: file ? round(file.ms) : null,
-        durableMs: answer ? round(answer.responseEnd - change.start) : null,
+        durableMs: answer ? round(answer.endEpoch - keyEpoch) : null,
         layerBytes: file ? file.size : null,
         serverWchar: io0 && io1 ? io1.wchar - io0.wchar : null,
         serverWriteBytes: io0 && io1 ? io1.writeBytes - io0.writeBytes : null,
-        answerBytes: answer ? answer.decodedBodySize : null,
+        answerBytes: answer ? answer.bytes : null,
         trailingMaxTaskMs: round(trailing.maxMs),
       };
       records.push(record);
