@@ -12,7 +12,7 @@ import type { Node as PMNode } from 'prosemirror-model';
 import { Decoration, DecorationSet } from 'prosemirror-view';
 import type { EditorView } from 'prosemirror-view';
 import { firstIndex } from '../../../core/offsets';
-import { insertAt, removeAt } from '../columns';
+import { insertAtAll, removeAtAll } from '../columns';
 import { StringArena, stringHash } from '../stringArena';
 
 /** A span as the editor draws it, derived from a stored span and the position index. */
@@ -302,17 +302,12 @@ export class SpanIndex {
       kept = this.kept.slice();
       kept.splice(at, 0, span);
     }
-    const index = new SpanIndex(
-      this.arena,
-      insertAt(this.idAt, at, this.arena.add(span.id)),
-      insertAt(this.idLen, at, span.id.length),
-      insertAt(this.idHash, at, stringHash(span.id)),
-      insertAt(this.froms, at, span.from),
-      insertAt(this.tos, at, span.to),
-      insertAt(this.levels, at, level),
-      kept,
-      Math.max(this.maxLength, span.to - span.from),
+    const [idAt, idLen, idHash, froms, tos, levels] = insertAtAll(
+      [this.idAt, this.idLen, this.idHash, this.froms, this.tos, this.levels],
+      at,
+      [this.arena.add(span.id), span.id.length, stringHash(span.id), span.from, span.to, level],
     );
+    const index = new SpanIndex(this.arena, idAt!, idLen!, idHash!, froms!, tos!, levels!, kept, Math.max(this.maxLength, span.to - span.from));
     const shifted = index.shift(at + 1, +1, span);
     return { index, entry: index.entryAt(at), shifted };
   }
@@ -327,17 +322,8 @@ export class SpanIndex {
       kept = this.kept.slice();
       kept.splice(at, 1);
     }
-    const index = new SpanIndex(
-      this.arena,
-      removeAt(this.idAt, at),
-      removeAt(this.idLen, at),
-      removeAt(this.idHash, at),
-      removeAt(this.froms, at),
-      removeAt(this.tos, at),
-      removeAt(this.levels, at),
-      kept,
-      this.maxLength,
-    );
+    const [idAt, idLen, idHash, froms, tos, levels] = removeAtAll([this.idAt, this.idLen, this.idHash, this.froms, this.tos, this.levels], at);
+    const index = new SpanIndex(this.arena, idAt!, idLen!, idHash!, froms!, tos!, levels!, kept, this.maxLength);
     // Those starting inside it came after it: they are now where it was.
     const shifted = index.shift(at, -1, entry);
     return { index, entry, shifted };

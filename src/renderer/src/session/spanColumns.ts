@@ -164,11 +164,20 @@ class Rows {
   }
 }
 
-/** An open-addressing table (linear probing) of row + 1 by id hash; 0 is an empty slot. */
+/**
+ * An open-addressing table (linear probing) of row + 1 by id hash; 0 is an empty slot. Filled to
+ * at most 3/4 (`overfull`): each change copies the table, and a table twice the spans' number
+ * (10,000 spans: 128 KB) doubled that copy for lookups that are rare (a command's few spans).
+ */
 function tableFor(count: number): Int32Array {
   let size = 16;
-  while (size < count * 2) size *= 2;
+  while (overfull(count, size)) size *= 2;
   return new Int32Array(size);
+}
+
+/** Whether `count` rows fill a table of `size` slots past 3/4. */
+function overfull(count: number, size: number): boolean {
+  return count * 4 > size * 3;
 }
 
 function tableInsert(table: Int32Array, rows: Rows, row: number): void {
@@ -377,7 +386,7 @@ export class SpanColumns extends OrderedRows {
       if (!next) continue;
       const row = rows.add(next);
       order = insertAt(order, lowerBoundRow(rows, order, row), row);
-      if (order.length * 2 > table.length) {
+      if (overfull(order.length, table.length)) {
         table = tableFor(order.length);
         for (let k = 0; k < order.length; k++) tableInsert(table, rows, order[k]!);
       } else {
