@@ -1,22 +1,5 @@
 // Small helpers for data kept in typed columns (ADR 0020): the span index, my spans, the arenas.
 
-/** A copy of `array` with `value` inserted at `at`. */
-export function insertAt(array: Int32Array, at: number, value: number): Int32Array {
-  const out = new Int32Array(array.length + 1);
-  out.set(array.subarray(0, at));
-  out[at] = value;
-  out.set(array.subarray(at), at + 1);
-  return out;
-}
-
-/** A copy of `array` without the item at `at`. */
-export function removeAt(array: Int32Array, at: number): Int32Array {
-  const out = new Int32Array(array.length - 1);
-  out.set(array.subarray(0, at));
-  out.set(array.subarray(at + 1), at);
-  return out;
-}
-
 /**
  * Copies of `columns` (all of one length), `values[c]` inserted at `at` in column c. The copies
  * are views of one new buffer: an index's columns change together, and one allocation for all of
@@ -44,6 +27,16 @@ export function removeAtAll(columns: readonly Int32Array[], at: number): Int32Ar
     out.set(column.subarray(at + 1), at);
     return out;
   });
+}
+
+/** A copy of `array` with `value` inserted at `at`. */
+export function insertAt(array: Int32Array, at: number, value: number): Int32Array {
+  return insertAtAll([array], at, [value])[0]!;
+}
+
+/** A copy of `array` without the item at `at`. */
+export function removeAt(array: Int32Array, at: number): Int32Array {
+  return removeAtAll([array], at)[0]!;
 }
 
 /** `array` if it holds `need` items, else a copy at least twice as long (the first `used` items kept). */
