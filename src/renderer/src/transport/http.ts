@@ -26,7 +26,8 @@ export interface HttpApiOptions {
 /** One call of a GlossApi method over HTTP: never throws, every failure is a Result. */
 export type HttpCall = <T>(method: GlossApiMethod, args: unknown[]) => Promise<Result<T>>;
 
-function isResult(value: unknown): value is Result<unknown> {
+/** Whether a value has the shape of a Result (what the server's answers and the worker's must be). */
+export function isResult(value: unknown): value is Result<unknown> {
   if (typeof value !== 'object' || value === null || !('ok' in value)) return false;
   if (value.ok === true) return 'value' in value;
   if (value.ok !== false || !('error' in value)) return false;

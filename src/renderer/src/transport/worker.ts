@@ -7,6 +7,7 @@
 
 import { fail } from '../../../core/api';
 import type { GlossApiMethod, Result } from '../../../core/api';
+import { isResult } from './http';
 import type { HttpCall } from './http';
 
 /** What the page sends the worker. */
@@ -33,7 +34,7 @@ interface InFlight {
 function isAnswer(data: unknown): data is WorkerAnswer {
   if (typeof data !== 'object' || data === null || !('kind' in data)) return false;
   if (data.kind === 'ready') return true;
-  return data.kind === 'result' && 'id' in data && typeof data.id === 'number' && 'result' in data && typeof data.result === 'object' && data.result !== null;
+  return data.kind === 'result' && 'id' in data && typeof data.id === 'number' && 'result' in data && isResult(data.result);
 }
 
 /** The message of a worker's error event, when it has one. */
