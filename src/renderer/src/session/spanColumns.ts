@@ -9,7 +9,7 @@
 // A `SpanColumns` is one version of the spans, never changed once made (React snapshots hold
 // it): `with` makes the next version. Rows are shared between versions and only ever appended,
 // so a version is just its rows in (start, end, label, id) order and a hash table from id to row,
-// both copied per version (~40 + ~130 KB for 10,000 spans, outside the heap). A span's quote is
+// both copied per version (~40 + ~65 KB for 10,000 spans, outside the heap). A span's quote is
 // stored only when it differs from the text at its offsets (an orphan); else it is the text's.
 
 import { isOrphanSpan } from '../../../core/layer';
