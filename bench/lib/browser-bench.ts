@@ -333,7 +333,7 @@ function keyPressLatencyMs(events: readonly LatencyEvent[]): number | null {
   return found.length === 1 ? round(found[0]!) : null;
 }
 
-interface TargetSpec {
+export interface TargetSpec {
   name: TargetName;
   url: string;
   /** Wait until the page is ready for the click (and idle). */
@@ -635,7 +635,7 @@ async function heapWithoutSpans(context: BrowserContext, o: BrowserBenchOptions,
  * highlight element (p.ts); timed from the key event to the painted frame as the app's are, with
  * the same scrolling to the block, the same idle wait before the key.
  */
-async function runFloorEdits(browser: Browser, context: BrowserContext, spec: TargetSpec, blocks: number, count: number): Promise<ActionSummary> {
+export async function runFloorEdits(browser: Browser, context: BrowserContext, spec: TargetSpec, blocks: number, count: number): Promise<ActionSummary> {
   const page = await context.newPage();
   try {
     const p = new Probe(page);
@@ -983,8 +983,10 @@ async function profiled(browser: Browser, context: BrowserContext, page: Page, a
 
 // ---- create / relabel / delete ----
 
-interface ActionContext {
+export interface ActionContext {
   profile: boolean;
+  /** The actions' PRNG seed (default: the full run's). */
+  seed?: string;
   document: GlossDocument;
   layer: Layer;
   layerFile: string;
@@ -1069,13 +1071,13 @@ function wordsOf(text: string): { from: number; to: number }[] {
   return [...text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}.,%'’-]*[\p{L}\p{N}%]|[\p{L}\p{N}]/gu)].map((m) => ({ from: m.index, to: m.index + m[0].length }));
 }
 
-async function runActions(
+export async function runActions(
   browser: Browser,
   context: BrowserContext,
   spec: TargetSpec,
   a: ActionContext,
 ): Promise<{ records: ActionRecord[]; createProfile: ProfileResult | null }> {
-  const random = new Random('gloss-bench-actions');
+  const random = new Random(a.seed ?? 'gloss-bench-actions');
   const text = new CodePointIndex(a.document.text);
   const blocks: { index: number; block: Block }[] = a.document.blocks
     .map((block, index) => ({ index, block }))
@@ -1101,7 +1103,7 @@ async function runActions(
     void request.sizes().then((sizes) => answers.push({ startEpoch: timing.startTime, endEpoch: timing.startTime + timing.responseEnd, bytes: sizes.responseBodySize }));
   });
   const records: ActionRecord[] = [];
-  const phase = new Random('gloss-bench-key-phase');
+  const phase = new Random(a.seed === undefined ? 'gloss-bench-key-phase' : `${a.seed}-key-phase`);
   let createProfile: ProfileResult | null = null;
   try {
     await page.goto(spec.url);

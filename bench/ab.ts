@@ -1,0 +1,183 @@
+// Key → painted of two (or more) builds of Gloss side by side, in one browser (issue 5): for a change
+// whose effect on the latency is smaller than the spread between two full benchmark runs.
+//
+//   npx tsx bench/ab.ts [--rounds 3] [--actions 15] [--floor] DIR_A DIR_B [...]
+//
+// Each DIR is a copy of the project with its renderer built: bin/, src/, package.json,
+// out/renderer/ and node_modules (a symlink to this one's will do). For instance, for the last
+// commit against the working tree:
+//
+//   git worktree add /tmp/gloss-head HEAD && ln -s "$PWD/node_modules" /tmp/gloss-head/node_modules
+//   (cd /tmp/gloss-head && npx electron-vite build) && npm run build
+//   npx tsx bench/ab.ts /tmp/gloss-head .
+//
+// Every build gets its own workspace with the benchmark's report (bench/.data/full: run
+// `npx tsx bench/generate.ts` once) and its own `gloss serve`. Each round runs the same seeded
+// create / relabel / delete actions as `npm run bench` (bench/lib/browser-bench.ts) in every
+// build, in turn, alternating which goes first, so that the shared machine's load falls on all
+// of them alike; a round has its own seed. With --floor each round also times the least edit in
+// the `<p>` in chunks floor. Prints p50 / p90 / p95 per build and kind; writes nothing but
+// temporary files.
+
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, findChromium } from '../e2e/support/chromium';
+import type { GlossDocument, Layer } from '../src/core/model';
+import { runActions, runFloorEdits } from './lib/browser-bench';
+import type { ActionRecord, TargetSpec } from './lib/browser-bench';
+import { buildPages, serveStatic } from './lib/pages';
+import type { StaticServer } from './lib/pages';
+import { ROOT } from './lib/proc';
+import { quantile } from './lib/stats';
+import type { GeneratedData } from './generate';
+
+interface Options {
+  rounds: number;
+  actions: number;
+  floor: boolean;
+  dirs: string[];
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { rounds: 3, actions: 15, floor: false, dirs: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--rounds' || a === '--actions') {
+      const n = Number(argv[++i]);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`${a} needs a whole number ≥ 1`);
+      if (a === '--rounds') o.rounds = n;
+      else o.actions = n;
+    } else if (a === '--floor') o.floor = true;
+    else if (a.startsWith('--')) throw new Error(`unknown option ${a} (known: --rounds --actions --floor)`);
+    else o.dirs.push(resolve(a));
+  }
+  if (o.dirs.length < 2) throw new Error('give at least two project folders to compare');
+  for (const dir of o.dirs) {
+    for (const part of ['bin/gloss.mjs', 'out/renderer/index.html', 'node_modules/@playwright/test']) {
+      if (!existsSync(join(dir, part))) throw new Error(`${dir} has no ${part}: see the top of bench/ab.ts`);
+    }
+  }
+  return o;
+}
+
+interface Build {
+  dir: string;
+  workspace: string;
+  url: string;
+  pid: number;
+  stop(): void;
+}
+
+async function start(dir: string, workspace: string, data: GeneratedData, env: NodeJS.ProcessEnv): Promise<Build> {
+  const bin = join(dir, 'bin', 'gloss.mjs');
+  const gloss = (args: string[]) => execFileSync(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  gloss(['init', workspace]);
+  gloss(['import', workspace, data.coverFile]);
+  gloss(['import', workspace, data.reportFile, '--annotator', 'bench']);
+  const child = spawn(process.execPath, [bin, 'serve', workspace, '--port', '0', '--annotator', 'bench'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((done, fail) => {
+    createInterface({ input: child.stdout! }).once('line', (line) => done(line.trim()));
+    child.once('exit', (code) => fail(new Error(`gloss serve of ${dir} exited (${code})`)));
+  });
+  return { dir, workspace, url, pid: child.pid ?? -1, stop: () => child.kill('SIGTERM') };
+}
+
+function line(kind: string, values: number[]): string {
+  const v = [...values].sort((a, b) => a - b);
+  if (v.length === 0) return `${kind.padEnd(8)} none`;
+  const q = (p: number) => quantile(v, p).toFixed(1).padStart(5);
+  return `${kind.padEnd(8)} n=${String(v.length).padStart(3)}  p50 ${q(0.5)}  p90 ${q(0.9)}  p95 ${q(0.95)} ms`;
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const data = JSON.parse(readFileSync(join(ROOT, 'bench', '.data', 'full', 'generated.json'), 'utf8')) as GeneratedData;
+  const work = mkdtempSync(join(tmpdir(), 'gloss-ab-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, GLOSS_CONFIG_DIR: join(work, 'config') };
+  mkdirSync(join(work, 'config'));
+  const builds: Build[] = [];
+  let statics: StaticServer | null = null;
+  const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS, headless: true });
+  try {
+    const pages = await buildPages(work);
+    for (const [i, dir] of o.dirs.entries()) builds.push(await start(dir, join(work, `ws${i}`), data, env));
+    const manifest = JSON.parse(readFileSync(join(builds[0]!.workspace, 'gloss.json'), 'utf8')) as { documents: { id: string; length: number }[] };
+    const docId = [...manifest.documents].sort((a, b) => b.length - a.length)[0]!.id;
+    const docFile = (b: Build) => join(b.workspace, 'documents', `${docId}.json`);
+    const layerFile = (b: Build) => join(b.workspace, 'annotations', docId, 'bench.json');
+    const document = JSON.parse(readFileSync(docFile(builds[0]!), 'utf8')) as GlossDocument;
+    if (o.floor) statics = await serveStatic(pages.dir, { 'document.json': docFile(builds[0]!), 'layer.json': layerFile(builds[0]!) });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+    await context.addInitScript({ content: pages.probeSource });
+    const docItem = `[data-testid=doc-item][data-doc-id="${docId}"]`;
+    const records = new Map<string, ActionRecord[]>(o.dirs.map((d) => [d, []]));
+    for (let round = 0; round < o.rounds; round++) {
+      const order = round % 2 === 0 ? builds : [...builds].reverse();
+      for (const b of order) {
+        const spec: TargetSpec = {
+          name: 'app',
+          url: b.url,
+          ready: async (page) => {
+            await page.locator(docItem).waitFor();
+            await page.locator('[data-testid=editor] .ProseMirror').waitFor();
+          },
+          click: (page) => page.locator(docItem).click(),
+          done: { kind: 'exists', selector: '[data-testid=editor] .ProseMirror .gl-span' },
+          loaded: '[data-testid=editor] .ProseMirror[aria-busy=false]',
+        };
+        const pageErrors: string[] = [];
+        const out = await runActions(browser, context, spec, {
+          profile: false,
+          seed: `gloss-ab-${round}`,
+          document,
+          // The layer as it is now: earlier rounds' edits are in it.
+          layer: JSON.parse(readFileSync(layerFile(b), 'utf8')) as Layer,
+          layerFile: layerFile(b),
+          serverPid: b.pid,
+          actions: o.actions,
+          log: () => {},
+          pageErrors,
+        });
+        if (pageErrors.length > 0) throw new Error(`${b.dir}: ${pageErrors.slice(0, 3).join('; ')}`);
+        records.get(b.dir)!.push(...out.records);
+        const creates = out.records.filter((r) => r.kind === 'create').map((r) => r.ms);
+        process.stdout.write(`round ${round + 1}/${o.rounds} ${b.dir}: ${line('create', creates)}\n`);
+      }
+      if (statics) {
+        const spec: TargetSpec = {
+          name: 'pChunks',
+          url: `${statics.origin}/p.html?layout=chunks`,
+          ready: async (page) => {
+            await page.locator('#open').waitFor();
+          },
+          click: (page) => page.click('#open'),
+          done: { kind: 'exists', selector: 'html[data-built]' },
+        };
+        const f = await runFloorEdits(browser, context, spec, document.blocks.length, o.actions);
+        process.stdout.write(`round ${round + 1}/${o.rounds} <p> in chunks floor: p50 ${f.p50} p95 ${f.p95} ms (n=${f.count})\n`);
+      }
+    }
+    process.stdout.write('\nkey → painted\n');
+    for (const b of builds) {
+      const recs = records.get(b.dir)!;
+      process.stdout.write(`${b.dir}\n${['create', 'relabel', 'delete'].map((k) => `  ${line(k, recs.filter((r) => r.kind === k).map((r) => r.ms))}`).join('\n')}\n`);
+    }
+  } finally {
+    await browser.close();
+    for (const b of builds) b.stop();
+    await statics?.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench/ab: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
