@@ -16,8 +16,8 @@
 // create / relabel / delete actions as `npm run bench` (bench/lib/browser-bench.ts) in every
 // build, in turn, alternating which goes first, so that the shared machine's load falls on all
 // of them alike; a round has its own seed. With --floor each round also times the least edit in
-// the `<p>` in chunks floor. Prints p50 / p90 / p95 per build and kind; writes nothing but
-// temporary files.
+// the `<p>` in chunks floor. Prints p50 / p90 / p95 per build and kind, and of the time until the
+// change is durable; writes nothing but temporary files.
 
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -164,7 +164,9 @@ async function main(): Promise<void> {
     process.stdout.write('\nkey → painted\n');
     for (const b of builds) {
       const recs = records.get(b.dir)!;
+      const durable = recs.flatMap((r) => (r.durableMs === null ? [] : [r.durableMs]));
       process.stdout.write(`${b.dir}\n${['create', 'relabel', 'delete'].map((k) => `  ${line(k, recs.filter((r) => r.kind === k).map((r) => r.ms))}`).join('\n')}\n`);
+      process.stdout.write(`  key → change durable (applyChanges answered): ${line('all', durable).slice(8)}\n`);
     }
   } finally {
     await browser.close();
