@@ -27,7 +27,7 @@ import { createInterface } from 'node:readline';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/support/chromium';
 import type { GlossDocument, Layer } from '../src/core/model';
-import { runActions, runFloorEdits } from './lib/browser-bench';
+import { appSpec, runActions, runFloorEdits } from './lib/browser-bench';
 import type { ActionRecord, TargetSpec } from './lib/browser-bench';
 import { buildPages, serveStatic } from './lib/pages';
 import type { StaticServer } from './lib/pages';
@@ -113,22 +113,11 @@ async function main(): Promise<void> {
     if (o.floor) statics = await serveStatic(pages.dir, { 'document.json': docFile(builds[0]!), 'layer.json': layerFile(builds[0]!) });
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
     await context.addInitScript({ content: pages.probeSource });
-    const docItem = `[data-testid=doc-item][data-doc-id="${docId}"]`;
     const records = new Map<string, ActionRecord[]>(o.dirs.map((d) => [d, []]));
     for (let round = 0; round < o.rounds; round++) {
       const order = round % 2 === 0 ? builds : [...builds].reverse();
       for (const b of order) {
-        const spec: TargetSpec = {
-          name: 'app',
-          url: b.url,
-          ready: async (page) => {
-            await page.locator(docItem).waitFor();
-            await page.locator('[data-testid=editor] .ProseMirror').waitFor();
-          },
-          click: (page) => page.locator(docItem).click(),
-          done: { kind: 'exists', selector: '[data-testid=editor] .ProseMirror .gl-span' },
-          loaded: '[data-testid=editor] .ProseMirror[aria-busy=false]',
-        };
+        const spec = appSpec(b.url, docId);
         const pageErrors: string[] = [];
         const out = await runActions(browser, context, spec, {
           profile: false,

@@ -349,6 +349,23 @@ export interface TargetSpec {
   budgeted?: boolean;
 }
 
+/** Gloss in browser mode at `url`: opened by clicking the document `docId` in the list. */
+export function appSpec(url: string, docId: string): TargetSpec {
+  const docItem = `[data-testid=doc-item][data-doc-id="${docId}"]`;
+  return {
+    name: 'app',
+    url,
+    ready: async (page) => {
+      await page.locator(docItem).waitFor();
+      await page.locator('[data-testid=editor] .ProseMirror').waitFor();
+    },
+    click: (page) => page.locator(docItem).click(),
+    done: { kind: 'exists', selector: '[data-testid=editor] .ProseMirror .gl-span' },
+    // A long document shows its first blocks, then appends the rest (aria-busy until done).
+    loaded: '[data-testid=editor] .ProseMirror[aria-busy=false]',
+  };
+}
+
 /** Everything measured in the browser; starts and stops its own servers and Chromium. */
 export async function benchBrowser(o: BrowserBenchOptions): Promise<BrowserResults> {
   const { log } = o;
@@ -377,18 +394,7 @@ export async function benchBrowser(o: BrowserBenchOptions): Promise<BrowserResul
       await page.locator('#open').waitFor();
     };
     const specs: TargetSpec[] = [
-      {
-        name: 'app',
-        url: served.url,
-        ready: async (page) => {
-          await page.locator(docItem).waitFor();
-          await page.locator('[data-testid=editor] .ProseMirror').waitFor();
-        },
-        click: (page) => page.locator(docItem).click(),
-        done: { kind: 'exists', selector: '[data-testid=editor] .ProseMirror .gl-span' },
-        // A long document shows its first blocks, then appends the rest (aria-busy until done).
-        loaded: '[data-testid=editor] .ProseMirror[aria-busy=false]',
-      },
+      appSpec(served.url, o.reportDocId),
       { name: 'p', url: `${statics.origin}/p.html`, ready: floorReady, click: (page) => page.click('#open'), done: { kind: 'exists', selector: 'html[data-built]' } },
       { name: 'pChunks', url: `${statics.origin}/p.html?layout=chunks`, ready: floorReady, click: (page) => page.click('#open'), done: { kind: 'exists', selector: 'html[data-built]' } },
       { name: 'pm', url: `${statics.origin}/pm.html`, ready: floorReady, click: (page) => page.click('#open'), done: { kind: 'exists', selector: 'html[data-built]' } },
