@@ -19,19 +19,18 @@
 // the `<p>` in chunks floor. Prints p50 / p90 / p95 per build and kind, and of the time until the
 // change is durable; writes nothing but temporary files.
 
-import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/support/chromium';
 import type { GlossDocument, Layer } from '../src/core/model';
-import { appSpec, runActions, runFloorEdits } from './lib/browser-bench';
-import type { ActionRecord, TargetSpec } from './lib/browser-bench';
+import { appSpec, pageSpec, runActions, runFloorEdits, VIEWPORT } from './lib/browser-bench';
+import type { ActionRecord } from './lib/browser-bench';
 import { buildPages, serveStatic } from './lib/pages';
 import type { StaticServer } from './lib/pages';
-import { ROOT } from './lib/proc';
+import { glossOk, ROOT, serve } from './lib/proc';
+import type { Served } from './lib/proc';
 import { quantile } from './lib/stats';
 import type { GeneratedData } from './generate';
 
@@ -64,26 +63,19 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
-interface Build {
+const ANNOTATOR = 'bench';
+
+interface Build extends Served {
   dir: string;
   workspace: string;
-  url: string;
-  pid: number;
-  stop(): void;
 }
 
+/** The build's own workspace with the benchmark's report (as `npm run bench` makes it), served. */
 async function start(dir: string, workspace: string, data: GeneratedData, env: NodeJS.ProcessEnv): Promise<Build> {
-  const bin = join(dir, 'bin', 'gloss.mjs');
-  const gloss = (args: string[]) => execFileSync(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  gloss(['init', workspace]);
-  gloss(['import', workspace, data.coverFile]);
-  gloss(['import', workspace, data.reportFile, '--annotator', 'bench']);
-  const child = spawn(process.execPath, [bin, 'serve', workspace, '--port', '0', '--annotator', 'bench'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((done, fail) => {
-    createInterface({ input: child.stdout! }).once('line', (line) => done(line.trim()));
-    child.once('exit', (code) => fail(new Error(`gloss serve of ${dir} exited (${code})`)));
-  });
-  return { dir, workspace, url, pid: child.pid ?? -1, stop: () => child.kill('SIGTERM') };
+  await glossOk(['init', workspace], env, dir);
+  await glossOk(['import', workspace, data.coverFile], env, dir);
+  await glossOk(['import', workspace, data.reportFile, '--annotator', ANNOTATOR], env, dir);
+  return { dir, workspace, ...(await serve(workspace, ANNOTATOR, env, dir)) };
 }
 
 function line(kind: string, values: number[]): string {
@@ -105,13 +97,12 @@ async function main(): Promise<void> {
   try {
     const pages = await buildPages(work);
     for (const [i, dir] of o.dirs.entries()) builds.push(await start(dir, join(work, `ws${i}`), data, env));
-    const manifest = JSON.parse(readFileSync(join(builds[0]!.workspace, 'gloss.json'), 'utf8')) as { documents: { id: string; length: number }[] };
-    const docId = [...manifest.documents].sort((a, b) => b.length - a.length)[0]!.id;
+    const docId = data.report.id;
     const docFile = (b: Build) => join(b.workspace, 'documents', `${docId}.json`);
-    const layerFile = (b: Build) => join(b.workspace, 'annotations', docId, 'bench.json');
+    const layerFile = (b: Build) => join(b.workspace, 'annotations', docId, `${ANNOTATOR}.json`);
     const document = JSON.parse(readFileSync(docFile(builds[0]!), 'utf8')) as GlossDocument;
     if (o.floor) statics = await serveStatic(pages.dir, { 'document.json': docFile(builds[0]!), 'layer.json': layerFile(builds[0]!) });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+    const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
     await context.addInitScript({ content: pages.probeSource });
     const records = new Map<string, ActionRecord[]>(o.dirs.map((d) => [d, []]));
     for (let round = 0; round < o.rounds; round++) {
@@ -137,16 +128,7 @@ async function main(): Promise<void> {
         process.stdout.write(`round ${round + 1}/${o.rounds} ${b.dir}: ${line('create', creates)}\n`);
       }
       if (statics) {
-        const spec: TargetSpec = {
-          name: 'pChunks',
-          url: `${statics.origin}/p.html?layout=chunks`,
-          ready: async (page) => {
-            await page.locator('#open').waitFor();
-          },
-          click: (page) => page.click('#open'),
-          done: { kind: 'exists', selector: 'html[data-built]' },
-        };
-        const f = await runFloorEdits(browser, context, spec, document.blocks.length, o.actions);
+        const f = await runFloorEdits(browser, context, pageSpec('pChunks', `${statics.origin}/p.html?layout=chunks`), document.blocks.length, o.actions);
         process.stdout.write(`round ${round + 1}/${o.rounds} <p> in chunks floor: p50 ${f.p50} p95 ${f.p95} ms (n=${f.count})\n`);
       }
     }
@@ -159,7 +141,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await browser.close();
-    for (const b of builds) b.stop();
+    await Promise.all(builds.map((b) => b.stop()));
     await statics?.close();
     rmSync(work, { recursive: true, force: true });
   }

@@ -186,7 +186,7 @@ export interface BrowserBenchOptions {
   validate: () => Promise<number>;
 }
 
-const VIEWPORT = { width: 1440, height: 900 };
+export const VIEWPORT = { width: 1440, height: 900 };
 const SETTLE_MS = 500;
 
 /** The probe's methods, called in the page. */
@@ -366,6 +366,20 @@ export function appSpec(url: string, docId: string): TargetSpec {
   };
 }
 
+/** A floor or peer page (bench/pages), opened by its own button once it has loaded. */
+export function pageSpec(name: TargetName, url: string, more: Partial<TargetSpec> = {}): TargetSpec {
+  return {
+    name,
+    url,
+    ready: async (page) => {
+      await page.locator('#open').waitFor();
+    },
+    click: (page) => page.click('#open'),
+    done: { kind: 'exists', selector: 'html[data-built]' },
+    ...more,
+  };
+}
+
 /** Everything measured in the browser; starts and stops its own servers and Chromium. */
 export async function benchBrowser(o: BrowserBenchOptions): Promise<BrowserResults> {
   const { log } = o;
@@ -390,29 +404,13 @@ export async function benchBrowser(o: BrowserBenchOptions): Promise<BrowserResul
     await context.addInitScript({ content: pages.probeSource });
 
     const docItem = `[data-testid=doc-item][data-doc-id="${o.reportDocId}"]`;
-    const floorReady = async (page: Page): Promise<void> => {
-      await page.locator('#open').waitFor();
-    };
     const specs: TargetSpec[] = [
       appSpec(served.url, o.reportDocId),
-      { name: 'p', url: `${statics.origin}/p.html`, ready: floorReady, click: (page) => page.click('#open'), done: { kind: 'exists', selector: 'html[data-built]' } },
-      { name: 'pChunks', url: `${statics.origin}/p.html?layout=chunks`, ready: floorReady, click: (page) => page.click('#open'), done: { kind: 'exists', selector: 'html[data-built]' } },
-      { name: 'pm', url: `${statics.origin}/pm.html`, ready: floorReady, click: (page) => page.click('#open'), done: { kind: 'exists', selector: 'html[data-built]' } },
-      {
-        name: 'pmNaive',
-        url: `${statics.origin}/pm.html?decorations=naive`,
-        ready: floorReady,
-        click: (page) => page.click('#open'),
-        done: { kind: 'exists', selector: 'html[data-built]' },
-      },
-      {
-        name: 'recogito',
-        url: `${statics.origin}/recogito.html`,
-        ready: floorReady,
-        click: (page) => page.click('#open'),
-        done: { kind: 'exists', selector: 'html[data-built]' },
-        budgeted: true,
-      },
+      pageSpec('p', `${statics.origin}/p.html`),
+      pageSpec('pChunks', `${statics.origin}/p.html?layout=chunks`),
+      pageSpec('pm', `${statics.origin}/pm.html`),
+      pageSpec('pmNaive', `${statics.origin}/pm.html?decorations=naive`),
+      pageSpec('recogito', `${statics.origin}/recogito.html`, { budgeted: true }),
     ];
 
     if (o.openOnly) specs.splice(0, specs.length, ...specs.filter((spec) => ['app', 'p', 'pChunks', 'pm'].includes(spec.name)));

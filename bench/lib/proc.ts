@@ -17,11 +17,19 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Run `gloss <args>` to its end; wall time from spawn to exit (Node startup and tsx included). */
-export function gloss(args: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
+/** The `gloss` command of the project in `root` (default: this one). */
+function binOf(root: string): string {
+  return root === ROOT ? GLOSS_BIN : join(root, 'bin', 'gloss.mjs');
+}
+
+/**
+ * Run `gloss <args>` to its end; wall time from spawn to exit (Node startup and tsx included).
+ * `root`: whose `gloss` (another copy of the project, bench/ab.ts); default this one.
+ */
+export function gloss(args: string[], env: NodeJS.ProcessEnv, root = ROOT): Promise<RunResult> {
   return new Promise((resolveRun, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [GLOSS_BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [binOf(root), ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -32,8 +40,8 @@ export function gloss(args: string[], env: NodeJS.ProcessEnv): Promise<RunResult
 }
 
 /** Like gloss(), but a non-zero exit is an error naming the command. */
-export async function glossOk(args: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
-  const r = await gloss(args, env);
+export async function glossOk(args: string[], env: NodeJS.ProcessEnv, root = ROOT): Promise<RunResult> {
+  const r = await gloss(args, env, root);
   if (r.code !== 0) throw new Error(`gloss ${args.join(' ')} exited ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
   return r;
 }
@@ -44,10 +52,10 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-/** `gloss serve <dir> --port 0 --annotator NAME`: the URL is the first line of its stdout. */
-export async function serve(dir: string, annotator: string, env: NodeJS.ProcessEnv): Promise<Served> {
-  const child: ChildProcess = spawn(process.execPath, [GLOSS_BIN, 'serve', dir, '--port', '0', '--annotator', annotator], {
-    cwd: ROOT,
+/** `gloss serve <dir> --port 0 --annotator NAME`: the URL is the first line of its stdout. `root` as for gloss(). */
+export async function serve(dir: string, annotator: string, env: NodeJS.ProcessEnv, root = ROOT): Promise<Served> {
+  const child: ChildProcess = spawn(process.execPath, [binOf(root), 'serve', dir, '--port', '0', '--annotator', annotator], {
+    cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
