@@ -137,6 +137,10 @@ async function main(): Promise<void> {
       const recs = records.get(b.dir)!;
       const durable = recs.flatMap((r) => (r.durableMs === null ? [] : [r.durableMs]));
       process.stdout.write(`${b.dir}\n${['create', 'relabel', 'delete'].map((k) => `  ${line(k, recs.filter((r) => r.kind === k).map((r) => r.ms))}`).join('\n')}\n`);
+      process.stdout.write(`  key → DOM changed:\n${['create', 'relabel', 'delete'].map((k) => `    ${line(k, recs.filter((r) => r.kind === k).map((r) => r.domMs))}`).join('\n')}\n`);
+      process.stdout.write(
+        `  key → presented (Chromium's EventLatency):\n${['create', 'relabel', 'delete'].map((k) => `    ${line(k, recs.flatMap((r) => (r.kind === k && r.presentedMs !== null ? [r.presentedMs] : [])))}`).join('\n')}\n`,
+      );
       process.stdout.write(`  key → change durable (applyChanges answered): ${line('all', durable).slice(8)}\n`);
     }
   } finally {
