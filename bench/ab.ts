@@ -136,11 +136,20 @@ async function main(): Promise<void> {
     for (const b of builds) {
       const recs = records.get(b.dir)!;
       const durable = recs.flatMap((r) => (r.durableMs === null ? [] : [r.durableMs]));
-      process.stdout.write(`${b.dir}\n${['create', 'relabel', 'delete'].map((k) => `  ${line(k, recs.filter((r) => r.kind === k).map((r) => r.ms))}`).join('\n')}\n`);
-      process.stdout.write(`  key → DOM changed:\n${['create', 'relabel', 'delete'].map((k) => `    ${line(k, recs.filter((r) => r.kind === k).map((r) => r.domMs))}`).join('\n')}\n`);
-      process.stdout.write(
-        `  key → presented (Chromium's EventLatency):\n${['create', 'relabel', 'delete'].map((k) => `    ${line(k, recs.flatMap((r) => (r.kind === k && r.presentedMs !== null ? [r.presentedMs] : [])))}`).join('\n')}\n`,
-      );
+      // One line per kind of action of one measure; records without it (null) are left out.
+      const byKind = (indent: string, ms: (r: ActionRecord) => number | null): string =>
+        ['create', 'relabel', 'delete']
+          .map((k) => {
+            const values = recs.flatMap((r) => {
+              const v = r.kind === k ? ms(r) : null;
+              return v === null ? [] : [v];
+            });
+            return `${indent}${line(k, values)}`;
+          })
+          .join('\n');
+      process.stdout.write(`${b.dir}\n${byKind('  ', (r) => r.ms)}\n`);
+      process.stdout.write(`  key → DOM changed:\n${byKind('    ', (r) => r.domMs)}\n`);
+      process.stdout.write(`  key → presented (Chromium's EventLatency):\n${byKind('    ', (r) => r.presentedMs)}\n`);
       process.stdout.write(`  key → change durable (applyChanges answered): ${line('all', durable).slice(8)}\n`);
     }
   } finally {
