@@ -1,7 +1,7 @@
 // Key → painted of two (or more) builds of Gloss side by side, in one browser (issue 5): for a change
 // whose effect on the latency is smaller than the spread between two full benchmark runs.
 //
-//   npx tsx bench/ab.ts [--rounds 3] [--actions 15] [--floor] DIR_A DIR_B [...]
+//   npx tsx bench/ab.ts [--rounds 3] [--actions 15] [--floor] [--phases] [--json FILE] DIR_A DIR_B [...]
 //
 // Each DIR is a copy of the project with its renderer built: bin/, src/, package.json,
 // out/renderer/ and node_modules (a symlink to this one's will do). For instance, for the last
@@ -17,9 +17,12 @@
 // build, in turn, alternating which goes first, so that the shared machine's load falls on all
 // of them alike; a round has its own seed. With --floor each round also times the least edit in
 // the `<p>` in chunks floor. Prints p50 / p90 / p95 per build and kind, and of the time until the
-// change is durable; writes nothing but temporary files.
+// change is durable; writes nothing but temporary files. With --phases the key presses are traced
+// with the main thread's timeline (which slows them: compare builds with each other only) and it
+// also prints where the time from key to painted went, per kind of trace event (mean ms per key).
+// --json FILE writes every action's record (per build, and the floor's), for a closer look.
 
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from '@playwright/test';
@@ -38,11 +41,13 @@ interface Options {
   rounds: number;
   actions: number;
   floor: boolean;
+  phases: boolean;
+  json: string | null;
   dirs: string[];
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { rounds: 3, actions: 15, floor: false, dirs: [] };
+  const o: Options = { rounds: 3, actions: 15, floor: false, phases: false, json: null, dirs: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--rounds' || a === '--actions') {
@@ -51,7 +56,12 @@ function parseArgs(argv: string[]): Options {
       if (a === '--rounds') o.rounds = n;
       else o.actions = n;
     } else if (a === '--floor') o.floor = true;
-    else if (a.startsWith('--')) throw new Error(`unknown option ${a} (known: --rounds --actions --floor)`);
+    else if (a === '--phases') o.phases = true;
+    else if (a === '--json') {
+      const file = argv[++i];
+      if (!file || file.startsWith('--')) throw new Error('--json needs a file name');
+      o.json = resolve(file);
+    } else if (a.startsWith('--')) throw new Error(`unknown option ${a} (known: --rounds --actions --floor --phases --json FILE)`);
     else o.dirs.push(resolve(a));
   }
   if (o.dirs.length < 2) throw new Error('give at least two project folders to compare');
@@ -85,8 +95,25 @@ function line(kind: string, values: number[]): string {
   return `${kind.padEnd(8)} n=${String(v.length).padStart(3)}  p50 ${q(0.5)}  p90 ${q(0.9)}  p95 ${q(0.95)} ms`;
 }
 
+/** Mean main-thread self time per trace event name over the records with phases (the 14 largest). */
+function phaseLine(title: string, recs: readonly ActionRecord[]): string {
+  const withPhases = recs.flatMap((r) => (r.phases ? [r.phases] : []));
+  if (withPhases.length === 0) return `${title}: no phases\n`;
+  const sums = new Map<string, number>();
+  for (const ph of withPhases) for (const [name, ms] of Object.entries(ph)) sums.set(name, (sums.get(name) ?? 0) + ms);
+  const total = [...sums.values()].reduce((a, b) => a + b, 0) / withPhases.length;
+  const top = [...sums]
+    .map(([name, ms]): [string, number] => [name, ms / withPhases.length])
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 14)
+    .map(([name, ms]) => `${name} ${ms.toFixed(2)}`)
+    .join(', ');
+  return `${title} (n=${withPhases.length}, main thread busy ${total.toFixed(2)} ms per key): ${top}\n`;
+}
+
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  if (o.phases) process.env.GLOSS_BENCH_PHASES = '1';
   const data = JSON.parse(readFileSync(join(ROOT, 'bench', '.data', 'full', 'generated.json'), 'utf8')) as GeneratedData;
   const work = mkdtempSync(join(tmpdir(), 'gloss-ab-'));
   const env: NodeJS.ProcessEnv = { ...process.env, GLOSS_CONFIG_DIR: join(work, 'config') };
@@ -105,6 +132,7 @@ async function main(): Promise<void> {
     const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
     await context.addInitScript({ content: pages.probeSource });
     const records = new Map<string, ActionRecord[]>(o.dirs.map((d) => [d, []]));
+    const floorRecords: ActionRecord[] = [];
     for (let round = 0; round < o.rounds; round++) {
       const order = round % 2 === 0 ? builds : [...builds].reverse();
       for (const b of order) {
@@ -128,10 +156,11 @@ async function main(): Promise<void> {
         process.stdout.write(`round ${round + 1}/${o.rounds} ${b.dir}: ${line('create', creates)}\n`);
       }
       if (statics) {
-        const f = await runFloorEdits(browser, context, pageSpec('pChunks', `${statics.origin}/p.html?layout=chunks`), document.blocks.length, o.actions);
+        const f = await runFloorEdits(browser, context, pageSpec('pChunks', `${statics.origin}/p.html?layout=chunks`), document.blocks.length, o.actions, floorRecords);
         process.stdout.write(`round ${round + 1}/${o.rounds} <p> in chunks floor: p50 ${f.p50} p95 ${f.p95} ms (n=${f.count})\n`);
       }
     }
+    if (o.json) writeFileSync(o.json, `${JSON.stringify({ builds: Object.fromEntries(records), floor: floorRecords }, null, 1)}\n`);
     process.stdout.write('\nkey → painted\n');
     for (const b of builds) {
       const recs = records.get(b.dir)!;
@@ -151,7 +180,9 @@ async function main(): Promise<void> {
       process.stdout.write(`  key → DOM changed:\n${byKind('    ', (r) => r.domMs)}\n`);
       process.stdout.write(`  key → presented (Chromium's EventLatency):\n${byKind('    ', (r) => r.presentedMs)}\n`);
       process.stdout.write(`  key → change durable (applyChanges answered): ${line('all', durable).slice(8)}\n`);
+      if (o.phases) for (const k of ['create', 'relabel', 'delete']) process.stdout.write(phaseLine(`  ${k}`, recs.filter((r) => r.kind === k)));
     }
+    if (o.phases && floorRecords.length > 0) process.stdout.write(phaseLine('<p> in chunks floor', floorRecords));
   } finally {
     await browser.close();
     await Promise.all(builds.map((b) => b.stop()));

@@ -83,6 +83,8 @@ export interface ActionRecord {
   presentedMs: number | null;
   /** Key press to the DOM change. */
   domMs: number;
+  /** Main-thread self time per trace event name from the key to the painted frame (ms); only with GLOSS_BENCH_PHASES=1. */
+  phases?: Record<string, number> | null;
   nearEnd: boolean;
   /** Node-side: key press sent to the layer file replaced or its journal appended to (mtime/inode/size changed). */
   fileMs: number | null;
@@ -291,9 +293,20 @@ function keyPhase(random: Random): Promise<void> {
  * Chromium's own latency of the key presses made while it runs: each key's EventLatency (trace
  * category "benchmark"), from the key event's creation to the presentation of the first frame after
  * the page handled it. One trace per key press, so that the key is the only one in it.
+ *
+ * With GLOSS_BENCH_PHASES=1 (bench/ab.ts --phases) the trace also records the main thread's
+ * timeline, and `phases` says where the key's time went between the probe's marks (key → painted):
+ * self time per kind of event (ms). The timeline's tracing costs time itself: a diagnosis, not a
+ * measure to compare with runs without it.
  */
-async function keyLatency<T>(browser: Browser, page: Page, press: () => Promise<T>): Promise<{ value: T; presentedMs: number | null }> {
-  await browser.startTracing(page, { categories: ['benchmark'] });
+async function keyLatency<T>(
+  browser: Browser,
+  page: Page,
+  press: () => Promise<T>,
+): Promise<{ value: T; presentedMs: number | null; phases: Record<string, number> | null }> {
+  const withPhases = process.env.GLOSS_BENCH_PHASES === '1';
+  const categories = withPhases ? ['benchmark', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] : ['benchmark'];
+  await browser.startTracing(page, { categories });
   let value: T;
   let trace: Buffer;
   try {
@@ -304,8 +317,19 @@ async function keyLatency<T>(browser: Browser, page: Page, press: () => Promise<
     // Stopped even when the press failed: the next key press (or floor) starts a trace again.
     trace = await browser.stopTracing();
   }
-  const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: LatencyEvent[] }).traceEvents;
-  return { value, presentedMs: keyPressLatencyMs(events) };
+  const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: (LatencyEvent & TraceEvent)[] }).traceEvents;
+  return { value, presentedMs: keyPressLatencyMs(events), phases: withPhases ? keyPhases(events) : null };
+}
+
+/** Main-thread self time per event name between the probe's trigger and painted marks (ms), or null without both marks. */
+function keyPhases(events: readonly TraceEvent[]): Record<string, number> | null {
+  const trigger = events.find((e) => e.name === 'probe:trigger');
+  const painted = events.find((e) => e.name === 'probe:painted');
+  if (!trigger || !painted) return null;
+  const thread = events.filter((e) => e.pid === trigger.pid && e.tid === trigger.tid);
+  const out: Record<string, number> = {};
+  for (const [name, us] of selfTimes(thread, trigger.ts, painted.ts)) if (us > 0) out[name] = round(us / 1000);
+  return out;
 }
 
 interface LatencyEvent {
@@ -639,7 +663,15 @@ async function heapWithoutSpans(context: BrowserContext, o: BrowserBenchOptions,
  * highlight element (p.ts); timed from the key event to the painted frame as the app's are, with
  * the same scrolling to the block, the same idle wait before the key.
  */
-export async function runFloorEdits(browser: Browser, context: BrowserContext, spec: TargetSpec, blocks: number, count: number): Promise<ActionSummary> {
+export async function runFloorEdits(
+  browser: Browser,
+  context: BrowserContext,
+  spec: TargetSpec,
+  blocks: number,
+  count: number,
+  /** Receives every timed edit's record (bench/ab.ts). */
+  sink?: ActionRecord[],
+): Promise<ActionSummary> {
   const page = await context.newPage();
   try {
     const p = new Probe(page);
@@ -656,7 +688,7 @@ export async function runFloorEdits(browser: Browser, context: BrowserContext, s
       await p.revealBlock(index);
       await p.frames(2);
       await page.evaluate(`document.documentElement.dataset.editBlock = '${index}'`);
-      const { value: change, presentedMs } = await keyLatency(browser, page, async () => {
+      const { value: change, presentedMs, phases } = await keyLatency(browser, page, async () => {
         await p.settle();
         await p.arm('keydown', { kind: 'exists', selector: `[data-floor-edit="${records.length}"]` }, 0);
         await keyPhase(phase);
@@ -670,6 +702,7 @@ export async function runFloorEdits(browser: Browser, context: BrowserContext, s
         ms: round(change.painted - change.start),
         presentedMs,
         domMs: round(change.dom - change.start),
+        phases,
         nearEnd: index >= blocks * 0.97,
         fileMs: null,
         durableMs: null,
@@ -680,6 +713,7 @@ export async function runFloorEdits(browser: Browser, context: BrowserContext, s
         trailingMaxTaskMs: 0,
       });
     }
+    sink?.push(...records);
     return summarizeActions(records);
   } finally {
     await page.close();
@@ -1136,6 +1170,7 @@ export async function runActions(
       const {
         value: [change, file],
         presentedMs,
+        phases,
       } = await keyLatency(browser, page, async () => {
         await p.settle();
         await p.arm('keydown', done, 0);
@@ -1165,6 +1200,7 @@ export async function runActions(
         ms: round(change.painted - change.start),
         presentedMs,
         domMs: round(change.dom - change.start),
+        phases,
         nearEnd,
         fileMs: file ? round(file.ms) : null,
         durableMs: answer ? round(answer.endEpoch - keyEpoch) : null,
