@@ -5,6 +5,7 @@ import type { Block, Layer, Span } from '../model';
 import { CodePointIndex, codePointLength, lowerBound } from '../offsets';
 import { forEachWordSegment, isAsciiSpace, segmenterFor } from '../words';
 import { sortedSpans, spanRanges } from './common';
+import type { ItemList } from './item-list';
 import type { ExportDocument, ImportedItem, ImportedSpan, ParseResult } from './types';
 
 /** The line that starts a document, as CoNLL-2003 writes it (token, POS, chunk, NER). */
@@ -383,6 +384,26 @@ export class ConllWriter {
   document(document: ExportDocument): string {
     return exportDocument(document, this.options, this.unrepresented, this.notices);
   }
+}
+
+/**
+ * CoNLL as an item list (docs/adr/0018): each document is an item, with no separator, head or
+ * tail; `notes` hands over (and forgets) what the documents made since the last call could not
+ * hold exactly, so that documents made apart are reported in their order.
+ */
+export function conllItemList(opts: ConllExportOptions = {}): ItemList {
+  let writer = new ConllWriter(opts);
+  return {
+    head: '',
+    leading: '',
+    items: (document) => ({ pieces: [writer.document(document)], count: 1 }),
+    tail: () => '',
+    notes: () => {
+      const { notices, unrepresented } = writer;
+      writer = new ConllWriter(opts);
+      return { notices, unrepresented };
+    },
+  };
 }
 
 /**

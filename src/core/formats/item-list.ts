@@ -1,10 +1,17 @@
 // One-file formats that are a list of items between a head and a tail (W3C's Annotations, the
-// Gloss dataset's documents). Each item is made as if it were not the file's first, led by its
+// Gloss dataset's documents; CoNLL's documents, with no separator). Each item is made as if it were not the file's first, led by its
 // separator; only the very first item of the file goes without it. So a document's items can be
 // made apart, in another thread that knows nothing of the documents before it, and the file is
 // those pieces joined in order with one cut (docs/adr/0018).
 
+import type { UnrepresentedSpan } from './conll';
 import type { ExportDocument } from './types';
+
+/** What a format could not hold as it is (CoNLL's spans not written exactly, and its notices). */
+export interface ListNotes {
+  notices: string[];
+  unrepresented: UnrepresentedSpan[];
+}
 
 export interface ItemList {
   /** Everything before the first item. */
@@ -15,6 +22,8 @@ export interface ItemList {
   items(document: ExportDocument): { pieces: string[]; count: number };
   /** The end of the file, after `count` items in all. */
   tail(count: number): string;
+  /** What it could not hold as it is in the documents made since the last call (formats that tell: CoNLL). */
+  notes?(): ListNotes;
 }
 
 /** An ItemList written document by document in one place: cuts the first item's `leading` and counts. */

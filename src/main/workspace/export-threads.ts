@@ -1,4 +1,4 @@
-// An item-list export (W3C, the Gloss dataset) made by worker threads (docs/adr/0018). The
+// An item-list export (W3C, the Gloss dataset, CoNLL) made by worker threads (docs/adr/0018). The
 // documents go out in batches, in manifest order; each worker reads its batch's files itself, makes
 // the items and encodes them to UTF-8, and hands the bytes back without a copy (transferred). This
 // thread only writes the batches in order, cutting the very first item's leading comma, and adds
@@ -6,6 +6,7 @@
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { UnrepresentedSpan } from '../../core/formats/conll';
 import type { ItemList } from '../../core/formats/item-list';
 import type { Problem } from '../../core/model';
 import type { ExportSink, ItemListFormat, StreamedExport } from './exporter';
@@ -43,6 +44,8 @@ export interface ExportWorkerData {
   format: ItemListFormat;
   annotator?: string;
   exportedAt: string;
+  /** CoNLL: of overlapping spans, the outermost or the innermost is written. */
+  prefer: 'inner' | 'outer';
 }
 
 export function isExportWorkerData(data: unknown): data is ExportWorkerData {
@@ -60,6 +63,9 @@ export interface MadeBatch {
   spans: number;
   items: number;
   warnings: string[];
+  /** What the format could not hold as it is in these documents (CoNLL; empty for the others). */
+  notices: string[];
+  unrepresented: UnrepresentedSpan[];
 }
 
 /** From a worker: a batch made; at the end the problems its workspace met reading; or why it failed. */
@@ -129,7 +135,7 @@ class ExportWorker {
  */
 export async function streamInThreads(
   ws: Workspace,
-  options: { format: ItemListFormat; annotator?: string; exportedAt: string; onProgress?: (step: ProgressStep) => void },
+  options: { format: ItemListFormat; annotator?: string; exportedAt: string; prefer: 'inner' | 'outer'; onProgress?: (step: ProgressStep) => void },
   list: ItemList,
   write: ExportSink,
   script: URL,
@@ -143,6 +149,7 @@ export async function streamInThreads(
     dir: ws.dir,
     format: options.format,
     exportedAt: options.exportedAt,
+    prefer: options.prefer,
     ...(options.annotator !== undefined ? { annotator: options.annotator } : {}),
   };
   const workers = Array.from({ length: count }, () => new ExportWorker(script, data));
@@ -163,6 +170,8 @@ export async function streamInThreads(
       }
     };
     const warnings: string[] = [];
+    const notices: string[] = [];
+    const unrepresented: UnrepresentedSpan[] = [];
     let documents = 0;
     let spans = 0;
     let items = 0;
@@ -180,11 +189,14 @@ export async function streamInThreads(
       documents += batch.documents;
       spans += batch.spans;
       warnings.push(...batch.warnings);
+      notices.push(...batch.notices);
+      unrepresented.push(...batch.unrepresented);
     }
     await write(list.tail(items));
     options.onProgress?.({ label: 'exporting documents', done: ids.length, total: ids.length });
     for (const problems of await Promise.all(workers.map((w) => w.finish()))) ws.noteProblems(problems);
-    return { documents, spans, warnings, notices: [] };
+    // As the one-thread export tells it: CoNLL's spans not written exactly, with its notices.
+    return options.format === 'conll' ? { documents, spans, warnings, notices, unrepresented } : { documents, spans, warnings, notices };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
   }

@@ -18,7 +18,7 @@ export async function runExportWorker(port: MessagePort, data: ExportWorkerData)
   const ready = Workspace.open(data.dir, { readOnly: true, lazy: true }).then((opened) => {
     if (!opened.ok) throw new Error(opened.error.message);
     // One list for the worker's batches: its caches carry over.
-    return { ws: opened.value, list: itemList(data.format, opened.value.schema, data.exportedAt) };
+    return { ws: opened.value, list: itemList(data.format, opened.value.schema, data.exportedAt, data.prefer) };
   });
   port.on('message', (message: ToExportWorker) => {
     queue = queue.then(async () => {
@@ -64,5 +64,6 @@ async function makeBatch(ws: Workspace, list: ItemList, annotator: string | unde
   });
   const bytes = new Uint8Array(used);
   bytes.set(scratch.subarray(0, used));
-  return { batch, bytes, items, ...read };
+  const notes = list.notes?.() ?? { notices: [], unrepresented: [] };
+  return { batch, bytes, items, ...read, ...notes };
 }

@@ -4,7 +4,7 @@
 // the same workspace and clock give the same bytes.
 
 import { bratFile } from '../../core/formats/brat';
-import { ConllWriter } from '../../core/formats/conll';
+import { ConllWriter, conllItemList } from '../../core/formats/conll';
 import type { UnrepresentedSpan } from '../../core/formats/conll';
 import { csvHeader, csvRows } from '../../core/formats/csv';
 import { DoccanoWriter } from '../../core/formats/doccano';
@@ -100,8 +100,13 @@ interface PieceWriter {
   tail(): string;
 }
 
-/** The formats that are lists of items (ItemList), which threads can make apart. */
-export const ITEM_LIST_FORMATS = ['gloss', 'w3c'] as const;
+/**
+ * The formats that are lists of items (ItemList), which threads can make apart: each document's
+ * part of the file is made from that document alone. CSV and JSON lines could be too, but threads
+ * made CSV no faster on 2 cores (its 41 MB are written by this thread; ADR 0018) and JSON lines is
+ * fast on one; doccano numbers its entities across documents.
+ */
+export const ITEM_LIST_FORMATS = ['gloss', 'w3c', 'conll'] as const;
 export type ItemListFormat = (typeof ITEM_LIST_FORMATS)[number];
 
 export function isItemListFormat(format: ExportFormat | FolderExportFormat): format is ItemListFormat {
@@ -109,8 +114,15 @@ export function isItemListFormat(format: ExportFormat | FolderExportFormat): for
 }
 
 /** An item-list format's list. */
-export function itemList(format: ItemListFormat, schema: Schema, exportedAt: string): ItemList {
-  return format === 'gloss' ? glossItemList(schema, exportedAt) : w3cItemList();
+export function itemList(format: ItemListFormat, schema: Schema, exportedAt: string, prefer: 'inner' | 'outer' = 'outer'): ItemList {
+  switch (format) {
+    case 'gloss':
+      return glossItemList(schema, exportedAt);
+    case 'w3c':
+      return w3cItemList();
+    case 'conll':
+      return conllItemList({ prefer });
+  }
 }
 
 function pieceWriter(ws: Workspace, options: ExportOptions, conll: ConllWriter): PieceWriter {
@@ -144,8 +156,10 @@ export async function streamWorkspaceExport(ws: Workspace, options: ExportOption
   if (isItemListFormat(options.format)) {
     const workers = exportWorkerCount(threads, ws.documentIds().length);
     if (threads && workers > 0) {
-      const list = itemList(options.format, ws.schema, options.exportedAt);
-      const streamed = await streamInThreads(ws, { ...options, format: options.format }, list, write, threads.script, workers);
+      needsAnnotator(options);
+      const prefer = options.prefer ?? 'outer';
+      const list = itemList(options.format, ws.schema, options.exportedAt, prefer);
+      const streamed = await streamInThreads(ws, { ...options, format: options.format, prefer }, list, write, threads.script, workers);
       return { ...streamed, warnings: withReadProblems(streamed.warnings, ws) };
     }
   }
@@ -228,11 +242,16 @@ async function eachDocument(
   options: CommonExportOptions & { format: ExportFormat | FolderExportFormat },
   take: (document: ExportDocument) => void | Promise<void>,
 ): Promise<{ documents: number; spans: number; warnings: string[] }> {
+  needsAnnotator(options);
+  const read = await readExportDocuments(ws, ws.documentIds(), options.annotator, take, options.onProgress);
+  return { ...read, warnings: withReadProblems(read.warnings, ws) };
+}
+
+/** A one-layer format is exported for one annotator: say so when none is given. */
+function needsAnnotator(options: { format: ExportFormat | FolderExportFormat; annotator?: string }): void {
   if (!MULTI_LAYER_FORMATS.includes(options.format) && options.annotator === undefined) {
     throw new Error(`exporting ${options.format} needs an annotator`);
   }
-  const read = await readExportDocuments(ws, ws.documentIds(), options.annotator, take, options.onProgress);
-  return { ...read, warnings: withReadProblems(read.warnings, ws) };
 }
 
 /**

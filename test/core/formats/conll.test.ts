@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CONLL_DOCSTART, exportConll, parseConll } from '../../../src/core/formats/conll';
+import { CONLL_DOCSTART, conllItemList, exportConll, parseConll } from '../../../src/core/formats/conll';
 import { CodePointIndex } from '../../../src/core/offsets';
 import { DEFAULT_SCHEMA } from '../../../src/core/schema';
 import { checkImportedItem } from '../../../src/core/validate';
@@ -275,6 +275,26 @@ describe('exportConll', () => {
     expect(exportConll([bad]).text).toBe(`${CONLL_DOCSTART}\n\nHello -X- O O\nthere -X- O O\n. -X- O O\n\n`);
     expect(exportConll([{ document: bad.document, layers: [] }]).count).toBe(0);
     expect(exportConll([])).toEqual({ text: '', count: 0, unrepresented: [], notices: [] });
+  });
+});
+
+describe('conllItemList', () => {
+  it('makes each document as exportConll does, one item each, and hands over what it could not write since the last call', async () => {
+    const documents = await sampleExport();
+    const whole = exportConll(documents, { prefer: 'inner' });
+    const list = conllItemList({ prefer: 'inner' });
+    expect([list.head, list.leading, list.tail(3)]).toEqual(['', '', '']);
+    const first = list.items(documents[0]!);
+    expect(first.count).toBe(1);
+    const firstNotes = list.notes!();
+    const rest = documents.slice(1).map((d) => list.items(d).pieces.join(''));
+    const restNotes = list.notes!();
+    expect([first.pieces.join(''), ...rest].join('')).toBe(whole.text);
+    expect([...firstNotes.unrepresented, ...restNotes.unrepresented]).toEqual(whole.unrepresented);
+    expect(firstNotes.unrepresented.length).toBeGreaterThan(0);
+    expect(restNotes.unrepresented.length).toBeGreaterThan(0);
+    // Handed over once: nothing is left for a third call.
+    expect(list.notes!()).toEqual({ notices: [], unrepresented: [] });
   });
 });
 

@@ -1,5 +1,6 @@
 // Exports made by worker threads (docs/adr/0018): real workers running the built CLI give the very
-// bytes, counts, warnings and problems of the export made on one thread, whatever order the
+// bytes, counts, warnings, problems and notices (CoNLL's spans not written exactly) of the export
+// made on one thread, whatever order the
 // batches come back in; a worker that fails fails the export.
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -72,13 +73,14 @@ async function exported(
   format: ExportFormat,
   threads: ExportThreads | undefined,
   annotator?: string,
+  prefer?: 'inner' | 'outer',
 ): Promise<{ bytes: Buffer; output: StreamedExport; problems: string[]; byteChunks: number }> {
   const opened = await Workspace.open(dir, { readOnly: true, lazy: true });
   if (!opened.ok) throw new Error(opened.error.message);
   const ws = opened.value;
   const pieces: Buffer[] = [];
   let byteChunks = 0;
-  const options = { format, exportedAt: NOW.toISOString(), ...(annotator !== undefined ? { annotator } : {}) };
+  const options = { format, exportedAt: NOW.toISOString(), ...(annotator !== undefined ? { annotator } : {}), ...(prefer !== undefined ? { prefer } : {}) };
   const output = await streamWorkspaceExport(
     ws,
     options,
@@ -145,12 +147,58 @@ describe('an export made by worker threads', () => {
     expect((await readFile(out)).equals((await exported('w3c', undefined)).bytes)).toBe(true);
   }, 60_000);
 
-  it('keeps one thread for the formats that are not item lists', async () => {
+  it('makes CoNLL apart too: the same bytes, and its spans not written exactly reported in document order', async () => {
     await bigWorkspace();
-    const one = await exported('csv', undefined);
-    const asked = await exported('csv', { script: BUNDLE, count: 2, minDocuments: 0 });
-    expect(asked.byteChunks).toBe(0);
-    expect(asked.bytes.equals(one.bytes)).toBe(true);
+    // carol's layers overlap (CoNLL writes the outermost and reports the other) in docs of every batch.
+    const ws = await Workspace.open(dir, { readOnly: false });
+    if (!ws.ok) throw new Error(ws.error.message);
+    // A label of two words: CoNLL writes it as one, with a notice per document.
+    const schema = { ...DEFAULT_SCHEMA, labels: [...DEFAULT_SCHEMA.labels, { name: 'Weird label', category: 'entity' as const, color: '#777777', attributes: [] }] };
+    await ws.value.setSchema(schema);
+    for (const id of ['doc-03', 'doc-17', 'doc-22', 'doc-40']) {
+      const doc = (await ws.value.readDocument(id))!;
+      const index = new CodePointIndex(doc.text);
+      const spans: SpanInput[] = [
+        { id: `carol-${id}-a`, label: 'Weird label', start: 0, end: 14 },
+        { id: `carol-${id}-b`, label: 'Person', start: 0, end: 7 },
+        { id: `carol-${id}-c`, label: 'Location', start: 8, end: 14 },
+      ];
+      const r = applyLayerChanges(emptyLayer(doc, 'carol', NOW.toISOString()), index, schema, spans.map((span) => ({ op: 'add' as const, span })), NOW.toISOString());
+      if (!r.ok) throw new Error(r.error.message);
+      await ws.value.writeLayer(r.value);
+    }
+    const cases: [ExportFormat, string | undefined, 'inner' | 'outer' | undefined][] = [
+      ['conll', 'carol', undefined],
+      ['conll', 'carol', 'inner'],
+      ['conll', 'alice', undefined],
+    ];
+    for (const [format, annotator, prefer] of cases) {
+      const one = await exported(format, undefined, annotator, prefer);
+      const threaded = await exported(format, { script: BUNDLE, count: 2, minDocuments: 0 }, annotator, prefer);
+      const what = `${format} ${annotator ?? ''} ${prefer ?? ''}`;
+      expect(one.byteChunks).toBe(0);
+      expect(threaded.byteChunks, what).toBeGreaterThanOrEqual(2);
+      expect(threaded.bytes.equals(one.bytes), what).toBe(true);
+      expect(threaded.output, what).toEqual(one.output);
+      expect(threaded.problems, what).toEqual(one.problems);
+    }
+    const conll = await exported('conll', { script: BUNDLE, count: 3, minDocuments: 0 }, 'carol');
+    // In each of the four documents: the two spans inside the outer one are not written.
+    expect(conll.output.unrepresented?.map((u) => `${u.document} ${u.spanId}`)).toEqual(
+      ['doc-03', 'doc-17', 'doc-22', 'doc-40'].flatMap((id) => [`${id} carol-${id}-b`, `${id} carol-${id}-c`]),
+    );
+    expect(conll.output.notices).toEqual(['doc-03', 'doc-17', 'doc-22', 'doc-40'].map((id) => `${id}: label "Weird label" written as Weird_label (a tag is one word)`));
+  }, 60_000);
+
+  it('keeps one thread for CSV, JSON lines and doccano, and asks a one-layer format for its annotator first', async () => {
+    await bigWorkspace();
+    for (const format of ['csv', 'jsonl', 'doccano'] as const) {
+      const one = await exported(format, undefined, 'alice');
+      const asked = await exported(format, { script: BUNDLE, count: 2, minDocuments: 0 }, 'alice');
+      expect(asked.byteChunks).toBe(0);
+      expect(asked.bytes.equals(one.bytes)).toBe(true);
+    }
+    await expect(exported('conll', { script: BUNDLE, count: 2, minDocuments: 0 })).rejects.toThrow('exporting conll needs an annotator');
   });
 
   it('fails, naming why, when a worker stops', async () => {
