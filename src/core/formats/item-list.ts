@@ -1,8 +1,9 @@
 // One-file formats that are a list of items between a head and a tail (W3C's Annotations, the
-// Gloss dataset's documents; CoNLL's documents, with no separator). Each item is made as if it were not the file's first, led by its
-// separator; only the very first item of the file goes without it. So a document's items can be
-// made apart, in another thread that knows nothing of the documents before it, and the file is
-// those pieces joined in order with one cut (docs/adr/0018).
+// Gloss dataset's documents; CoNLL's documents, with no separator). Each item is made as if it
+// were not the file's first, led by its separator; only the very first item of the file goes
+// without it. So a document's items can be made apart, in another thread that knows nothing of
+// the documents before it, and the file is those pieces joined in order with one cut
+// (docs/adr/0018).
 
 import type { UnrepresentedSpan } from './conll';
 import type { ExportDocument } from './types';
