@@ -11,25 +11,14 @@
 // DIR is a project folder with its renderer built (default: this one). Needs the benchmark's data
 // (`npx tsx bench/generate.ts` once). performance.now() counts tenths of a millisecond here.
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/support/chromium';
 import { VIEWPORT } from './lib/browser-bench';
-import { glossOk, ROOT, serve } from './lib/proc';
-import type { GeneratedData } from './generate';
+import { openReport, serveReport } from './lib/report-session';
 
 const dir = resolve(process.argv[2] ?? '.');
-const data = JSON.parse(readFileSync(join(ROOT, 'bench', '.data', 'full', 'generated.json'), 'utf8')) as GeneratedData;
-const work = mkdtempSync(join(tmpdir(), 'gloss-anatomy-'));
-const env = { ...process.env, GLOSS_CONFIG_DIR: join(work, 'config') };
-mkdirSync(join(work, 'config'));
-const ws = join(work, 'ws');
-await glossOk(['init', ws], env, dir);
-await glossOk(['import', ws, data.coverFile], env, dir);
-await glossOk(['import', ws, data.reportFile, '--annotator', 'bench'], env, dir);
-const served = await serve(ws, 'bench', env, dir);
+const report = await serveReport(dir);
 const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS, headless: true });
 
 /** In the page (plain JavaScript: this file is type-checked without the DOM's types). */
@@ -71,10 +60,7 @@ const INSTALL = `(() => {
 try {
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
   const page = await context.newPage();
-  await page.goto(served.url);
-  await page.getByText(data.report.title, { exact: false }).first().click();
-  await page.waitForSelector('.gl-span');
-  await page.waitForTimeout(3000);
+  await openReport(page, report);
   await page.evaluate(INSTALL);
   const paragraphs = await page.evaluate<number>(`document.querySelectorAll('.ProseMirror p').length`);
   const run = async (title: string, config: { target: 'doc' | 'abs'; near?: 'start' | 'middle' | 'end' }): Promise<void> => {
@@ -121,6 +107,5 @@ try {
   }
 } finally {
   await browser.close();
-  await served.stop();
-  rmSync(work, { recursive: true, force: true });
+  await report.close();
 }

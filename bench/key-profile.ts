@@ -7,15 +7,13 @@
 // DIR is a project folder with its renderer built (default: this one; see bench/ab.ts for copies).
 // Needs the benchmark's data: `npx tsx bench/generate.ts` once. The profiler slows the page: compare
 // the parts with each other, not with the benchmark's times.
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from '@playwright/test';
 import { SourceMapConsumer } from 'source-map-js';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/support/chromium';
-import { VIEWPORT } from '../bench/lib/browser-bench';
-import { glossOk, ROOT, serve } from '../bench/lib/proc';
-import type { GeneratedData } from '../bench/generate';
+import { VIEWPORT } from './lib/browser-bench';
+import { openReport, serveReport } from './lib/report-session';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string): string => {
@@ -49,15 +47,7 @@ interface TraceEvent {
   dur?: number;
   args?: { data?: { type?: string } };
 }
-const data = JSON.parse(readFileSync(join(ROOT, 'bench', '.data', 'full', 'generated.json'), 'utf8')) as GeneratedData;
-const work = mkdtempSync(join(tmpdir(), 'gloss-prof-'));
-const env = { ...process.env, GLOSS_CONFIG_DIR: join(work, 'config') };
-mkdirSync(join(work, 'config'));
-const ws = join(work, 'ws');
-await glossOk(['init', ws], env, dir);
-await glossOk(['import', ws, data.coverFile], env, dir);
-await glossOk(['import', ws, data.reportFile, '--annotator', 'bench'], env, dir);
-const served = await serve(ws, 'bench', env, dir);
+const report = await serveReport(dir);
 const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS, headless: true });
 const html = readFileSync(join(dir, 'out/renderer/index.html'), 'utf8');
 const bundle = /src="\.\/assets\/([^"]+\.js)"/.exec(html)![1]!;
@@ -65,10 +55,7 @@ const map = new SourceMapConsumer(JSON.parse(readFileSync(join(dir, 'out/rendere
 try {
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
   const page = await context.newPage();
-  await page.goto(served.url);
-  await page.getByText(data.report.title, { exact: false }).first().click();
-  await page.waitForSelector('.gl-span');
-  await page.waitForTimeout(3000);
+  await openReport(page, report);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
@@ -163,5 +150,5 @@ try {
   console.log('INCLUSIVE\n' + show(incl, 45));
 } finally {
   await browser.close();
-  await served.stop();
+  await report.close();
 }
