@@ -27,6 +27,14 @@ export interface ItemList {
   notes?(): ListNotes;
 }
 
+/**
+ * An export's summary with what its format could not hold, where the format tells (`notes`: CoNLL's
+ * spans not written exactly, with its notices); other formats have no notices of this kind.
+ */
+export function withNotes<T extends object>(summary: T, notes: ListNotes | undefined): T & { notices: string[]; unrepresented?: UnrepresentedSpan[] } {
+  return notes ? { ...summary, notices: notes.notices, unrepresented: notes.unrepresented } : { ...summary, notices: [] };
+}
+
 /** An ItemList written document by document in one place: cuts the first item's `leading` and counts. */
 export class ItemListWriter {
   private count = 0;

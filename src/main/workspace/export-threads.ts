@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { UnrepresentedSpan } from '../../core/formats/conll';
+import { withNotes } from '../../core/formats/item-list';
 import type { ItemList } from '../../core/formats/item-list';
 import type { Problem } from '../../core/model';
 import type { ExportSink, ItemListFormat, StreamedExport } from './exporter';
@@ -195,8 +196,8 @@ export async function streamInThreads(
     await write(list.tail(items));
     options.onProgress?.({ label: 'exporting documents', done: ids.length, total: ids.length });
     for (const problems of await Promise.all(workers.map((w) => w.finish()))) ws.noteProblems(problems);
-    // As the one-thread export tells it: CoNLL's spans not written exactly, with its notices.
-    return options.format === 'conll' ? { documents, spans, warnings, notices, unrepresented } : { documents, spans, warnings, notices };
+    // As the one-thread export tells it: what the format could not hold, where it tells.
+    return withNotes({ documents, spans, warnings }, list.notes ? { notices, unrepresented } : undefined);
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
   }

@@ -4,13 +4,14 @@
 // the same workspace and clock give the same bytes.
 
 import { bratFile } from '../../core/formats/brat';
-import { ConllWriter, conllItemList } from '../../core/formats/conll';
+import { conllItemList } from '../../core/formats/conll';
 import type { UnrepresentedSpan } from '../../core/formats/conll';
 import { csvHeader, csvRows } from '../../core/formats/csv';
 import { DoccanoWriter } from '../../core/formats/doccano';
 import { glossItemList } from '../../core/formats/gloss';
 import { ItemListWriter } from '../../core/formats/item-list';
-import type { ItemList } from '../../core/formats/item-list';
+import { withNotes } from '../../core/formats/item-list';
+import type { ItemList, ListNotes } from '../../core/formats/item-list';
 import { jsonlLine } from '../../core/formats/jsonl';
 import type { ExportDocument } from '../../core/formats/types';
 import { w3cItemList } from '../../core/formats/w3c';
@@ -98,6 +99,8 @@ interface PieceWriter {
   head: string;
   document(document: ExportDocument): string | readonly string[];
   tail(): string;
+  /** What it could not hold as it is, asked at the end (an item list that tells: CoNLL; else undefined). */
+  notes?(): ListNotes | undefined;
 }
 
 /**
@@ -114,7 +117,7 @@ export function isItemListFormat(format: ExportFormat | FolderExportFormat): for
 }
 
 /** An item-list format's list. */
-export function itemList(format: ItemListFormat, schema: Schema, exportedAt: string, prefer: 'inner' | 'outer' = 'outer'): ItemList {
+export function itemList(format: ItemListFormat, schema: Schema, exportedAt: string, prefer: 'inner' | 'outer'): ItemList {
   switch (format) {
     case 'gloss':
       return glossItemList(schema, exportedAt);
@@ -125,13 +128,15 @@ export function itemList(format: ItemListFormat, schema: Schema, exportedAt: str
   }
 }
 
-function pieceWriter(ws: Workspace, options: ExportOptions, conll: ConllWriter): PieceWriter {
+function pieceWriter(ws: Workspace, options: ExportOptions, prefer: 'inner' | 'outer'): PieceWriter {
   const simple = (head: string, document: (d: ExportDocument) => string): PieceWriter => ({ head, document, tail: () => '' });
   switch (options.format) {
     case 'gloss':
-    case 'w3c': {
-      const writer = new ItemListWriter(itemList(options.format, ws.schema, options.exportedAt));
-      return { head: writer.head(), document: (d) => writer.pieces(d), tail: () => writer.tail() };
+    case 'w3c':
+    case 'conll': {
+      const list = itemList(options.format, ws.schema, options.exportedAt, prefer);
+      const writer = new ItemListWriter(list);
+      return { head: writer.head(), document: (d) => writer.pieces(d), tail: () => writer.tail(), notes: () => list.notes?.() };
     }
     case 'jsonl':
       return simple('', jsonlLine);
@@ -141,8 +146,6 @@ function pieceWriter(ws: Workspace, options: ExportOptions, conll: ConllWriter):
     }
     case 'csv':
       return simple(csvHeader(), (d) => csvRows(d, ws.schema));
-    case 'conll':
-      return simple('', (d) => conll.document(d));
   }
 }
 
@@ -152,19 +155,18 @@ function pieceWriter(ws: Workspace, options: ExportOptions, conll: ConllWriter):
  * exportWorkspace's text.
  */
 export async function streamWorkspaceExport(ws: Workspace, options: ExportOptions, write: ExportSink, threads?: ExportThreads): Promise<StreamedExport> {
+  const prefer = options.prefer ?? 'outer';
   // Item lists of many documents are made by worker threads where the caller can start them.
   if (isItemListFormat(options.format)) {
     const workers = exportWorkerCount(threads, ws.documentIds().length);
     if (threads && workers > 0) {
       needsAnnotator(options);
-      const prefer = options.prefer ?? 'outer';
       const list = itemList(options.format, ws.schema, options.exportedAt, prefer);
       const streamed = await streamInThreads(ws, { ...options, format: options.format, prefer }, list, write, threads.script, workers);
       return { ...streamed, warnings: withReadProblems(streamed.warnings, ws) };
     }
   }
-  const conll = new ConllWriter({ prefer: options.prefer ?? 'outer' });
-  const writer = pieceWriter(ws, options, conll);
+  const writer = pieceWriter(ws, options, prefer);
   // The sink is called synchronously piece by piece; only a promise it returns is waited for.
   let waiting: void | Promise<void> = undefined;
   const put = (piece: string): void => {
@@ -184,8 +186,7 @@ export async function streamWorkspaceExport(ws: Workspace, options: ExportOption
   });
   put(writer.tail());
   await drain();
-  const summary: StreamedExport = { documents: collected.documents, spans: collected.spans, warnings: collected.warnings, notices: [] };
-  return options.format === 'conll' ? { ...summary, notices: conll.notices, unrepresented: conll.unrepresented } : summary;
+  return withNotes({ documents: collected.documents, spans: collected.spans, warnings: collected.warnings }, writer.notes?.());
 }
 
 /** Build a one-file export of the whole workspace in manifest order. */
