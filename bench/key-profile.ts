@@ -7,12 +7,11 @@
 // DIR is a project folder with its renderer built (default: this one; see bench/ab.ts for copies).
 // Needs the benchmark's data: `npx tsx bench/generate.ts` once. The profiler slows the page: compare
 // the parts with each other, not with the benchmark's times.
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { chromium } from '@playwright/test';
-import { SourceMapConsumer } from 'source-map-js';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/support/chromium';
-import { VIEWPORT } from './lib/browser-bench';
+import { bundleSources, VIEWPORT } from './lib/browser-bench';
+import type { CpuProfile } from './lib/browser-bench';
 import { openReport, serveReport } from './lib/report-session';
 
 const args = process.argv.slice(2);
@@ -30,17 +29,7 @@ const N = Number(option('--keys', '25'));
 if (!Number.isInteger(N) || N < 1) throw new Error('--keys needs a whole number ≥ 1');
 const dir = resolve(args[0] ?? '.');
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
-  children?: number[];
-}
-interface CpuProfile {
-  nodes: ProfileNode[];
-  startTime: number;
-  samples: number[];
-  timeDeltas: number[];
-}
+type ProfileNode = CpuProfile['nodes'][number];
 interface TraceEvent {
   name: string;
   ts: number;
@@ -49,9 +38,7 @@ interface TraceEvent {
 }
 const report = await serveReport(dir);
 const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS, headless: true });
-const html = readFileSync(join(dir, 'out/renderer/index.html'), 'utf8');
-const bundle = /src="\.\/assets\/([^"]+\.js)"/.exec(html)![1]!;
-const map = new SourceMapConsumer(JSON.parse(readFileSync(join(dir, 'out/renderer/assets', bundle + '.map'), 'utf8')));
+const bundle = bundleSources(dir);
 try {
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
   const page = await context.newPage();
@@ -117,10 +104,9 @@ try {
   const nameOf = (n: ProfileNode | undefined): string => {
     if (!n) return '?';
     const { url, lineNumber, columnNumber, functionName } = n.callFrame;
-    if (url.endsWith(bundle)) {
-      const f = map.originalPositionFor({ line: lineNumber + 1, column: columnNumber });
-      const src = (f.source ?? '?').replace(/^.*node_modules\//, '').replace(/^.*src\/renderer\/src\//, 'r/').replace(/^.*src\//, '');
-      return `${f.name ?? functionName ?? '?'}@${src}:${f.line}`;
+    if (url.endsWith(bundle.file)) {
+      const source = bundle.at(lineNumber, columnNumber);
+      return `${source.name ?? (functionName || '?')}@${source.module}:${source.line ?? '?'}`;
     }
     return functionName || url || '?';
   };
@@ -128,12 +114,14 @@ try {
   const incl = new Map<string, number>();
   let t = profile.startTime;
   let total = 0;
-  for (let i = 0; i < profile.samples.length; i++) {
-    t += profile.timeDeltas[i]!;
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i++) {
+    t += deltas[i]!;
     if (!windows.some(([a, b]) => t >= a && t < b)) continue;
-    const dt = (profile.timeDeltas[i + 1] ?? 50) / 1000;
+    const dt = (deltas[i + 1] ?? 50) / 1000;
     total += dt;
-    let id: number | undefined = profile.samples[i];
+    let id: number | undefined = samples[i];
     const seen = new Set<string>();
     const leaf = nameOf(nodes.get(id!));
     self.set(leaf, (self.get(leaf) ?? 0) + dt);

@@ -821,8 +821,9 @@ interface TraceEvent {
   args?: { name?: string };
 }
 
-interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[];
+/** A V8 CPU profile (CDP Profiler.stop). */
+export interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }[];
   startTime: number;
   samples?: number[];
   timeDeltas?: number[];
@@ -867,13 +868,14 @@ function selfTimes(events: TraceEvent[], from: number, to: number): Map<string, 
  * Where a place in the renderer bundle comes from, by the bundle's source map (the bundle is
  * minified; `out/renderer/assets/<bundle>.js.map` is written beside it, not linked from it): a
  * package's name for node_modules, our source path for ours (src/renderer/src/... as renderer/...),
- * and the function's name in the source where the map has it.
+ * and the function's name in the source where the map has it. `root`: the project folder whose
+ * build it is.
  */
-function bundleSources(): { file: string; at: (line: number, column: number) => { module: string; name: string | null; line: number | null } } {
-  const html = readFileSync(join(ROOT, 'out', 'renderer', 'index.html'), 'utf8');
+export function bundleSources(root = ROOT): { file: string; at: (line: number, column: number) => { module: string; name: string | null; line: number | null } } {
+  const html = readFileSync(join(root, 'out', 'renderer', 'index.html'), 'utf8');
   const file = /src="\.\/assets\/([^"]+\.js)"/.exec(html)?.[1];
   if (!file) throw new Error('out/renderer/index.html names no script');
-  const mapPath = join(ROOT, 'out', 'renderer', 'assets', `${file}.map`);
+  const mapPath = join(root, 'out', 'renderer', 'assets', `${file}.map`);
   let map: SourceMapConsumer;
   try {
     map = new SourceMapConsumer(JSON.parse(readFileSync(mapPath, 'utf8')) as RawSourceMap);
