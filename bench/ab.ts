@@ -113,7 +113,6 @@ function phaseLine(title: string, recs: readonly ActionRecord[]): string {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
-  if (o.phases) process.env.GLOSS_BENCH_PHASES = '1';
   const data = JSON.parse(readFileSync(join(ROOT, 'bench', '.data', 'full', 'generated.json'), 'utf8')) as GeneratedData;
   const work = mkdtempSync(join(tmpdir(), 'gloss-ab-'));
   const env: NodeJS.ProcessEnv = { ...process.env, GLOSS_CONFIG_DIR: join(work, 'config') };
@@ -140,6 +139,7 @@ async function main(): Promise<void> {
         const pageErrors: string[] = [];
         const out = await runActions(browser, context, spec, {
           profile: false,
+          phases: o.phases,
           seed: `gloss-ab-${round}`,
           document,
           // The layer as it is now: earlier rounds' edits are in it.
@@ -156,7 +156,7 @@ async function main(): Promise<void> {
         process.stdout.write(`round ${round + 1}/${o.rounds} ${b.dir}: ${line('create', creates)}\n`);
       }
       if (statics) {
-        const f = await runFloorEdits(browser, context, pageSpec('pChunks', `${statics.origin}/p.html?layout=chunks`), document.blocks.length, o.actions, floorRecords);
+        const f = await runFloorEdits(browser, context, pageSpec('pChunks', `${statics.origin}/p.html?layout=chunks`), document.blocks.length, o.actions, { sink: floorRecords, phases: o.phases });
         process.stdout.write(`round ${round + 1}/${o.rounds} <p> in chunks floor: p50 ${f.p50} p95 ${f.p95} ms (n=${f.count})\n`);
       }
     }

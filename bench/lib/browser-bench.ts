@@ -83,7 +83,7 @@ export interface ActionRecord {
   presentedMs: number | null;
   /** Key press to the DOM change. */
   domMs: number;
-  /** Main-thread self time per trace event name from the key to the painted frame (ms); only with GLOSS_BENCH_PHASES=1. */
+  /** Main-thread self time per trace event name from the key to the painted frame (ms); only when the actions were asked for phases. */
   phases?: Record<string, number> | null;
   nearEnd: boolean;
   /** Node-side: key press sent to the layer file replaced or its journal appended to (mtime/inode/size changed). */
@@ -294,7 +294,7 @@ function keyPhase(random: Random): Promise<void> {
  * category "benchmark"), from the key event's creation to the presentation of the first frame after
  * the page handled it. One trace per key press, so that the key is the only one in it.
  *
- * With GLOSS_BENCH_PHASES=1 (bench/ab.ts --phases) the trace also records the main thread's
+ * With `withPhases` (bench/ab.ts --phases) the trace also records the main thread's
  * timeline, and `phases` says where the key's time went between the probe's marks (key → painted):
  * self time per kind of event (ms). The timeline's tracing costs time itself: a diagnosis, not a
  * measure to compare with runs without it.
@@ -303,8 +303,8 @@ async function keyLatency<T>(
   browser: Browser,
   page: Page,
   press: () => Promise<T>,
+  withPhases: boolean,
 ): Promise<{ value: T; presentedMs: number | null; phases: Record<string, number> | null }> {
-  const withPhases = process.env.GLOSS_BENCH_PHASES === '1';
   const categories = withPhases ? ['benchmark', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] : ['benchmark'];
   await browser.startTracing(page, { categories });
   let value: T;
@@ -669,8 +669,8 @@ export async function runFloorEdits(
   spec: TargetSpec,
   blocks: number,
   count: number,
-  /** Receives every timed edit's record (bench/ab.ts). */
-  sink?: ActionRecord[],
+  /** sink: receives every timed edit's record; phases: see keyLatency (both for bench/ab.ts). */
+  more: { sink?: ActionRecord[]; phases?: boolean } = {},
 ): Promise<ActionSummary> {
   const page = await context.newPage();
   try {
@@ -694,7 +694,7 @@ export async function runFloorEdits(
         await keyPhase(phase);
         await page.keyboard.press('x');
         return p.result(10_000).catch(() => null);
-      });
+      }, more.phases ?? false);
       // A block too short to wrap a word: nothing happened, nothing to time.
       if (!change) continue;
       records.push({
@@ -713,7 +713,7 @@ export async function runFloorEdits(
         trailingMaxTaskMs: 0,
       });
     }
-    sink?.push(...records);
+    more.sink?.push(...records);
     return summarizeActions(records);
   } finally {
     await page.close();
@@ -1025,6 +1025,8 @@ async function profiled(browser: Browser, context: BrowserContext, page: Page, a
 
 export interface ActionContext {
   profile: boolean;
+  /** Trace each key with the main thread's timeline and record its phases (bench/ab.ts --phases). */
+  phases?: boolean;
   /** The actions' PRNG seed (default: the full run's). */
   seed?: string;
   document: GlossDocument;
@@ -1180,7 +1182,7 @@ export async function runActions(
         const t0 = performance.now();
         await page.keyboard.press(key);
         return Promise.all([p.result(30_000), layerChange(a.layerFile, before, t0, 30_000)]);
-      });
+      }, a.phases ?? false);
       // Wait for the answer and the indicator: the next action starts from a saved state. The key's
       // time in the page's clock, as wall-clock ms (the network events' clock): the page's time
       // origin, corrected by how far the wall clock has moved from the page's monotonic one since.
