@@ -180,6 +180,9 @@ async function main(): Promise<void> {
       process.stdout.write(`  key → DOM changed:\n${byKind('    ', (r) => r.domMs)}\n`);
       process.stdout.write(`  key → presented (Chromium's EventLatency):\n${byKind('    ', (r) => r.presentedMs)}\n`);
       process.stdout.write(`  key → change durable (applyChanges answered): ${line('all', durable).slice(8)}\n`);
+      const part = (ms: (r: ActionRecord) => number | null): string => line('all', recs.flatMap((r) => (ms(r) === null ? [] : [ms(r)!]))).slice(8);
+      process.stdout.write(`    of which key → request started: ${part((r) => r.requestMs)}\n`);
+      process.stdout.write(`    and request → answer's first byte (server, fsync): ${part((r) => r.serverMs)}\n`);
       if (o.phases) for (const k of ['create', 'relabel', 'delete']) process.stdout.write(phaseLine(`  ${k}`, recs.filter((r) => r.kind === k)));
     }
     if (o.phases && floorRecords.length > 0) process.stdout.write(phaseLine('<p> in chunks floor', floorRecords));

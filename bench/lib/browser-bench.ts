@@ -90,6 +90,10 @@ export interface ActionRecord {
   fileMs: number | null;
   /** Page-side: key press to the applyChanges answer (the server answers after fsync: durable). */
   durableMs: number | null;
+  /** Of durableMs: key press to the request's start (Chromium's network events: the app's work before it sends, and the HTTP worker's hop). */
+  requestMs: number | null;
+  /** Of durableMs: the request's start to the first byte of its answer (the network stack and the server, which answers after fsync). */
+  serverMs: number | null;
   /** Size of the layer file after the change (all of it is rewritten). */
   layerBytes: number | null;
   /** What the server process wrote meanwhile (/proc/PID/io): wchar counts sockets too. */
@@ -119,6 +123,11 @@ export interface SaveSummary {
   fileP95: number;
   durableP50: number;
   durableP95: number;
+  /** Of durable: key → request started, and request → the answer's first byte. */
+  requestP50: number | null;
+  requestP95: number | null;
+  serverP50: number | null;
+  serverP95: number | null;
   layerBytes: number;
   serverWcharP50: number | null;
   serverWriteBytesP50: number | null;
@@ -706,6 +715,8 @@ export async function runFloorEdits(
         nearEnd: index >= blocks * 0.97,
         fileMs: null,
         durableMs: null,
+        requestMs: null,
+        serverMs: null,
         layerBytes: null,
         serverWchar: null,
         serverWriteBytes: null,
@@ -795,12 +806,18 @@ function summarizeSaves(records: ActionRecord[]): SaveSummary {
   const writes = of((r) => r.serverWriteBytes);
   const answers = of((r) => r.answerBytes);
   const layerBytes = of((r) => r.layerBytes);
+  const request = of((r) => r.requestMs);
+  const server = of((r) => r.serverMs);
   return {
     count: records.length,
     fileP50: p(of((r) => r.fileMs), 0.5),
     fileP95: p(of((r) => r.fileMs), 0.95),
     durableP50: p(of((r) => r.durableMs), 0.5),
     durableP95: p(of((r) => r.durableMs), 0.95),
+    requestP50: request.length ? p(request, 0.5) : null,
+    requestP95: request.length ? p(request, 0.95) : null,
+    serverP50: server.length ? p(server, 0.5) : null,
+    serverP95: server.length ? p(server, 0.95) : null,
     layerBytes: p(layerBytes, 0.5),
     serverWcharP50: wchar.length ? p(wchar, 0.5) : null,
     serverWriteBytesP50: writes.length ? p(writes, 0.5) : null,
@@ -1138,11 +1155,18 @@ export async function runActions(
   const p = new Probe(page);
   // The applyChanges answers, from the browser's network events: the app makes these requests in
   // its HTTP worker (docs/adr/0021), whose resource timing the page cannot see. Wall-clock ms.
-  const answers: { startEpoch: number; endEpoch: number; bytes: number }[] = [];
+  const answers: { startEpoch: number; firstByteEpoch: number; endEpoch: number; bytes: number }[] = [];
   page.on('requestfinished', (request) => {
     if (!request.url().includes('/api/applyChanges')) return;
     const timing = request.timing();
-    void request.sizes().then((sizes) => answers.push({ startEpoch: timing.startTime, endEpoch: timing.startTime + timing.responseEnd, bytes: sizes.responseBodySize }));
+    void request.sizes().then((sizes) =>
+      answers.push({
+        startEpoch: timing.startTime,
+        firstByteEpoch: timing.startTime + timing.responseStart,
+        endEpoch: timing.startTime + timing.responseEnd,
+        bytes: sizes.responseBodySize,
+      }),
+    );
   });
   const records: ActionRecord[] = [];
   const phase = new Random(a.seed === undefined ? 'gloss-bench-key-phase' : `${a.seed}-key-phase`);
@@ -1208,6 +1232,8 @@ export async function runActions(
         nearEnd,
         fileMs: file ? round(file.ms) : null,
         durableMs: answer ? round(answer.endEpoch - keyEpoch) : null,
+        requestMs: answer ? round(answer.startEpoch - keyEpoch) : null,
+        serverMs: answer ? round(answer.firstByteEpoch - answer.startEpoch) : null,
         layerBytes: file ? file.size : null,
         serverWchar: io0 && io1 ? io1.wchar - io0.wchar : null,
         serverWriteBytes: io0 && io1 ? io1.writeBytes - io0.writeBytes : null,
