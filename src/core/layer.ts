@@ -110,8 +110,9 @@ function canonicalDecision(d: CurationDecision): CurationDecision {
  */
 const canonicalLayers = new WeakSet<Layer>();
 
-/** The layer in its stored shape: fixed key order, attributes sorted, spans sorted. */
+/** The layer in its stored shape: fixed key order, attributes sorted, spans sorted (a layer in that shape already is returned as it is). */
 export function canonicalLayer(layer: Layer): Layer {
+  if (canonicalLayers.has(layer)) return layer;
   return canonicalWithSpans(layer, layer.spans.map(canonicalSpan));
 }
 
@@ -145,9 +146,37 @@ function canonicalWithSpans(layer: Layer, spans: Span[]): Layer {
   return out;
 }
 
-/** The layer file's content: canonical, pretty-printed JSON and a trailing newline. */
+/**
+ * The text of a canonical span in a layer file (pretty-printed, as deep as the layer's `spans`
+ * puts it), kept per span object: spans are values, and a compaction of a layer of 10,000 spans
+ * after one change writes 9,999 spans it wrote before (docs/adr/0009).
+ */
+const spanTexts = new WeakMap<Span, string>();
+
+function spanText(span: Span): string {
+  let text = spanTexts.get(span);
+  if (text === undefined) {
+    // JSON escapes newlines inside strings: every newline here is the layout's own.
+    text = JSON.stringify(span, null, 2).replaceAll('\n', '\n    ');
+    spanTexts.set(span, text);
+  }
+  return text;
+}
+
+/** Where `spans` stands in a layer's pretty JSON when it is empty (its keys before it are fixed, their values strings or numbers). */
+const EMPTY_SPANS = '\n  "spans": []';
+
+/**
+ * The layer file's content: canonical, pretty-printed JSON and a trailing newline; exactly
+ * `JSON.stringify(canonicalLayer(layer), null, 2) + '\n'`, each span's text made once per span.
+ */
 export function serializeLayer(layer: Layer): string {
-  return JSON.stringify(canonicalLayer(layer), null, 2) + '\n';
+  const canonical = canonicalLayer(layer);
+  const rest = JSON.stringify({ ...canonical, spans: [] }, null, 2);
+  if (canonical.spans.length === 0) return `${rest}\n`;
+  const at = rest.indexOf(EMPTY_SPANS);
+  const spans = canonical.spans.map(spanText).join(',\n    ');
+  return `${rest.slice(0, at)}\n  "spans": [\n    ${spans}\n  ]${rest.slice(at + EMPTY_SPANS.length)}\n`;
 }
 
 function canonicalBlock(b: Block): Block {
@@ -291,7 +320,8 @@ export function applyLayerChanges(
   now: string,
 ): Result<Layer> {
   if (!Array.isArray(changes)) return fail('invalid-input', 'changes must be a list');
-  if (changes.length === 0) return ok(canonicalLayer(layer));
+  // A copy all the same: a caller may tell an edit by a new layer.
+  if (changes.length === 0) return ok(canonicalWithSpans(layer, canonicalLayers.has(layer) ? [...layer.spans] : layer.spans.map(canonicalSpan)));
   const next = cloneLayer(layer);
   // Spans this edit made: the others are the input's.
   const touched = new Set<Span>();

@@ -295,6 +295,41 @@ describe('canonicalLayer and serialisation', () => {
     expect(canonicalLayer(canonicalLayer(layer))).toEqual(canonicalLayer(layer));
   });
 
+  it('writes exactly what JSON.stringify writes of the canonical layer, however often its spans were written before', () => {
+    const plain = (layer: Layer): string => `${JSON.stringify(canonicalLayer(layer), null, 2)}\n`;
+    const empty = emptyLayer(doc, 'alice', T0);
+    expect(serializeLayer(empty)).toBe(plain(empty));
+    // Newlines, quotes and a `"spans": []` inside strings; fragments; relations, comments, decisions.
+    const layer = layerWith([
+      { op: 'add', span: { id: 'm', label: 'Money', start: 72, end: 83, attributes: { value: 25e6, currency: 'EUR' }, note: 'two\nlines "spans": []' } },
+      { op: 'add', span: { id: 'f', label: 'Person', start: 0, end: 20, fragments: [{ start: 0, end: 4 }, { start: 10, end: 20 }] } },
+      { op: 'add', span: { id: 'p', label: 'Person', start: 284, end: 295 } },
+    ]);
+    const withAll: Layer = {
+      ...layer,
+      relations: [{ id: 'r', type: 'amount', from: 'm', to: 'p' }],
+      comments: [{ id: 'c', target: null, author: 'bob', text: 'see\n"spans": []', createdAt: T1, resolved: false }],
+      decisions: [{ id: 'd', itemKey: 'k', action: 'accept', from: [{ annotator: 'alice', spanId: 'm', updatedAt: T1 }], by: 'carol', at: T2 }],
+    };
+    for (const l of [layer, withAll, canonicalLayer(withAll)]) {
+      expect(serializeLayer(l)).toBe(plain(l));
+      // Again, the spans' texts now kept: the same bytes.
+      expect(serializeLayer(l)).toBe(plain(l));
+    }
+    const edited = applyLayerChanges(layer, text, DEFAULT_SCHEMA, [{ op: 'update', spanId: 'p', patch: { label: 'Organisation' } }], T2);
+    if (!edited.ok) throw new Error(edited.error.message);
+    expect(serializeLayer(edited.value)).toBe(plain(edited.value));
+    expect(JSON.parse(serializeLayer(edited.value))).toEqual(edited.value);
+  });
+
+  it('hands a canonical layer back as it is', () => {
+    const layer = layerWith([{ op: 'add', span: { id: 'a', label: 'Location', start: 52, end: 56 } }]);
+    expect(canonicalLayer(layer)).toBe(layer);
+    const handMade: Layer = { ...layer, spans: [...layer.spans] };
+    expect(canonicalLayer(handMade)).not.toBe(handMade);
+    expect(canonicalLayer(handMade)).toEqual(layer);
+  });
+
   it('keeps the spans an edit of a canonical layer leaves alone as the same objects, and makes the others canonical', () => {
     const layer = layerWith([
       { op: 'add', span: { id: 'a', label: 'Location', start: 52, end: 56 } },
