@@ -71,9 +71,16 @@ export async function sweepTempFiles(dirs: readonly string[], now: number = Date
  * one folder and fsyncs it once after them all (fsyncDirectory).
  */
 export async function writeFileDurable(path: string, data: string | Uint8Array, { syncFolder = true }: { syncFolder?: boolean } = {}): Promise<void> {
-  const dir = dirname(path);
+  await installTempFile(await writeTempFileDurable(path, data), path, { syncFolder });
+}
+
+/**
+ * The first half of writeFileDurable: `data` in a new temp file beside `path`, fsynced. Returns the
+ * temp file's path, for installTempFile (or for removing it, if it is not wanted after all).
+ */
+export async function writeTempFileDurable(path: string, data: string | Uint8Array): Promise<string> {
   // Same folder, so the rename never crosses a file system; pid + random so that two writers never share it.
-  const temp = join(dir, `.${basename(path)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
   const handle = await open(temp, 'wx', 0o644);
   try {
     try {
@@ -82,12 +89,22 @@ export async function writeFileDurable(path: string, data: string | Uint8Array, 
     } finally {
       await handle.close();
     }
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  return temp;
+}
+
+/** The second half of writeFileDurable: the temp file renamed to `path` (removed if that fails), the folder fsynced. */
+export async function installTempFile(temp: string, path: string, { syncFolder = true }: { syncFolder?: boolean } = {}): Promise<void> {
+  try {
     await rename(temp, path);
   } catch (error) {
     await unlink(temp).catch(() => undefined);
     throw error;
   }
-  if (syncFolder) await fsyncDirectory(dir);
+  if (syncFolder) await fsyncDirectory(dirname(path));
 }
 
 /** Bytes of a DurableFileWriter queued but not yet written past which `write` waits for the disk. */
