@@ -10,6 +10,7 @@ import type { LayerChange } from '../../../src/core/api';
 import { applyLayerChanges, emptyLayer, serializeLayer } from '../../../src/core/layer';
 import type { Layer } from '../../../src/core/model';
 import { CodePointIndex } from '../../../src/core/offsets';
+import type * as Durable from '../../../src/main/workspace/durable';
 import { Workspace } from '../../../src/main/workspace/workspace';
 import { NOW, makeWorkspace, removeDir, tempDir } from './helpers';
 
@@ -23,7 +24,7 @@ const gate = vi.hoisted(() => ({
 }));
 
 vi.mock('../../../src/main/workspace/durable', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../../src/main/workspace/durable')>();
+  const real = await importOriginal<typeof Durable>();
   return {
     ...real,
     writeTempFileDurable: async (path: string, data: string | Uint8Array): Promise<string> => {

@@ -14,11 +14,13 @@ import {
   DurableJsonFile,
   fileTimestamp,
   fsyncDirectory,
+  installTempFile,
   isTempFileName,
   moveAside,
   STALE_TEMP_MS,
   sweepTempFiles,
   writeFileDurable,
+  writeTempFileDurable,
 } from '../../../src/main/workspace/durable';
 
 let dir: string;
@@ -64,6 +66,33 @@ describe('writeFileDurable', () => {
     expect(isTempFileName('.alice.json.tmp-123-abcdef')).toBe(true);
     expect(isTempFileName('alice.json')).toBe(false);
     expect(isTempFileName('alice.json.corrupt-2024-01-01T00-00-00-000Z')).toBe(false);
+  });
+});
+
+describe('writeFileDurable in two halves (a file made ahead, installed later)', () => {
+  it('writes a temp file beside the target, leaving the target as it was until it is installed', async () => {
+    const path = join(dir, 'a.json');
+    await writeFile(path, 'old');
+    const temp = await writeTempFileDurable(path, Buffer.from('new'));
+    expect(isTempFileName(temp.slice(dir.length + 1))).toBe(true);
+    expect(await readFile(temp, 'utf8')).toBe('new');
+    expect(await readFile(path, 'utf8')).toBe('old');
+    await installTempFile(temp, path);
+    expect(await readFile(path, 'utf8')).toBe('new');
+    expect(await readdir(dir)).toEqual(['a.json']);
+  });
+
+  it('removes the temp file when it cannot be installed', async () => {
+    const path = join(dir, 'taken');
+    await mkdir(join(path, 'inside'), { recursive: true });
+    const temp = await writeTempFileDurable(path, 'x');
+    await expect(installTempFile(temp, path)).rejects.toThrow();
+    expect(await readdir(dir)).toEqual(['taken']);
+  });
+
+  it('fails without leaving anything when the folder does not exist', async () => {
+    await expect(writeTempFileDurable(join(dir, 'missing', 'a.json'), 'x')).rejects.toThrow();
+    expect(await readdir(dir)).toEqual([]);
   });
 });
 
