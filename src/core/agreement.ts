@@ -68,6 +68,45 @@ class Interner<T> {
   }
 }
 
+/** A count per value code, as plain data: no holes (a missing code counts 0). */
+function dense(counts: readonly (number | undefined)[]): number[] {
+  return Array.from(counts, (c) => c ?? 0);
+}
+
+/** Add `counts` into `into`, code c of `counts` to code map[c] of `into` (no map: the same code). */
+function addMapped(into: number[], counts: readonly (number | undefined)[], map?: readonly number[]): void {
+  for (let c = 0; c < counts.length; c++) {
+    const count = counts[c] ?? 0;
+    if (count === 0) continue;
+    const to = map ? map[c]! : c;
+    into[to] = (into[to] ?? 0) + count;
+  }
+}
+
+/** CohenTally's counts as plain data. */
+export interface CohenState {
+  n: number;
+  agreed: number;
+  totalsA: number[];
+  totalsB: number[];
+}
+
+/** FleissTally's counts as plain data. */
+export interface FleissState {
+  subjects: number;
+  raters: number;
+  sumSquares: number;
+  totals: number[];
+}
+
+/** AlphaTally's sums as plain data. */
+export interface AlphaState {
+  values: number;
+  totals: number[];
+  disagreement: number;
+  units: number;
+}
+
 /** Agreement table of two raters, kept as the counts kappa needs. */
 class CohenTally {
   private n = 0;
@@ -84,6 +123,18 @@ class CohenTally {
 
   get items(): number {
     return this.n;
+  }
+
+  state(): CohenState {
+    return { n: this.n, agreed: this.agreed, totalsA: dense(this.totalsA), totalsB: dense(this.totalsB) };
+  }
+
+  /** Add another tally's counts, its value codes mapped to this one's by `map`. */
+  merge(other: CohenState, map: readonly number[]): void {
+    this.n += other.n;
+    this.agreed += other.agreed;
+    addMapped(this.totalsA, other.totalsA, map);
+    addMapped(this.totalsB, other.totalsB, map);
   }
 
   kappa(): number | null {
@@ -130,15 +181,31 @@ class FleissTally {
   }
 
   private countSubject(raters: number): void {
+    this.countSubjects(raters, 1);
+  }
+
+  private countSubjects(raters: number, subjects: number): void {
     if (this.raters >= 0 && raters !== this.raters) {
       throw new Error(`fleissKappa: every subject needs the same number of raters (${this.raters}, then ${raters})`);
     }
     this.raters = raters;
-    this.subjects++;
+    this.subjects += subjects;
   }
 
   get items(): number {
     return this.subjects;
+  }
+
+  state(): FleissState {
+    return { subjects: this.subjects, raters: this.raters, sumSquares: this.sumSquares, totals: dense(this.totals) };
+  }
+
+  /** Add another tally's subjects (rated by as many raters), its category codes mapped by `map`. */
+  merge(other: FleissState, map: readonly number[]): void {
+    if (other.subjects === 0) return;
+    this.countSubjects(other.raters, other.subjects);
+    this.sumSquares += other.sumSquares;
+    addMapped(this.totals, other.totals, map);
   }
 
   kappa(): number | null {
@@ -156,14 +223,14 @@ class FleissTally {
 }
 
 /** Krippendorff's nominal alpha through the coincidence matrix, kept as marginal sums. */
-class AlphaTally {
+class AlphaTally implements AlphaState {
   /** Pairable values n. */
-  private values = 0;
+  values = 0;
   /** n_c: pairable values per category. */
-  private readonly totals: number[] = [];
+  readonly totals: number[] = [];
   /** Σ over units of the off-diagonal coincidences: (m_u² - Σ_c m_uc²) / (m_u - 1). */
-  private disagreement = 0;
-  private units = 0;
+  disagreement = 0;
+  units = 0;
 
   /** A unit with the first m entries of `values` as its (present) values. */
   addUnit(values: readonly number[], m: number): void {
@@ -179,12 +246,16 @@ class AlphaTally {
     this.units++;
   }
 
-  /** Add another tally's units (e.g. one document's to the whole's). */
-  addAll(other: AlphaTally): void {
+  /** Add another tally's units (e.g. one document's to the whole's), its value codes mapped to this one's by `map` (default: the same). */
+  addAll(other: AlphaState, map?: readonly number[]): void {
     this.values += other.values;
     this.disagreement += other.disagreement;
     this.units += other.units;
-    for (let c = 0; c < other.totals.length; c++) this.totals[c] = (this.totals[c] ?? 0) + (other.totals[c] ?? 0);
+    addMapped(this.totals, other.totals, map);
+  }
+
+  state(): AlphaState {
+    return { values: this.values, totals: dense(this.totals), disagreement: this.disagreement, units: this.units };
   }
 
   get items(): number {
@@ -377,10 +448,25 @@ interface PreparedLayer {
 }
 
 /** Span counts per label code: matched, a's, b's. */
-interface LabelSums {
+export interface LabelSums {
   tp: number[];
   a: number[];
   b: number[];
+}
+
+/**
+ * An AgreementAccumulator's sums as plain data (structured-cloneable): what an accumulator over
+ * some documents (e.g. in a worker thread) hands to another's `merge`. Codes index `labelNames`.
+ */
+export interface AgreementTallies {
+  /** Value code -> label; code 0 is OUTSIDE. */
+  labelNames: string[];
+  compared: number;
+  pairs: { a: string; b: string; tp: number; spansA: number; spansB: number; byLabel: LabelSums; cohen: CohenState }[];
+  /** Fleiss tallies by the annotators (JSON of their names, in order) that valued the tokens. */
+  fleiss: { set: string; tally: FleissState }[];
+  alpha: AlphaState;
+  byDocument: DocumentAgreement[];
 }
 
 /** Running sums of one pair. */
@@ -520,6 +606,52 @@ export class AgreementAccumulator {
       krippendorffAlpha: docAlpha.alpha(),
       tokens: tokens.starts.length,
     });
+  }
+
+  /** The sums so far, as plain data for another accumulator's `merge`. */
+  tallies(): AgreementTallies {
+    const pairs: AgreementTallies['pairs'] = [];
+    for (const [a, byB] of this.pairTallies) {
+      for (const [b, t] of byB) {
+        const byLabel = { tp: dense(t.byLabel.tp), a: dense(t.byLabel.a), b: dense(t.byLabel.b) };
+        pairs.push({ a, b, tp: t.tp, spansA: t.spansA, spansB: t.spansB, byLabel, cohen: t.cohen.state() });
+      }
+    }
+    return {
+      labelNames: [...this.labelNames],
+      compared: this.compared,
+      pairs,
+      fleiss: [...this.fleissBySet].map(([set, tally]) => ({ set, tally: tally.state() })),
+      alpha: this.alpha.state(),
+      byDocument: [...this.byDocument],
+    };
+  }
+
+  /**
+   * Add the sums of an accumulator over other documents, made with the same annotators (or none):
+   * the report is then the one over both sets of documents, exactly (the sums are counts).
+   */
+  merge(other: AgreementTallies): void {
+    // Its label codes to ours: OUTSIDE stays 0 (a label may be named "O" too).
+    const map = other.labelNames.map((name, code) => (code === 0 ? 0 : this.codeOf(name)));
+    for (const p of other.pairs) {
+      const tally = this.pairTally(p.a, p.b);
+      tally.tp += p.tp;
+      tally.spansA += p.spansA;
+      tally.spansB += p.spansB;
+      addMapped(tally.byLabel.tp, p.byLabel.tp, map);
+      addMapped(tally.byLabel.a, p.byLabel.a, map);
+      addMapped(tally.byLabel.b, p.byLabel.b, map);
+      tally.cohen.merge(p.cohen, map);
+    }
+    for (const { set, tally } of other.fleiss) {
+      let fleiss = this.fleissBySet.get(set);
+      if (!fleiss) this.fleissBySet.set(set, (fleiss = new FleissTally()));
+      fleiss.merge(tally, map);
+    }
+    this.alpha.addAll(other.alpha, map);
+    this.byDocument.push(...other.byDocument);
+    this.compared += other.compared;
   }
 
   /**

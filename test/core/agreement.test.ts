@@ -422,6 +422,49 @@ describe('AgreementAccumulator', () => {
     expect(() => new AgreementAccumulator().result()).toThrow(/which annotators/);
     expect(() => new AgreementAccumulator().add(doc('x', 'Text.', [layer('a', []), layer('a', [])]))).toThrow('two layers of a for document x');
   });
+
+  it('merged from accumulators over parts of the documents (as worker threads hand them back), gives the report over all', () => {
+    for (const annotators of [undefined, ['c', 'a'], ['a', 'b', 'c']]) {
+      const whole = new AgreementAccumulator(annotators);
+      for (const d of docs) whole.add(d);
+      // Parts that meet the labels in other orders (codes differ), one empty part; through a structured clone.
+      const merged = new AgreementAccumulator(annotators);
+      for (const part of [[docs[3]!], [], [docs[2]!, docs[0]!], [docs[1]!]]) {
+        const accumulator = new AgreementAccumulator(annotators);
+        for (const d of part) accumulator.add(d);
+        merged.merge(structuredClone(accumulator.tallies()));
+      }
+      expect(merged.result(annotators ?? ['a', 'b', 'c'])).toEqual(whole.result(annotators ?? ['a', 'b', 'c']));
+    }
+  });
+
+  it('merged from parts, equals the whole on random documents, labels and splits (property)', () => {
+    const LABELS = ['O', 'Date', 'Location', 'Person', 'Money'];
+    const docArb = fc
+      .array(fc.stringMatching(/^[a-z]{1,6}$/), { minLength: 1, maxLength: 20 })
+      .chain((words) => {
+        const text = words.join(' ');
+        const spanArb = fc
+          .tuple(fc.nat(text.length - 1), fc.integer({ min: 1, max: 12 }), fc.constantFrom(...LABELS))
+          .map(([start, len, label]) => span(label, start, Math.min(text.length, start + len)));
+        const layerArb = (annotator: string) => fc.option(fc.array(spanArb, { maxLength: 6 }).map((spans) => layer(annotator, spans)), { nil: undefined });
+        return fc.tuple(fc.constant(text), layerArb('a'), layerArb('b'), layerArb('c'));
+      })
+      .map(([text, ...layers]) => ({ text, layers: layers.filter((l) => l !== undefined) }));
+    fc.assert(
+      fc.property(fc.array(docArb, { minLength: 1, maxLength: 8 }), fc.array(fc.nat(3), { minLength: 8, maxLength: 8 }), (shapes, parts) => {
+        const documents = shapes.map((s, i) => doc(`d${i}`, s.text, s.layers));
+        const whole = new AgreementAccumulator();
+        for (const d of documents) whole.add(d);
+        const accumulators = [0, 1, 2, 3].map(() => new AgreementAccumulator());
+        documents.forEach((d, i) => accumulators[parts[i]!]!.add(d));
+        const merged = new AgreementAccumulator();
+        for (const a of accumulators.reverse()) merged.merge(structuredClone(a.tallies()));
+        expect(merged.result(['a', 'b', 'c'])).toEqual(whole.result(['a', 'b', 'c']));
+      }),
+      { numRuns: 200, seed: SEED },
+    );
+  });
 });
 
 describe('astral characters', () => {
