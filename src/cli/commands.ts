@@ -12,7 +12,7 @@ import { Downloads } from '../main/downloads';
 import { startServer } from '../main/serve';
 import { SettingsStore } from '../main/settings';
 import { DurableFileWriter, fsyncDirectory, isErrnoException, mkdirDurable, writeFileDurable } from '../main/workspace/durable';
-import type { ExportThreads } from '../main/workspace/export-threads';
+import type { WorkerThreads } from '../main/workspace/worker-threads';
 import { exportWorkspace, MULTI_LAYER_FORMATS, streamWorkspaceExport, streamWorkspaceFolderExport } from '../main/workspace/exporter';
 import type { ExportedFile, ExportFormat, FolderExportFormat, FolderExportOptions, StreamedExport } from '../main/workspace/exporter';
 import { importFiles, isDocumentFormat } from '../main/workspace/importer';
@@ -40,7 +40,7 @@ export interface CliContext {
   /** Whether stderr is a terminal (its width, progress timing): progress lines only go to one. */
   progress?: { isTTY: boolean; columns?: number } & ProgressOptions;
   /** Worker threads big exports may start (the built CLI runs them); without, exports take one thread. */
-  exportThreads?: ExportThreads;
+  workerThreads?: WorkerThreads;
 }
 
 /** How many unrepresented CoNLL spans are listed one by one before "and N more". */
@@ -158,7 +158,7 @@ export async function exportCommand(
   }
   let output;
   try {
-    output = await streamWorkspaceExport(ws, exportOptions, (piece) => file?.write(piece), ctx.exportThreads);
+    output = await streamWorkspaceExport(ws, exportOptions, (piece) => file?.write(piece), ctx.workerThreads);
   } catch (error) {
     await file?.abort();
     throw error;
@@ -332,7 +332,7 @@ export async function serveCommand(ctx: CliContext, dir: string, opts: { port: n
   if (!settings) return EXIT_FAILED;
   // Exported files wait in a private temp folder for the page to download them (ADR 0017).
   const downloads = new Downloads();
-  const api = createGlossApi({ workspace: ws, settings, now: ctx.now, downloads, ...(ctx.exportThreads ? { exportThreads: ctx.exportThreads } : {}) });
+  const api = createGlossApi({ workspace: ws, settings, now: ctx.now, downloads, ...(ctx.workerThreads ? { workerThreads: ctx.workerThreads } : {}) });
   let server;
   try {
     server = await startServer({ api, rendererDir: ctx.rendererDir, port: opts.port, downloads });

@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { isExportWorkerData } from '../main/workspace/export-threads';
-import type { ExportThreads } from '../main/workspace/export-threads';
+import type { WorkerThreads } from '../main/workspace/worker-threads';
 import { runExportWorker } from '../main/workspace/export-worker';
 import type { CliContext } from './commands';
 import { runCli } from './program';
@@ -16,8 +16,8 @@ const RENDERER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'
 // This file is also what an export's worker threads run (docs/adr/0018): the built CLI, one
 // JavaScript file, is all a worker needs to load. Run through tsx (the sources), a worker could
 // not load TypeScript: exports then take one thread.
-if (!isMainThread && parentPort && isExportWorkerData(workerData)) void runExportWorker(parentPort, workerData);
-const EXPORT_THREADS: ExportThreads | undefined = import.meta.url.endsWith('.mjs') ? { script: new URL(import.meta.url) } : undefined;
+if (!isMainThread && parentPort && isExportWorkerData(workerData)) runExportWorker(parentPort, workerData);
+const WORKER_THREADS: WorkerThreads | undefined = import.meta.url.endsWith('.mjs') ? { script: new URL(import.meta.url) } : undefined;
 
 /** Resolves on the first SIGINT or SIGTERM (a second one ends the process the default way). */
 function untilSignal(): Promise<void> {
@@ -47,7 +47,7 @@ export function main(args: string[]): Promise<number> {
     now: () => new Date(),
     rendererDir: RENDERER_DIR,
     untilStopped: untilSignal,
-    ...(EXPORT_THREADS ? { exportThreads: EXPORT_THREADS } : {}),
+    ...(WORKER_THREADS ? { workerThreads: WORKER_THREADS } : {}),
     progress: { isTTY: process.stderr.isTTY === true, ...(process.stderr.columns ? { columns: process.stderr.columns } : {}) },
   };
   return runCli(args, ctx);

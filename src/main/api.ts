@@ -30,7 +30,7 @@ import { formatZodError } from '../core/schema-file';
 import { checkLayer } from '../core/validate';
 import type { SettingsStore } from './settings';
 import type { Downloads } from './downloads';
-import type { ExportThreads } from './workspace/export-threads';
+import type { WorkerThreads } from './workspace/worker-threads';
 import { Transfers, formatChoices, isImportFormat, isOneLayerFormat } from './transfer';
 import { workspaceAgreement } from './workspace/agreement';
 import { isErrnoException } from './workspace/durable';
@@ -50,7 +50,7 @@ export interface GlossApiOptions {
   /** Where exported files are kept until the user takes them (see Transfers). */
   downloads?: Downloads;
   /** Worker threads big exports may start (see Transfers). */
-  exportThreads?: ExportThreads;
+  workerThreads?: WorkerThreads;
   /** Options of the workspace watcher behind pollChanges (tests shorten the debounce). */
   watcher?: WatcherOptions;
 }
@@ -182,7 +182,7 @@ export function createGlossApi(options: GlossApiOptions): GlossApi {
       now,
       ...(options.newId ? { newId: options.newId } : {}),
       ...(options.downloads ? { downloads: options.downloads } : {}),
-      ...(options.exportThreads ? { exportThreads: options.exportThreads } : {}),
+      ...(options.workerThreads ? { workerThreads: options.workerThreads } : {}),
     });
   const newId = options.newId ?? (() => crypto.randomUUID());
   /**

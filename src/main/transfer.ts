@@ -13,7 +13,7 @@ import { CURATION_ANNOTATOR } from '../core/model';
 import { JobRegistry } from './jobs';
 import type { JobOutcome } from './jobs';
 import type { Downloads } from './downloads';
-import type { ExportThreads } from './workspace/export-threads';
+import type { WorkerThreads } from './workspace/worker-threads';
 import { ALL_EXPORT_FORMATS, MULTI_LAYER_FORMATS, exportWorkspace, exportWorkspaceFolder, streamWorkspaceExport } from './workspace/exporter';
 import type { ExportFormat, FolderExportFormat, StreamedExport } from './workspace/exporter';
 import { IMPORT_FORMATS, importFiles, isDocumentFormat } from './workspace/importer';
@@ -69,7 +69,7 @@ export interface TransfersOptions {
    * Worker threads a big export into `downloads` may start (docs/adr/0018): `gloss serve` runs
    * from the built CLI, which they load. Without (Electron, inline exports) an export takes one thread.
    */
-  exportThreads?: ExportThreads;
+  workerThreads?: WorkerThreads;
 }
 
 export interface UploadLimits {
@@ -339,7 +339,7 @@ export class Transfers {
         name,
         suffix.mediaType,
         async (write) => {
-          streamed = await streamWorkspaceExport(reader, exportOptions, write, this.options.exportThreads);
+          streamed = await streamWorkspaceExport(reader, exportOptions, write, this.options.workerThreads);
         },
         group,
       );

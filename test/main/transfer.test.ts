@@ -311,7 +311,7 @@ describe('export jobs', () => {
       expect((await bytesOf(b.result?.files?.[0])).toString('utf8')).toBe(textOf(a.result?.files?.[0]));
     }
     // Made by worker threads (docs/adr/0018), as `gloss serve` makes the big ones: the same bytes.
-    const threaded = transfers({ downloads, exportThreads: { script: await builtCli(), count: 2, minDocuments: 0 } });
+    const threaded = transfers({ downloads, workerThreads: { script: await builtCli(), count: 2, minDocuments: 0 } });
     for (const format of ['gloss', 'w3c'] as const) {
       const a = await run(inline, inline.startExport({ format }));
       const b = await run(threaded, threaded.startExport({ format }));

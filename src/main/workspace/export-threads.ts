@@ -4,30 +4,15 @@
 // thread only writes the batches in order, cutting the very first item's leading comma, and adds
 // the head and the tail. The bytes are exactly the one-thread export's.
 
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { UnrepresentedSpan } from '../../core/formats/conll';
 import { withNotes } from '../../core/formats/item-list';
 import type { ItemList } from '../../core/formats/item-list';
 import type { Problem } from '../../core/model';
 import type { ExportSink, ItemListFormat, StreamedExport } from './exporter';
 import type { ProgressStep } from './importer';
+import { BatchWorker } from './worker-threads';
 import type { Workspace } from './workspace';
 
-/** Worker threads for exports, where a caller can start them (the CLI's bundle, which runs runExportWorker in a worker). */
-export interface ExportThreads {
-  /** The module a worker runs: it must call runExportWorker when its workerData isExportWorkerData. */
-  script: URL;
-  /** How many workers (at most); fewer than 2 means none. Default: the cores there are, up to MAX_EXPORT_THREADS. */
-  count?: number;
-  /** Workspaces with fewer documents are exported on this thread (starting a worker costs ~0.1 s). Default MIN_THREADED_DOCUMENTS. */
-  minDocuments?: number;
-}
-
-/** Workers an export starts at most: past a few, this thread's writing is what takes the time. */
-export const MAX_EXPORT_THREADS = 4;
-/** Documents under which an export stays on one thread. */
-export const MIN_THREADED_DOCUMENTS = 200;
 /** Documents a worker makes at a time. */
 const BATCH_DOCUMENTS = 16;
 /** Batches a worker is given before it has answered the first (so that it never waits for the next). */
@@ -53,9 +38,6 @@ export function isExportWorkerData(data: unknown): data is ExportWorkerData {
   return typeof data === 'object' && data !== null && (data as { kind?: unknown }).kind === WORKER_KIND;
 }
 
-/** To a worker: a batch of documents to make, or that there is no more (it answers with its problems and ends). */
-export type ToExportWorker = { batch: number; ids: string[] } | { done: true };
-
 /** A worker's batch: the items' bytes (each led by the list's `leading`) and what readExportDocument told. */
 export interface MadeBatch {
   batch: number;
@@ -69,66 +51,8 @@ export interface MadeBatch {
   unrepresented: UnrepresentedSpan[];
 }
 
-/** From a worker: a batch made; at the end the problems its workspace met reading; or why it failed. */
-export type FromExportWorker = MadeBatch | { problems: Problem[] } | { error: string };
-
-/** How many workers an export of `documents` documents starts with `threads`: 0 for none. */
-export function exportWorkerCount(threads: ExportThreads | undefined, documents: number): number {
-  if (!threads || documents < (threads.minDocuments ?? MIN_THREADED_DOCUMENTS)) return 0;
-  const count = Math.min(threads.count ?? availableParallelism(), MAX_EXPORT_THREADS);
-  return count >= 2 ? count : 0;
-}
-
-/** One worker: its batches answered in turn, then its problems. */
-class ExportWorker {
-  private readonly worker: Worker;
-  private readonly waiting = new Map<number, (made: MadeBatch) => void>();
-  private problems: ((problems: Problem[]) => void) | null = null;
-  /** Rejects on the worker's first failure (an error it sent, an exception, an early exit). */
-  readonly failed: Promise<never>;
-  inFlight = 0;
-
-  constructor(script: URL, data: ExportWorkerData) {
-    this.worker = new Worker(script, { workerData: data });
-    this.failed = new Promise<never>((_, reject) => {
-      this.worker.on('message', (message: FromExportWorker) => {
-        if ('error' in message) reject(new Error(message.error));
-        else if ('problems' in message) this.problems?.(message.problems);
-        else {
-          this.inFlight--;
-          this.waiting.get(message.batch)?.(message);
-          this.waiting.delete(message.batch);
-        }
-      });
-      this.worker.on('error', reject);
-      this.worker.on('exit', (code) => reject(new Error(`an export worker stopped (exit code ${code})`)));
-    });
-    // Nobody may be waiting when it fails: the rejection is read where it matters.
-    this.failed.catch(() => undefined);
-  }
-
-  make(batch: number, ids: string[]): Promise<MadeBatch> {
-    this.inFlight++;
-    const made = new Promise<MadeBatch>((resolve) => this.waiting.set(batch, resolve));
-    this.post({ batch, ids });
-    return Promise.race([made, this.failed]);
-  }
-
-  /** No more batches: the problems its workspace met. */
-  finish(): Promise<Problem[]> {
-    const problems = new Promise<Problem[]>((resolve) => (this.problems = resolve));
-    this.post({ done: true });
-    return Promise.race([problems, this.failed]);
-  }
-
-  async stop(): Promise<void> {
-    await this.worker.terminate();
-  }
-
-  private post(message: ToExportWorker): void {
-    this.worker.postMessage(message);
-  }
-}
+/** An export worker: its batches, then the problems its workspace met reading. */
+export type ExportWorker = BatchWorker<MadeBatch, Problem[]>;
 
 /**
  * streamWorkspaceExport for an item-list format, made by `count` worker threads. `list` gives the
@@ -153,7 +77,7 @@ export async function streamInThreads(
     prefer: options.prefer,
     ...(options.annotator !== undefined ? { annotator: options.annotator } : {}),
   };
-  const workers = Array.from({ length: count }, () => new ExportWorker(script, data));
+  const workers: ExportWorker[] = Array.from({ length: count }, () => new BatchWorker<MadeBatch, Problem[]>(script, data, 'an export worker'));
   const leading = Buffer.byteLength(list.leading);
   try {
     const made = new Map<number, Promise<MadeBatch>>();

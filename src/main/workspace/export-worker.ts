@@ -4,40 +4,32 @@
 
 import type { MessagePort } from 'node:worker_threads';
 import type { ItemList } from '../../core/formats/item-list';
+import type { Problem } from '../../core/model';
 import { MAX_UTF8_PER_UNIT } from './durable';
 import { itemList, readExportDocuments } from './exporter';
-import type { ExportWorkerData, FromExportWorker, MadeBatch, ToExportWorker } from './export-threads';
+import type { ExportWorkerData, MadeBatch } from './export-threads';
+import { serveBatches } from './worker-threads';
 import { Workspace } from './workspace';
 
 /** Serve an export's batches on `port` (the worker's parentPort) until told there is no more. */
-export async function runExportWorker(port: MessagePort, data: ExportWorkerData): Promise<void> {
-  const send = (message: FromExportWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
-  // Listening before the workspace is open: batches sent meanwhile wait in `queue`.
-  let queue: Promise<void> = Promise.resolve();
-  let failed = false;
+export function runExportWorker(port: MessagePort, data: ExportWorkerData): void {
+  // Opened while the first batches are on their way; they wait for it.
   const ready = Workspace.open(data.dir, { readOnly: true, lazy: true }).then((opened) => {
     if (!opened.ok) throw new Error(opened.error.message);
     // One list for the worker's batches: its caches carry over.
     return { ws: opened.value, list: itemList(data.format, opened.value.schema, data.exportedAt, data.prefer) };
   });
-  port.on('message', (message: ToExportWorker) => {
-    queue = queue.then(async () => {
-      if (failed) return;
-      try {
-        const { ws, list } = await ready;
-        if ('done' in message) {
-          send({ problems: [...ws.problems] });
-          port.close();
-          return;
-        }
-        const made = await makeBatch(ws, list, data.annotator, message.batch, message.ids);
-        send(made, [made.bytes.buffer as ArrayBuffer]);
-      } catch (error) {
-        failed = true;
-        send({ error: error instanceof Error ? error.message : String(error) });
-      }
-    });
-  });
+  // Read later, or never if the first batch fails with it.
+  ready.catch(() => undefined);
+  serveBatches<MadeBatch, Problem[]>(
+    port,
+    async (batch, ids) => {
+      const { ws, list } = await ready;
+      const made = await makeBatch(ws, list, data.annotator, batch, ids);
+      return { made, transfer: [made.bytes.buffer as ArrayBuffer] };
+    },
+    async () => [...(await ready).ws.problems],
+  );
 }
 
 /** Where a worker encodes a batch's items as they are made; grown when a batch needs more. */

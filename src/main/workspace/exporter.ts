@@ -19,8 +19,9 @@ import { isOrphanSpan } from '../../core/layer';
 import type { Layer, Schema } from '../../core/model';
 import { CodePointIndex } from '../../core/offsets';
 import { checkLayer } from '../../core/validate';
-import { exportWorkerCount, streamInThreads } from './export-threads';
-import type { ExportThreads } from './export-threads';
+import { streamInThreads } from './export-threads';
+import { workerCount } from './worker-threads';
+import type { WorkerThreads } from './worker-threads';
 import type { ProgressStep } from './importer';
 import type { Workspace } from './workspace';
 
@@ -154,11 +155,11 @@ function pieceWriter(ws: Workspace, options: ExportOptions, prefer: 'inner' | 'o
  * it is read, so that a big workspace is never held whole. Joined, the pieces are
  * exportWorkspace's text.
  */
-export async function streamWorkspaceExport(ws: Workspace, options: ExportOptions, write: ExportSink, threads?: ExportThreads): Promise<StreamedExport> {
+export async function streamWorkspaceExport(ws: Workspace, options: ExportOptions, write: ExportSink, threads?: WorkerThreads): Promise<StreamedExport> {
   const prefer = options.prefer ?? 'outer';
   // Item lists of many documents are made by worker threads where the caller can start them.
   if (isItemListFormat(options.format)) {
-    const workers = exportWorkerCount(threads, ws.documentIds().length);
+    const workers = workerCount(threads, ws.documentIds().length);
     if (threads && workers > 0) {
       needsAnnotator(options);
       const list = itemList(options.format, ws.schema, options.exportedAt, prefer);

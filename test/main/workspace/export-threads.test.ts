@@ -10,8 +10,8 @@ import { applyLayerChanges, emptyLayer } from '../../../src/core/layer';
 import type { SpanInput } from '../../../src/core/api';
 import { CodePointIndex } from '../../../src/core/offsets';
 import { DEFAULT_SCHEMA } from '../../../src/core/schema';
-import { exportWorkerCount, MIN_THREADED_DOCUMENTS } from '../../../src/main/workspace/export-threads';
-import type { ExportThreads } from '../../../src/main/workspace/export-threads';
+import { MIN_THREADED_DOCUMENTS, workerCount } from '../../../src/main/workspace/worker-threads';
+import type { WorkerThreads } from '../../../src/main/workspace/worker-threads';
 import { streamWorkspaceExport } from '../../../src/main/workspace/exporter';
 import type { ExportFormat, StreamedExport } from '../../../src/main/workspace/exporter';
 import { Workspace } from '../../../src/main/workspace/workspace';
@@ -71,7 +71,7 @@ async function bigWorkspace(): Promise<void> {
 /** The export as the CLI makes it (the workspace opened read-only and lazily), its bytes and what it told. */
 async function exported(
   format: ExportFormat,
-  threads: ExportThreads | undefined,
+  threads: WorkerThreads | undefined,
   annotator?: string,
   prefer?: 'inner' | 'outer',
 ): Promise<{ bytes: Buffer; output: StreamedExport; problems: string[]; byteChunks: number }> {
@@ -93,18 +93,18 @@ async function exported(
   return { bytes: Buffer.concat(pieces), output, problems: ws.problems.map((p) => p.message), byteChunks };
 }
 
-describe('exportWorkerCount', () => {
+describe('workerCount', () => {
   const threads = { script: BUNDLE };
   it('starts no worker without a script, for small workspaces, or with fewer than two to start', () => {
-    expect(exportWorkerCount(undefined, 5000)).toBe(0);
-    expect(exportWorkerCount(threads, MIN_THREADED_DOCUMENTS - 1)).toBe(0);
-    expect(exportWorkerCount({ ...threads, count: 1 }, 5000)).toBe(0);
+    expect(workerCount(undefined, 5000)).toBe(0);
+    expect(workerCount(threads, MIN_THREADED_DOCUMENTS - 1)).toBe(0);
+    expect(workerCount({ ...threads, count: 1 }, 5000)).toBe(0);
   });
 
   it('starts the workers asked for, at most four; by default one a core', () => {
-    expect(exportWorkerCount({ ...threads, count: 2 }, 5000)).toBe(2);
-    expect(exportWorkerCount({ ...threads, count: 16 }, 5000)).toBe(4);
-    expect(exportWorkerCount({ ...threads, minDocuments: 0 }, 3)).toBe(Math.min(availableParallelism(), 4) >= 2 ? Math.min(availableParallelism(), 4) : 0);
+    expect(workerCount({ ...threads, count: 2 }, 5000)).toBe(2);
+    expect(workerCount({ ...threads, count: 16 }, 5000)).toBe(4);
+    expect(workerCount({ ...threads, minDocuments: 0 }, 3)).toBe(Math.min(availableParallelism(), 4) >= 2 ? Math.min(availableParallelism(), 4) : 0);
   });
 });
 
