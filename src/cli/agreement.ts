@@ -56,7 +56,7 @@ export async function runAgreement(ctx: CliContext, dir: string, opts: Agreement
   }
   const ws = opened.value;
   // The same documents and layers the app's dashboard compares; a corrupt layer counts as missing.
-  const agreement = await workspaceAgreement(ws, opts.annotators);
+  const agreement = await workspaceAgreement(ws, opts.annotators, ctx.workerThreads);
   const foundList = agreement.found;
   const found = new Set(foundList);
   for (const problem of ws.problems) ctx.stderr(`warning: ${problem.message}\n`);

@@ -39,7 +39,7 @@ export interface CliContext {
   untilStopped: () => Promise<void>;
   /** Whether stderr is a terminal (its width, progress timing): progress lines only go to one. */
   progress?: { isTTY: boolean; columns?: number } & ProgressOptions;
-  /** Worker threads big exports may start (the built CLI runs them); without, exports take one thread. */
+  /** Worker threads big exports and agreement may start (the built CLI runs them); without, they take one thread. */
   workerThreads?: WorkerThreads;
 }
 

@@ -412,7 +412,7 @@ export function createGlossApi(options: GlossApiOptions): GlossApi {
         // its caches, and going through it would read, hash and cache all 3,000 layers anew.
         const reader = await ws.openReader();
         if (!reader.ok) return reader;
-        const agreement = await workspaceAgreement(reader.value, chosen.data);
+        const agreement = await workspaceAgreement(reader.value, chosen.data, options.workerThreads);
         const compared = chosen.data ?? agreement.found;
         if (compared.length < 2) {
           return fail('not-found', `agreement needs at least two annotators with a layer (curation aside); this workspace has ${compared.length === 0 ? 'none' : `only ${compared[0]}`}`);
