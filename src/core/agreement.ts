@@ -103,7 +103,8 @@ export interface FleissState {
 export interface AlphaState {
   values: number;
   totals: number[];
-  disagreement: number;
+  /** Per number of values m in a unit, Σ (m² − Σ_c m_uc²) over those units (whole numbers). */
+  offDiagonal: number[];
   units: number;
 }
 
@@ -228,8 +229,12 @@ class AlphaTally implements AlphaState {
   values = 0;
   /** n_c: pairable values per category. */
   readonly totals: number[] = [];
-  /** Σ over units of the off-diagonal coincidences: (m_u² - Σ_c m_uc²) / (m_u - 1). */
-  disagreement = 0;
+  /**
+   * The off-diagonal coincidences, Σ over units of (m_u² - Σ_c m_uc²) / (m_u - 1), kept as whole
+   * numerators by m_u and divided only at the end: the same sum in whatever order units come (the
+   * sums of worker threads are merged, ADR 0018), where adding up fractions like 8/3 would not be.
+   */
+  readonly offDiagonal: number[] = [];
   units = 0;
 
   /** A unit with the first m entries of `values` as its (present) values. */
@@ -242,20 +247,20 @@ class AlphaTally implements AlphaState {
       for (let k = 0; k < m; k++) if (values[k] === v) equalPairs++;
     }
     this.values += m;
-    this.disagreement += (m * m - equalPairs) / (m - 1);
+    this.offDiagonal[m] = (this.offDiagonal[m] ?? 0) + (m * m - equalPairs);
     this.units++;
   }
 
   /** Add another tally's units (e.g. one document's to the whole's), its value codes mapped to this one's by `map` (default: the same). */
   addAll(other: AlphaState, map?: readonly number[]): void {
     this.values += other.values;
-    this.disagreement += other.disagreement;
+    addMapped(this.offDiagonal, other.offDiagonal);
     this.units += other.units;
     addMapped(this.totals, other.totals, map);
   }
 
   state(): AlphaState {
-    return { values: this.values, totals: dense(this.totals), disagreement: this.disagreement, units: this.units };
+    return { values: this.values, totals: dense(this.totals), offDiagonal: dense(this.offDiagonal), units: this.units };
   }
 
   get items(): number {
@@ -268,8 +273,10 @@ class AlphaTally implements AlphaState {
     let squaredTotals = 0;
     for (const t of this.totals) squaredTotals += (t ?? 0) * (t ?? 0);
     const expected = n * n - squaredTotals;
+    let disagreement = 0;
+    for (let m = 2; m < this.offDiagonal.length; m++) disagreement += (this.offDiagonal[m] ?? 0) / (m - 1);
     // alpha = 1 - Do/De, Do = disagreement/n, De = expected/(n(n-1)).
-    return expected === 0 ? null : 1 - ((n - 1) * this.disagreement) / expected;
+    return expected === 0 ? null : 1 - ((n - 1) * disagreement) / expected;
   }
 }
 
