@@ -514,7 +514,8 @@ export class Workspace {
    * Write the replayed layer as its layer file and remove the journal. `background` (after the
    * layer was idle): the layer file is made and written to a temp file outside the file's queue,
    * so that a change coming meanwhile is not kept waiting behind megabytes of JSON (docs/adr/0009);
-   * it is installed only if no change came, else dropped (that change's own compaction follows).
+   * it is installed only if no change came, else dropped: the change, or the read that found one
+   * made elsewhere, scheduled a compaction of its own.
    * Otherwise (a journal grown too big, flush) all of it in the file's queue. Never throws.
    */
   private async compact(docId: string, annotator: string, file: string, background = false): Promise<void> {

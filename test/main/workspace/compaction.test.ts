@@ -130,6 +130,24 @@ describe('compaction in the background', () => {
     expect(await readFile(join(dir, LAYER), 'utf8')).toBe(serializeLayer(last));
   });
 
+  it('gives way to a change by another process that a read picked up, and compacts again later', async () => {
+    const ws = await open();
+    await change(ws, [add('s1', 0, 14)]);
+    const writing = compactionWriting();
+    await change(ws, [add('s2', 19, 34)]);
+    await writing;
+    // Another process edits the layer meanwhile (its open folds our journal in first); we read it.
+    const other = await Workspace.open(dir, { now: () => NOW, journal: { idleMs: 60_000 } });
+    if (!other.ok) throw new Error(other.error.message);
+    const theirs = await change(other.value, [add('s3', 37, 45)]);
+    expect(await ws.readLayer('alpha', 'alice')).toEqual(theirs);
+    openGate();
+    // The compaction made on the old layer gives way; the one our read of their journal scheduled folds it in.
+    await expect.poll(files, { timeout: 5000 }).toEqual(['alice.json']);
+    expect(await readFile(join(dir, LAYER), 'utf8')).toBe(serializeLayer(theirs));
+    expect(gate.started).toHaveLength(2);
+  });
+
   it('is waited for by flush while it writes', async () => {
     const ws = await open();
     await change(ws, [add('s1', 0, 14)]);
