@@ -334,7 +334,9 @@ export class Workspace {
     const journalPath = join(this.dir, journalFile);
     // A read-only pass (export, validate) reads each layer once: no cache, no stamps.
     const cached = this.readOnly ? undefined : this.layerCache.get(file);
-    const [layerStamp, journalStamp] = this.readOnly ? ['', ''] : await Promise.all([stampOf(layerPath), stampOf(journalPath)]);
+    // Stamped without a round trip through the thread pool: a stat takes microseconds, the round
+    // trip up to milliseconds while the machine is busy (as when the page paints the edit).
+    const [layerStamp, journalStamp] = this.readOnly ? ['', ''] : [stampOfSync(layerPath), stampOfSync(journalPath)];
     if (cached && cached.layerStamp === layerStamp && cached.journalStamp === journalStamp) {
       // Most recently used last.
       this.layerCache.delete(file);
@@ -483,7 +485,7 @@ export class Workspace {
     const data = create ? journalHeader(after, cached.layerHash!) + line : line;
     await this.announced(journalFile, () => appendFileDurable(journalPath, data, create));
     const journal = { seq: entry.seq, bytes: (cached.journal?.bytes ?? 0) + Buffer.byteLength(data), torn: false };
-    this.remember(file, { ...cached, layer: after, journalStamp: await stampOf(journalPath), journal });
+    this.remember(file, { ...cached, layer: after, journalStamp: stampOfSync(journalPath), journal });
     const { maxBytes, maxEntries } = this.journalOptions;
     this.scheduleCompaction(docId, annotator, file, journal.bytes > maxBytes || journal.seq >= maxEntries);
   }
