@@ -4,7 +4,7 @@
 
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SpanInput } from '../../../src/core/api';
 import { applyLayerChanges, emptyLayer } from '../../../src/core/layer';
 import { CodePointIndex } from '../../../src/core/offsets';
@@ -12,24 +12,10 @@ import { DEFAULT_SCHEMA } from '../../../src/core/schema';
 import { workspaceAgreement } from '../../../src/main/workspace/agreement';
 import type { WorkerThreads } from '../../../src/main/workspace/worker-threads';
 import { Workspace } from '../../../src/main/workspace/workspace';
-import { builtCli } from '../../cli/run-gloss';
-import { NOW, fixedNow, makeDocument, removeDir, tempDir } from './helpers';
+import { NOW, fixedNow, manyDocuments } from './helpers';
+import { workerThreadTests } from './worker-helpers';
 
-/** The built CLI, which runs an agreement worker when started as one. */
-let BUNDLE: URL;
-
-let dir: string;
-beforeAll(async () => {
-  BUNDLE = await builtCli();
-}, 60_000);
-beforeEach(async () => {
-  dir = await tempDir();
-});
-afterEach(async () => {
-  await removeDir(dir);
-});
-
-const TEXTS = ['Emomali Rahmon met Vladimir Putin in Dushanbe.', 'Дайджест 🌍: €25 млн обещано к 𝟐𝟎𝟐𝟕 году.', 'The bank pledged $4 million.'];
+const t = workerThreadTests();
 
 /**
  * 60 documents with layers of alice, bob and carol that agree in part (labels met in different
@@ -37,11 +23,7 @@ const TEXTS = ['Emomali Rahmon met Vladimir Putin in Dushanbe.', 'Дайджес
  * still in its journal, a corrupt layer file and a missing document file.
  */
 async function bigWorkspace(): Promise<void> {
-  const created = await Workspace.init(dir, { name: 'Agreement', now: fixedNow });
-  if (!created.ok) throw new Error(created.error.message);
-  const ws = created.value;
-  const ids = Array.from({ length: 60 }, (_, i) => `doc-${String(i).padStart(2, '0')}`);
-  await ws.addDocuments(await Promise.all(ids.map((id, i) => makeDocument(id, `${TEXTS[i % 3]}\n\n${TEXTS[(i + 1) % 3]}`))));
+  const { ws, ids } = await manyDocuments(t.dir, 'Agreement', 60);
   const labels = ['Person', 'Location', 'Organisation', 'Money', 'Date'];
   for (const [i, id] of ids.entries()) {
     if (i % 7 === 0) continue;
@@ -60,20 +42,20 @@ async function bigWorkspace(): Promise<void> {
     }
   }
   // An edit answered but not yet folded into the layer file: every reader replays it.
-  const journaled = await Workspace.open(dir, { now: fixedNow, journal: { idleMs: 60_000 } });
+  const journaled = await Workspace.open(t.dir, { now: fixedNow, journal: { idleMs: 60_000 } });
   if (!journaled.ok) throw new Error(journaled.error.message);
   const doc = (await journaled.value.readDocument('doc-41'))!;
   const edit = await journaled.value.updateLayer('doc-41', 'bob', (current) =>
     applyLayerChanges(current!, new CodePointIndex(doc.text), DEFAULT_SCHEMA, [{ op: 'add', span: { id: 'bob-late', label: 'Date', start: 15, end: 21 } }], NOW.toISOString()),
   );
   if (!edit.ok) throw new Error(edit.error.message);
-  await writeFile(join(dir, 'annotations', 'doc-22', 'carol.json'), '{"annotator": "carol", "spans": [');
-  await rm(join(dir, 'documents', 'doc-34.json'));
+  await writeFile(join(t.dir, 'annotations', 'doc-22', 'carol.json'), '{"annotator": "carol", "spans": [');
+  await rm(join(t.dir, 'documents', 'doc-34.json'));
 }
 
 /** The agreement as the CLI makes it (the workspace opened read-only and lazily), with what it found and the problems met. */
 async function agreement(threads: WorkerThreads | undefined, chosen?: string[]): Promise<{ found: string[]; result: unknown; problems: string[] }> {
-  const opened = await Workspace.open(dir, { readOnly: true, lazy: true });
+  const opened = await Workspace.open(t.dir, { readOnly: true, lazy: true });
   if (!opened.ok) throw new Error(opened.error.message);
   const ws = opened.value;
   const made = await workspaceAgreement(ws, chosen, threads);
@@ -86,11 +68,11 @@ describe('agreement made by worker threads', () => {
     for (const chosen of [undefined, ['carol', 'alice'], ['alice', 'bob', 'carol', 'curation']]) {
       const one = await agreement(undefined, chosen);
       for (const count of [2, 3]) {
-        const threaded = await agreement({ script: BUNDLE, count, minDocuments: 0 }, chosen);
+        const threaded = await agreement({ script: t.bundle, count, minDocuments: 0 }, chosen);
         expect(threaded).toEqual(one);
       }
     }
-    const { found, result, problems } = await agreement({ script: BUNDLE, count: 2, minDocuments: 0 });
+    const { found, result, problems } = await agreement({ script: t.bundle, count: 2, minDocuments: 0 });
     expect(found).toEqual(['alice', 'bob', 'carol']);
     // 60 documents: 9 without layers (i % 7 = 0), 10 more with alice alone, doc-34 unreadable.
     expect(result).toMatchObject({ documents: 40 });
@@ -105,9 +87,9 @@ describe('agreement made by worker threads', () => {
 
   it('fails with the worker’s own error when it cannot open the workspace', async () => {
     await bigWorkspace();
-    const opened = await Workspace.open(dir, { readOnly: true, lazy: true });
+    const opened = await Workspace.open(t.dir, { readOnly: true, lazy: true });
     if (!opened.ok) throw new Error(opened.error.message);
-    await rm(join(dir, 'gloss.json'));
-    await expect(workspaceAgreement(opened.value, undefined, { script: BUNDLE, count: 2, minDocuments: 0 })).rejects.toThrow(/gloss\.json/u);
+    await rm(join(t.dir, 'gloss.json'));
+    await expect(workspaceAgreement(opened.value, undefined, { script: t.bundle, count: 2, minDocuments: 0 })).rejects.toThrow(/gloss\.json/u);
   });
 });

@@ -7,12 +7,10 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LayerChange } from '../../../src/core/api';
-import { applyLayerChanges, emptyLayer, serializeLayer } from '../../../src/core/layer';
-import type { Layer } from '../../../src/core/model';
-import { CodePointIndex } from '../../../src/core/offsets';
+import { serializeLayer } from '../../../src/core/layer';
 import type * as Durable from '../../../src/main/workspace/durable';
 import { Workspace } from '../../../src/main/workspace/workspace';
-import { NOW, makeWorkspace, removeDir, tempDir } from './helpers';
+import { NOW, changeAlpha, makeWorkspace, removeDir, tempDir } from './helpers';
 
 /** The temp writes of background compactions: each waits for `open` (or fails with `failWith`). */
 const gate = vi.hoisted(() => ({
@@ -75,17 +73,7 @@ async function open(): Promise<Workspace> {
   return opened.value;
 }
 
-let tick = 0;
-async function change(ws: Workspace, changes: LayerChange[]): Promise<Layer> {
-  const doc = await ws.readDocument('alpha');
-  if (!doc) throw new Error('no alpha');
-  const stamp = new Date(NOW.getTime() + ++tick).toISOString();
-  const result = await ws.updateLayer('alpha', 'alice', (current) =>
-    applyLayerChanges(current ?? emptyLayer(doc, 'alice', stamp), new CodePointIndex(doc.text), ws.schema, changes, stamp),
-  );
-  if (!result.ok || !result.value) throw new Error(result.ok ? 'nothing written' : result.error.message);
-  return result.value;
-}
+const change = changeAlpha;
 
 const add = (id: string, start: number, end: number): LayerChange => ({ op: 'add', span: { id, label: 'Person', start, end } });
 

@@ -5,7 +5,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyLayerChanges, emptyLayer } from '../../../src/core/layer';
 import type { SpanInput } from '../../../src/core/api';
 import { CodePointIndex } from '../../../src/core/offsets';
@@ -15,24 +15,11 @@ import type { WorkerThreads } from '../../../src/main/workspace/worker-threads';
 import { streamWorkspaceExport } from '../../../src/main/workspace/exporter';
 import type { ExportFormat, StreamedExport } from '../../../src/main/workspace/exporter';
 import { Workspace } from '../../../src/main/workspace/workspace';
-import { builtCli, gloss } from '../../cli/run-gloss';
-import { NOW, fixedNow, makeDocument, removeDir, tempDir } from './helpers';
+import { gloss } from '../../cli/run-gloss';
+import { MIXED_TEXTS, NOW, makeDocument, manyDocuments } from './helpers';
+import { workerThreadTests } from './worker-helpers';
 
-/** The built CLI, which runs an export worker when started as one. */
-let BUNDLE: URL;
-
-let dir: string;
-beforeAll(async () => {
-  BUNDLE = await builtCli();
-}, 60_000);
-beforeEach(async () => {
-  dir = await tempDir();
-});
-afterEach(async () => {
-  await removeDir(dir);
-});
-
-const TEXTS = ['Emomali Rahmon met Vladimir Putin in Dushanbe.', 'Дайджест 🌍: €25 млн обещано к 𝟐𝟎𝟐𝟕 году.', 'The bank pledged $4 million.'];
+const t = workerThreadTests();
 
 /**
  * 45 documents: the first 20 without layers (the file's first item comes in a later batch), then
@@ -40,11 +27,7 @@ const TEXTS = ['Emomali Rahmon met Vladimir Putin in Dushanbe.', 'Дайджес
  * missing document file.
  */
 async function bigWorkspace(): Promise<void> {
-  const created = await Workspace.init(dir, { name: 'Threads', now: fixedNow });
-  if (!created.ok) throw new Error(created.error.message);
-  const ws = created.value;
-  const ids = Array.from({ length: 45 }, (_, i) => `doc-${String(i).padStart(2, '0')}`);
-  await ws.addDocuments(await Promise.all(ids.map((id, i) => makeDocument(id, `${TEXTS[i % 3]}\n\n${TEXTS[(i + 1) % 3]}`))));
+  const { ws, ids } = await manyDocuments(t.dir, 'Threads', 45);
   for (const [i, id] of ids.entries()) {
     if (i < 20) continue;
     const doc = (await ws.readDocument(id))!;
@@ -60,12 +43,12 @@ async function bigWorkspace(): Promise<void> {
       await ws.writeLayer(r.value);
     }
   }
-  const orphan = join(dir, 'annotations', 'doc-21', 'bob.json');
+  const orphan = join(t.dir, 'annotations', 'doc-21', 'bob.json');
   const layer = JSON.parse(await readFile(orphan, 'utf8')) as { spans: { quote: string }[] };
   layer.spans[0]!.quote = 'changed';
   await writeFile(orphan, JSON.stringify(layer, null, 2) + '\n');
-  await writeFile(join(dir, 'annotations', 'doc-30', 'bob.json'), '{"annotator": "bob", "spans": [');
-  await rm(join(dir, 'documents', 'doc-33.json'));
+  await writeFile(join(t.dir, 'annotations', 'doc-30', 'bob.json'), '{"annotator": "bob", "spans": [');
+  await rm(join(t.dir, 'documents', 'doc-33.json'));
 }
 
 /** The export as the CLI makes it (the workspace opened read-only and lazily), its bytes and what it told. */
@@ -75,7 +58,7 @@ async function exported(
   annotator?: string,
   prefer?: 'inner' | 'outer',
 ): Promise<{ bytes: Buffer; output: StreamedExport; problems: string[]; byteChunks: number }> {
-  const opened = await Workspace.open(dir, { readOnly: true, lazy: true });
+  const opened = await Workspace.open(t.dir, { readOnly: true, lazy: true });
   if (!opened.ok) throw new Error(opened.error.message);
   const ws = opened.value;
   const pieces: Buffer[] = [];
@@ -94,7 +77,8 @@ async function exported(
 }
 
 describe('workerCount', () => {
-  const threads = { script: BUNDLE };
+  // It only counts: no worker is started.
+  const threads = { script: new URL('file:///never-started.mjs') };
   it('starts no worker without a script, for small workspaces, or with fewer than two to start', () => {
     expect(workerCount(undefined, 5000)).toBe(0);
     expect(workerCount(threads, MIN_THREADED_DOCUMENTS - 1)).toBe(0);
@@ -116,7 +100,7 @@ describe('an export made by worker threads', () => {
     const cases: [ExportFormat, number, string?][] = [['w3c', 2], ['gloss', 3], ['w3c', 2, 'bob']];
     for (const [format, batches, annotator] of cases) {
       const one = await exported(format, undefined, annotator);
-      const threaded = await exported(format, { script: BUNDLE, count: 2, minDocuments: 0 }, annotator);
+      const threaded = await exported(format, { script: t.bundle, count: 2, minDocuments: 0 }, annotator);
       expect(one.byteChunks).toBe(0);
       expect(threaded.byteChunks, format).toBe(batches);
       expect(threaded.bytes.equals(one.bytes), format).toBe(true);
@@ -124,7 +108,7 @@ describe('an export made by worker threads', () => {
       expect(threaded.problems).toEqual(one.problems);
       JSON.parse(threaded.bytes.toString('utf8'));
     }
-    const { output, problems } = await exported('w3c', { script: BUNDLE, count: 3, minDocuments: 0 });
+    const { output, problems } = await exported('w3c', { script: t.bundle, count: 3, minDocuments: 0 });
     // 100 spans in the layers; not exported: bob's corrupt layer of doc-30 (3) and doc-33's two layers (6).
     expect(output).toMatchObject({ documents: 44, spans: 91 });
     expect(output.warnings.join('\n')).toMatch(/document "doc-33" skipped/u);
@@ -135,13 +119,13 @@ describe('an export made by worker threads', () => {
 
   it('is what `gloss export` writes for a workspace big enough for threads', async () => {
     await bigWorkspace();
-    const opened = await Workspace.open(dir, { readOnly: false });
+    const opened = await Workspace.open(t.dir, { readOnly: false });
     if (!opened.ok) throw new Error(opened.error.message);
     const more = Array.from({ length: MIN_THREADED_DOCUMENTS }, (_, i) => `more-${String(i).padStart(3, '0')}`);
-    await opened.value.addDocuments(await Promise.all(more.map((id, i) => makeDocument(id, TEXTS[i % 3]!))));
-    const out = join(dir, 'export.jsonld');
-    const configDir = join(dir, 'config');
-    const run = await gloss(['export', dir, '--format', 'w3c', '--out', out], { cwd: dir, configDir });
+    await opened.value.addDocuments(await Promise.all(more.map((id, i) => makeDocument(id, MIXED_TEXTS[i % 3]!))));
+    const out = join(t.dir, 'export.jsonld');
+    const configDir = join(t.dir, 'config');
+    const run = await gloss(['export', t.dir, '--format', 'w3c', '--out', out], { cwd: t.dir, configDir });
     expect(run.stdout).toMatch(/^exported 244 document\(s\), 91 span\(s\) to /u);
     expect(run.code).toBe(0);
     expect((await readFile(out)).equals((await exported('w3c', undefined)).bytes)).toBe(true);
@@ -150,7 +134,7 @@ describe('an export made by worker threads', () => {
   it('makes CoNLL apart too: the same bytes, and its spans not written exactly reported in document order', async () => {
     await bigWorkspace();
     // carol's layers overlap (CoNLL writes the outermost and reports the other) in docs of every batch.
-    const ws = await Workspace.open(dir, { readOnly: false });
+    const ws = await Workspace.open(t.dir, { readOnly: false });
     if (!ws.ok) throw new Error(ws.error.message);
     // A label of two words: CoNLL writes it as one, with a notice per document.
     const schema = { ...DEFAULT_SCHEMA, labels: [...DEFAULT_SCHEMA.labels, { name: 'Weird label', category: 'entity' as const, color: '#777777', attributes: [] }] };
@@ -174,7 +158,7 @@ describe('an export made by worker threads', () => {
     ];
     for (const [format, annotator, prefer] of cases) {
       const one = await exported(format, undefined, annotator, prefer);
-      const threaded = await exported(format, { script: BUNDLE, count: 2, minDocuments: 0 }, annotator, prefer);
+      const threaded = await exported(format, { script: t.bundle, count: 2, minDocuments: 0 }, annotator, prefer);
       const what = `${format} ${annotator ?? ''} ${prefer ?? ''}`;
       expect(one.byteChunks).toBe(0);
       expect(threaded.byteChunks, what).toBeGreaterThanOrEqual(2);
@@ -182,7 +166,7 @@ describe('an export made by worker threads', () => {
       expect(threaded.output, what).toEqual(one.output);
       expect(threaded.problems, what).toEqual(one.problems);
     }
-    const conll = await exported('conll', { script: BUNDLE, count: 3, minDocuments: 0 }, 'carol');
+    const conll = await exported('conll', { script: t.bundle, count: 3, minDocuments: 0 }, 'carol');
     // In each of the four documents: the two spans inside the outer one are not written.
     expect(conll.output.unrepresented?.map((u) => `${u.document} ${u.spanId}`)).toEqual(
       ['doc-03', 'doc-17', 'doc-22', 'doc-40'].flatMap((id) => [`${id} carol-${id}-b`, `${id} carol-${id}-c`]),
@@ -194,11 +178,11 @@ describe('an export made by worker threads', () => {
     await bigWorkspace();
     for (const format of ['csv', 'jsonl', 'doccano'] as const) {
       const one = await exported(format, undefined, 'alice');
-      const asked = await exported(format, { script: BUNDLE, count: 2, minDocuments: 0 }, 'alice');
+      const asked = await exported(format, { script: t.bundle, count: 2, minDocuments: 0 }, 'alice');
       expect(asked.byteChunks).toBe(0);
       expect(asked.bytes.equals(one.bytes)).toBe(true);
     }
-    await expect(exported('conll', { script: BUNDLE, count: 2, minDocuments: 0 })).rejects.toThrow('exporting conll needs an annotator');
+    await expect(exported('conll', { script: t.bundle, count: 2, minDocuments: 0 })).rejects.toThrow('exporting conll needs an annotator');
   });
 
   it('fails, naming why, when a worker stops', async () => {
@@ -209,10 +193,10 @@ describe('an export made by worker threads', () => {
 
   it('fails with the worker’s own error when it cannot open the workspace', async () => {
     await bigWorkspace();
-    const opened = await Workspace.open(dir, { readOnly: true, lazy: true });
+    const opened = await Workspace.open(t.dir, { readOnly: true, lazy: true });
     if (!opened.ok) throw new Error(opened.error.message);
-    await rm(join(dir, 'gloss.json'));
+    await rm(join(t.dir, 'gloss.json'));
     const write = (): void => undefined;
-    await expect(streamWorkspaceExport(opened.value, { format: 'w3c', exportedAt: NOW.toISOString() }, write, { script: BUNDLE, count: 2, minDocuments: 0 })).rejects.toThrow(/gloss\.json/u);
+    await expect(streamWorkspaceExport(opened.value, { format: 'w3c', exportedAt: NOW.toISOString() }, write, { script: t.bundle, count: 2, minDocuments: 0 })).rejects.toThrow(/gloss\.json/u);
   });
 });

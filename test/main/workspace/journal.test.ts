@@ -8,14 +8,13 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LayerChange } from '../../../src/core/api';
-import { applyLayerChanges, emptyLayer, serializeLayer } from '../../../src/core/layer';
+import { emptyLayer, serializeLayer } from '../../../src/core/layer';
 import type { Layer, Span } from '../../../src/core/model';
-import { CodePointIndex } from '../../../src/core/offsets';
 import { journalEntry, replayJournal } from '../../../src/main/workspace/journal';
 import { WorkspaceWatcher, classifyPath } from '../../../src/main/workspace/watcher';
 import { Workspace } from '../../../src/main/workspace/workspace';
 import type { JournalOptions } from '../../../src/main/workspace/workspace';
-import { NOW, TEXTS, makeWorkspace, removeDir, tempDir } from './helpers';
+import { NOW, TEXTS, changeAlpha, makeWorkspace, removeDir, tempDir } from './helpers';
 
 let dir: string;
 const LAYER = join('annotations', 'alpha', 'alice.json');
@@ -37,18 +36,7 @@ async function open(journal: JournalOptions = { idleMs: 60_000 }, readOnly = fal
   return opened.value;
 }
 
-let tick = 0;
-/** One batch through updateLayer, as applyChanges does it; a distinct time per call. */
-async function change(ws: Workspace, changes: LayerChange[]): Promise<Layer> {
-  const doc = await ws.readDocument('alpha');
-  if (!doc) throw new Error('no alpha');
-  const stamp = new Date(NOW.getTime() + ++tick).toISOString();
-  const result = await ws.updateLayer('alpha', 'alice', (current) =>
-    applyLayerChanges(current ?? emptyLayer(doc, 'alice', stamp), new CodePointIndex(doc.text), ws.schema, changes, stamp),
-  );
-  if (!result.ok || !result.value) throw new Error(result.ok ? 'nothing written' : result.error.message);
-  return result.value;
-}
+const change = changeAlpha;
 
 const add = (id: string, start: number, end: number, label = 'Person'): LayerChange => ({ op: 'add', span: { id, label, start, end } });
 
