@@ -49,7 +49,7 @@ export interface GlossApiOptions {
   transfers?: Transfers;
   /** Where exported files are kept until the user takes them (see Transfers). */
   downloads?: Downloads;
-  /** Worker threads big exports may start (see Transfers). */
+  /** Worker threads big exports (see Transfers) and the agreement dashboard may start. */
   workerThreads?: WorkerThreads;
   /** Options of the workspace watcher behind pollChanges (tests shorten the debounce). */
   watcher?: WatcherOptions;

@@ -336,7 +336,7 @@ export class Workspace {
     const cached = this.readOnly ? undefined : this.layerCache.get(file);
     // Stamped without a round trip through the thread pool: a stat takes microseconds, the round
     // trip up to milliseconds while the machine is busy (as when the page paints the edit).
-    const [layerStamp, journalStamp] = this.readOnly ? ['', ''] : [stampOfSync(layerPath), stampOfSync(journalPath)];
+    const [layerStamp, journalStamp] = this.readOnly ? ['', ''] : this.layerStampsSync(file);
     if (cached && cached.layerStamp === layerStamp && cached.journalStamp === journalStamp) {
       // Most recently used last.
       this.layerCache.delete(file);
