@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LayerChange } from '../../../src/core/api';
 import { serializeLayer } from '../../../src/core/layer';
+import type { Layer } from '../../../src/core/model';
 import type * as Durable from '../../../src/main/workspace/durable';
 import { Workspace } from '../../../src/main/workspace/workspace';
 import { NOW, changeAlpha, makeWorkspace, removeDir, tempDir } from './helpers';
@@ -77,6 +78,20 @@ const change = changeAlpha;
 
 const add = (id: string, start: number, end: number): LayerChange => ({ op: 'add', span: { id, label: 'Person', start, end } });
 
+/**
+ * A workspace whose layer has a journal and whose background compaction of it has started writing
+ * its temp file (held there while the gate is closed): the first write of a layer is the whole
+ * (small) file, the second goes to the journal. With the layer as the journal makes it.
+ */
+async function compactionUnderWay(): Promise<{ ws: Workspace; last: Layer }> {
+  const ws = await open();
+  await change(ws, [add('s1', 0, 14)]);
+  const writing = compactionWriting();
+  const last = await change(ws, [add('s2', 19, 34)]);
+  await writing;
+  return { ws, last };
+}
+
 async function files(): Promise<string[]> {
   return (await readdir(join(dir, 'annotations', 'alpha'))).sort();
 }
@@ -87,12 +102,7 @@ async function journalLines(): Promise<number> {
 
 describe('compaction in the background', () => {
   it('answers a change coming while it writes the new layer file, then gives way; a later one folds everything', async () => {
-    const ws = await open();
-    // The first write of a layer is the whole (small) file; the second goes to the journal.
-    await change(ws, [add('s1', 0, 14)]);
-    const writing = compactionWriting();
-    await change(ws, [add('s2', 19, 34)]);
-    await writing;
+    const { ws } = await compactionUnderWay();
     // The compaction is held in the middle of writing: a change is answered all the same.
     const last = await change(ws, [add('s3', 37, 45)]);
     expect(await journalLines()).toBe(3);
@@ -106,11 +116,7 @@ describe('compaction in the background', () => {
 
   it('installs what it wrote when nothing changed meanwhile', async () => {
     openGate();
-    const ws = await open();
-    await change(ws, [add('s1', 0, 14)]);
-    const writing = compactionWriting();
-    const last = await change(ws, [add('s2', 19, 34)]);
-    await writing;
+    const { ws, last } = await compactionUnderWay();
     // Until it is done, nothing but the compaction is queued: flush waits for it.
     await ws.flush();
     expect(gate.started).toHaveLength(1);
@@ -119,11 +125,7 @@ describe('compaction in the background', () => {
   });
 
   it('gives way to a change by another process that a read picked up, and compacts again later', async () => {
-    const ws = await open();
-    await change(ws, [add('s1', 0, 14)]);
-    const writing = compactionWriting();
-    await change(ws, [add('s2', 19, 34)]);
-    await writing;
+    const { ws } = await compactionUnderWay();
     // Another process edits the layer meanwhile (its open folds our journal in first); we read it.
     const other = await Workspace.open(dir, { now: () => NOW, journal: { idleMs: 60_000 } });
     if (!other.ok) throw new Error(other.error.message);
@@ -137,11 +139,7 @@ describe('compaction in the background', () => {
   });
 
   it('is waited for by flush while it writes', async () => {
-    const ws = await open();
-    await change(ws, [add('s1', 0, 14)]);
-    const writing = compactionWriting();
-    const last = await change(ws, [add('s2', 19, 34)]);
-    await writing;
+    const { ws, last } = await compactionUnderWay();
     let flushed = false;
     const flush = ws.flush().then(() => (flushed = true));
     await new Promise((r) => setTimeout(r, 50));
@@ -153,12 +151,8 @@ describe('compaction in the background', () => {
   });
 
   it('keeps the journal and reports it when the new layer file cannot be written; the changes are all still read', async () => {
-    const ws = await open();
-    await change(ws, [add('s1', 0, 14)]);
     gate.failWith = new Error('ENOSPC: no space left on device');
-    const writing = compactionWriting();
-    const last = await change(ws, [add('s2', 19, 34)]);
-    await writing;
+    const { ws, last } = await compactionUnderWay();
     openGate();
     await ws.flush();
     expect(ws.problems.map((p) => p.message)).toEqual([
