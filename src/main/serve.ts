@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { IMPORT_UPLOAD_LIMITS, base64Length, fail } from '../core/api';
 import type { GlossApi, GlossApiMethod, OpenedDocument, Result } from '../core/api';
 import type { Layer } from '../core/model';
@@ -16,6 +17,7 @@ import { dispatchApiCall, isApiMethod } from './dispatch';
 import { DOWNLOAD_PATH } from './downloads';
 import type { Downloads } from './downloads';
 import { SECURITY_HEADERS, readRendererFile } from './renderer-files';
+import { apiSocket, refuse } from './serve-socket';
 
 export interface ServeOptions {
   api: GlossApi;
@@ -179,6 +181,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<Body> {
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const token = randomBytes(32).toString('base64url');
   let port = 0;
+  /** Where our page may come from: the socket takes handshakes from these origins only. */
+  const origins = (): string[] => [`http://${HOST}:${port}`, `http://localhost:${port}`];
+  const socket = apiSocket({ api: opts.api, token, origins });
+  /** DNS rebinding: a hostile page on evil.example resolved to 127.0.0.1 still sends its own Host. */
+  const ourHost = (req: IncomingMessage): boolean => req.headers.host === `${HOST}:${port}` || req.headers.host === `localhost:${port}`;
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse, method: GlossApiMethod): Promise<void> => {
     if (req.method !== 'POST') {
@@ -274,9 +281,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    // DNS rebinding: a hostile page on evil.example resolved to 127.0.0.1 still sends its own Host.
-    const host = req.headers.host;
-    if (host !== `${HOST}:${port}` && host !== `localhost:${port}`) {
+    if (!ourHost(req)) {
       sendText(res, 403, 'Forbidden host');
       return;
     }
@@ -301,6 +306,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       else res.destroy();
     });
   });
+  // The API socket (serve-socket.ts, ADR 0022): on our Host only, like every request.
+  server.on('upgrade', (req: IncomingMessage, upgraded: Duplex, head: Buffer) => {
+    if (ourHost(req)) socket.upgrade(req, upgraded, head);
+    else refuse(upgraded, '403 Forbidden');
+  });
   await new Promise<void>((resolveListen, rejectListen) => {
     server.once('error', rejectListen);
     server.listen(opts.port ?? 0, HOST, () => {
@@ -318,6 +328,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       new Promise<void>((resolveClose, rejectClose) => {
         server.close((error) => (error ? rejectClose(error) : resolveClose()));
         server.closeAllConnections();
+        // Upgraded connections are no longer the HTTP server's: closed apart.
+        socket.close();
       }),
   };
 }

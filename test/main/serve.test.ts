@@ -11,6 +11,7 @@ import { isSpanTable, withSpanObjects } from '../../src/core/span-table';
 import { DOWNLOAD_PATH, Downloads } from '../../src/main/downloads';
 import { MAX_BODY_BYTES, MAX_IMPORT_BODY_BYTES, attachmentDisposition, bodyLimit, cookieName, resultJson, startServer } from '../../src/main/serve';
 import type { RunningServer } from '../../src/main/serve';
+import { fakeApi } from './fake-api';
 
 interface Reply {
   status: number;
@@ -43,24 +44,6 @@ function http(
     req.on('error', reject);
     req.end(opts.body);
   });
-}
-
-function fakeApi(): GlossApi {
-  return {
-    getWorkspace: vi.fn(async () => fail('not-found', 'no workspace in this test')),
-    listDocuments: vi.fn(async () => ok([])),
-    openDocument: vi.fn(async (docId: string) => fail('not-found', `no document ${docId}`)),
-    applyChanges: vi.fn(async () => ok({ changed: [], removed: [], spanCount: 0, status: 'in-progress' as const, updatedAt: '2024-01-01T00:00:00.000Z', comments: [] })),
-    getSettings: vi.fn(async () => ok({ annotator: 'alice' })),
-    setAnnotator: vi.fn(async (name: string) => ok({ annotator: name })),
-    listFormats: vi.fn(async () => ok({ import: [], export: [] })),
-    startImport: vi.fn(async () => ok('job-1')),
-    startExport: vi.fn(async () => ok('job-2')),
-    getJob: vi.fn(async (jobId: string) => fail('not-found', `no job ${jobId}`)),
-    applyCuration: vi.fn(async (docId: string) => fail('not-found', `no document ${docId}`)),
-    getAgreement: vi.fn(async () => fail('not-found', 'no annotators in this test')),
-    pollChanges: vi.fn(async (cursor: number) => ok({ cursor: cursor + 1, changes: [] })),
-  };
 }
 
 let root: string;
