@@ -14,6 +14,18 @@ const REPORT = 'tajikistan-russia-industrial-cooperation.txt';
 const DIGEST = 'social-monitoring-digest.txt';
 
 test('drag-select + key, double-click + key, undo removes only the last span', async ({ page, ws, openApp }) => {
+  // What the HTTP worker sends over the API socket (ADR 0022), and the API requests over HTTP.
+  const socketFrames: { url: string; sent: string[]; received: string[] } = { url: '', sent: [], received: [] };
+  page.on('websocket', (socket) => {
+    socketFrames.url = socket.url();
+    socket.on('framesent', ({ payload }) => socketFrames.sent.push(String(payload)));
+    socket.on('framereceived', ({ payload }) => socketFrames.received.push(String(payload)));
+  });
+  const httpCalls: string[] = [];
+  page.context().on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.startsWith('/api/')) httpCalls.push(path);
+  });
   await openApp();
   const doc = ws.docId(REPORT);
   await openDocument(page, doc);
@@ -29,6 +41,16 @@ test('drag-select + key, double-click + key, undo removes only the last span', a
   const pageRequests = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
   expect(pageRequests).toContain('/api/openDocument');
   expect(pageRequests).not.toContain('/api/applyChanges');
+  // ...over the API socket, the token said first; the document itself came over HTTP.
+  expect(new URL(socketFrames.url).pathname).toBe('/api/socket');
+  expect(JSON.parse(socketFrames.sent[0]!)).toEqual({ token: expect.any(String) });
+  expect(JSON.parse(socketFrames.received[0]!)).toEqual({ ready: true });
+  const save = socketFrames.sent.map((f) => JSON.parse(f) as { id: number; method?: string; args?: unknown[] }).find((f) => f.method === 'applyChanges');
+  expect(save?.args?.[1]).toEqual([{ op: 'add', span: expect.objectContaining({ label: 'Person', start: 75, end: 89 }) }]);
+  const answered = socketFrames.received.map((f) => JSON.parse(f) as { id?: number; result?: { ok: boolean } }).find((f) => f.id === save?.id);
+  expect(answered?.result?.ok).toBe(true);
+  expect(httpCalls).toContain('/api/openDocument');
+  expect(httpCalls).not.toContain('/api/applyChanges');
 
   await doubleClickWord(page, 'Gemotest');
   await page.keyboard.press('2');
@@ -224,16 +246,24 @@ test('who I am decides which layer is written', async ({ page, ws, openApp }) =>
 });
 
 test('closing the page while an edit is still being written asks first, and nothing is lost', async ({ page, ws, openApp }) => {
-  await openApp();
-  const doc = ws.docId(REPORT);
-  await openDocument(page, doc);
   // The workspace answers slowly this time: the edit is on its way when the analyst closes the page.
+  // The HTTP worker is served without WebSocket, so its saves go over HTTP as when the API socket
+  // cannot be opened (ADR 0022; Playwright cannot hold a worker's socket messages), held here.
+  await page.route('**/assets/httpWorker-*.js', async (route) => {
+    const original = await route.fetch();
+    await route.fulfill({ response: original, body: `self.WebSocket = undefined;\n${await original.text()}` });
+  });
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
+  let held = 0;
   await page.route('**/api/applyChanges', async (route) => {
+    held++;
     await released;
     await route.continue();
   });
+  await openApp();
+  const doc = ws.docId(REPORT);
+  await openDocument(page, doc);
   await dragSelect(page, 'Emomali Rahmon');
   await page.keyboard.press('1');
   await expect(page.getByTestId('save-status')).toHaveAttribute('data-state', 'saving');
@@ -248,6 +278,7 @@ test('closing the page while an edit is still being written asks first, and noth
   await expect.poll(() => dialogs).toEqual(['beforeunload']);
   expect(page.isClosed()).toBe(false);
 
+  expect(held).toBe(1);
   release();
   await expect(page.getByTestId('save-status')).toHaveAttribute('data-state', 'saved');
   await expect.poll(() => ws.spansOnDisk(doc, 'alice')).toEqual(['Person 75-89']);

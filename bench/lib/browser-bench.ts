@@ -1153,9 +1153,36 @@ export async function runActions(
     if (m.type() === 'error') a.pageErrors.push(`actions: console: ${m.text()}`);
   });
   const p = new Probe(page);
-  // The applyChanges answers, from the browser's network events: the app makes these requests in
-  // its HTTP worker (docs/adr/0021), whose resource timing the page cannot see. Wall-clock ms.
+  // The applyChanges answers, from the browser's network events: the app makes these calls in its
+  // HTTP worker (docs/adr/0021), whose resource timing the page cannot see, over the API socket once
+  // it is open (docs/adr/0022), else as HTTP requests. Wall-clock ms. A socket's frames carry no
+  // time of the browser's: they are dated here as Playwright reports them, a little after the
+  // browser sent or received them (so a save over the socket is timed a little long, not short).
   const answers: { startEpoch: number; firstByteEpoch: number; endEpoch: number; bytes: number }[] = [];
+  page.on('websocket', (socket) => {
+    const sent = new Map<number, number>();
+    const idOf = (payload: string | Buffer, key: 'method' | 'result'): number | null => {
+      try {
+        const message = JSON.parse(String(payload)) as { id?: unknown; method?: unknown; result?: unknown };
+        if (typeof message.id !== 'number') return null;
+        return key === 'method' ? (message.method === 'applyChanges' ? message.id : null) : 'result' in message ? message.id : null;
+      } catch {
+        return null;
+      }
+    };
+    socket.on('framesent', ({ payload }) => {
+      const id = idOf(payload, 'method');
+      if (id !== null) sent.set(id, Date.now());
+    });
+    socket.on('framereceived', ({ payload }) => {
+      const id = idOf(payload, 'result');
+      const start = id === null ? undefined : sent.get(id);
+      if (id === null || start === undefined) return;
+      sent.delete(id);
+      const end = Date.now();
+      answers.push({ startEpoch: start, firstByteEpoch: end, endEpoch: end, bytes: Buffer.byteLength(payload) });
+    });
+  });
   page.on('requestfinished', (request) => {
     if (!request.url().includes('/api/applyChanges')) return;
     const timing = request.timing();

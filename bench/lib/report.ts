@@ -204,8 +204,8 @@ export function markdown(r: BenchResults): string {
     lines.push(row(['Save', 'p50', 'p95', 'per change']));
     lines.push(row(['---', '---:', '---:', '---:']));
     lines.push(row(['key → answer of applyChanges (written, fsynced)', ms(s.durableP50), ms(s.durableP95), '']));
-    lines.push(row(['of which: key → the request started (the frame, then the HTTP worker)', ms(s.requestP50), ms(s.requestP95), '']));
-    lines.push(row(['of which: request → the answer\'s first byte (the server: written, fsynced)', ms(s.serverP50), ms(s.serverP95), '']));
+    lines.push(row(['of which: key → the call sent (the frame, then the HTTP worker; over its API socket)', ms(s.requestP50), ms(s.requestP95), '']));
+    lines.push(row(['of which: call sent → the answer\'s first byte (the server: written, fsynced)', ms(s.serverP50), ms(s.serverP95), '']));
     lines.push(row(['key → journal appended or layer file replaced on disk (polled from Node)', ms(s.fileP50), ms(s.fileP95), '']));
     lines.push(row(['journal line appended / layer file rewritten', '', '', kb(s.layerBytes)]));
     lines.push(row(['bytes written by the server process (wchar: file + HTTP answer)', '', '', kb(s.serverWcharP50)]));

@@ -64,7 +64,7 @@ describe('HTTP calls made in a worker', () => {
     const { port1, port2 } = new MessageChannel();
     const inWorker = recordingFetch(ok(SAVED));
     const inPage = recordingFetch(fail('not-found', 'no document d'));
-    serveHttpCalls(asScope(port2), inWorker.fetch);
+    serveHttpCalls(asScope(port2), { fetch: inWorker.fetch });
     const here = httpCaller({ token: 'tok', fetch: inPage.fetch });
     const api = createHttpApi({ token: 'tok', fetch: inPage.fetch, offload: workerCaller(asWorker(port1), { token: 'tok' }, here) });
 
@@ -79,10 +79,10 @@ describe('HTTP calls made in a worker', () => {
     // The worker's fetch answers the second call first.
     let releaseFirst!: () => void;
     const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
-    serveHttpCalls(asScope(port2), (async (url: string) => {
+    serveHttpCalls(asScope(port2), { fetch: (async (url: string) => {
       if (url.endsWith('/getSettings')) await firstHeld;
       return new Response(JSON.stringify(ok(url.endsWith('/getSettings') ? { annotator: 'ann' } : [])), { status: 200 });
-    }) as typeof fetch);
+    }) as typeof fetch });
     const call = workerCaller(asWorker(port1), { token: 't' }, httpCaller({ token: 't', fetch: recordingFetch(null).fetch }));
     const first = call('getSettings', []);
     const second = await call('listDocuments', []);
