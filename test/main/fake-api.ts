@@ -1,5 +1,5 @@
 // A GlossApi whose every method is a vi.fn with a fixed answer: what the transports' tests
-// (serve.test.ts, serve-socket.test.ts) call through HTTP or the socket.
+// (ipc.test.ts, serve.test.ts, serve-socket.test.ts) call through IPC, HTTP or the socket.
 import { vi } from 'vitest';
 import { fail, ok } from '../../src/core/api';
 import type { GlossApi } from '../../src/core/api';

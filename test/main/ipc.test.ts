@@ -4,6 +4,7 @@ import type { IpcMainInvokeEvent, WebContents } from 'electron';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GLOSS_API_METHODS, fail, ok } from '../../src/core/api';
 import type { GlossApi, Result } from '../../src/core/api';
+import { fakeApi } from './fake-api';
 
 type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<Result<unknown>>;
 
@@ -56,24 +57,6 @@ const asContents = (c: FakeContents | null): WebContents | null => c as unknown 
 
 function eventFrom(sender: FakeContents, frame: FakeFrame | null = sender.mainFrame): IpcMainInvokeEvent {
   return { sender, senderFrame: frame } as unknown as IpcMainInvokeEvent;
-}
-
-function fakeApi(): GlossApi {
-  return {
-    getWorkspace: vi.fn(async () => fail('not-found', 'not in this test')),
-    listDocuments: vi.fn(async () => ok([])),
-    openDocument: vi.fn(async (docId: string) => fail('not-found', `no document ${docId}`)),
-    applyChanges: vi.fn(async () => ok({ changed: [], removed: [], spanCount: 0, status: 'in-progress' as const, updatedAt: '2024-01-01T00:00:00.000Z', comments: [] })),
-    getSettings: vi.fn(async () => ok({ annotator: 'alice' })),
-    setAnnotator: vi.fn(async (name: string) => ok({ annotator: name })),
-    listFormats: vi.fn(async () => ok({ import: [], export: [] })),
-    startImport: vi.fn(async () => ok('job-1')),
-    startExport: vi.fn(async () => ok('job-2')),
-    getJob: vi.fn(async (jobId: string) => fail('not-found', `no job ${jobId}`)),
-    applyCuration: vi.fn(async (docId: string) => fail('not-found', `no document ${docId}`)),
-    getAgreement: vi.fn(async () => fail('not-found', 'no annotators in this test')),
-    pollChanges: vi.fn(async (cursor: number) => ok({ cursor: cursor + 1, changes: [] })),
-  };
 }
 
 function call(channel: string, event: IpcMainInvokeEvent, ...args: unknown[]): Promise<Result<unknown>> {

@@ -1,22 +1,19 @@
 // The HTTP worker's calls over the API socket (socket.ts): over HTTP until the token is taken, for
 // startImport and after the socket closes; answers by id; calls in flight when it closes fail as a
 // lost connection does. With a fake socket, then through the worker against the real server.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { fail, ok } from '../../../src/core/api';
-import type { GlossApi, GlossApiMethod, LayerChange, Result } from '../../../src/core/api';
-import { startServer } from '../../../src/main/serve';
+import type { GlossApiMethod, LayerChange, Result } from '../../../src/core/api';
 import { createHttpApi, httpCaller } from '../../../src/renderer/src/transport/http';
 import type { HttpCall } from '../../../src/renderer/src/transport/http';
 import { serveHttpCalls } from '../../../src/renderer/src/transport/httpWorker';
 import { socketCaller, socketUrl } from '../../../src/renderer/src/transport/socket';
 import type { SocketLike } from '../../../src/renderer/src/transport/socket';
 import { workerCaller } from '../../../src/renderer/src/transport/worker';
-import type { WorkerAnswer, WorkerLike, WorkerRequest } from '../../../src/renderer/src/transport/worker';
+import type { WorkerLike } from '../../../src/renderer/src/transport/worker';
+import { asScope, asWorker, closePorts, savingServer } from './helpers';
 
 /** A socket the test drives: what was sent, and events fired by hand. */
 class FakeSocket implements SocketLike {
@@ -147,29 +144,16 @@ describe('calls over the API socket', () => {
 });
 
 describe('the HTTP worker with the socket', () => {
-  /** The page's and the worker's ends of a MessageChannel, as worker.test.ts joins them. */
-  function channel(): { worker: WorkerLike; scope: Parameters<typeof serveHttpCalls>[0]; close(): void } {
+  afterEach(closePorts);
+
+  /** The page's and the worker's ends of a MessageChannel. */
+  function channel(): { worker: WorkerLike; scope: Parameters<typeof serveHttpCalls>[0] } {
     const { port1, port2 } = new MessageChannel();
-    return {
-      worker: {
-        postMessage: (message: WorkerRequest) => port1.postMessage(message),
-        addEventListener: (type: string, listener: (event: never) => void) => {
-          if (type === 'message') port1.on('message', (data) => (listener as (event: { data: unknown }) => void)({ data }));
-        },
-      },
-      scope: {
-        postMessage: (message: WorkerAnswer) => port2.postMessage(message),
-        addEventListener: (_type, listener) => port2.on('message', (data: WorkerRequest) => listener({ data })),
-      },
-      close: () => {
-        port1.close();
-        port2.close();
-      },
-    };
+    return { worker: asWorker(port1), scope: asScope(port2) };
   }
 
   it('makes the calls over HTTP when the socket cannot be opened', async () => {
-    const { worker, scope, close } = channel();
+    const { worker, scope } = channel();
     const calls: string[] = [];
     serveHttpCalls(scope, {
       fetch: (async (url: string) => (calls.push(url), new Response(JSON.stringify(ok(SAVED))))) as typeof fetch,
@@ -183,19 +167,14 @@ describe('the HTTP worker with the socket', () => {
       expect(await call('applyChanges', ['d', CHANGES])).toEqual(ok(SAVED));
       expect(calls).toEqual(['/api/applyChanges']);
     } finally {
-      close();
+      closePorts();
     }
   });
 
   it('saves over the real server\'s socket once it is open, and over HTTP before', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'gloss-socket-worker-'));
-    mkdirSync(join(root, 'renderer'));
-    writeFileSync(join(root, 'renderer', 'index.html'), '<!doctype html>');
-    const seen: unknown[][] = [];
-    const api = { applyChanges: async (...args: unknown[]) => (seen.push(args), ok(SAVED)) } as unknown as GlossApi;
-    const server = await startServer({ api, rendererDir: join(root, 'renderer'), port: 0 });
+    const { server, seen, stop } = await savingServer(SAVED);
     const origin = `http://127.0.0.1:${server.port}`;
-    const { worker, scope, close } = channel();
+    const { worker, scope } = channel();
     const requests: string[] = [];
     let answered!: Promise<void>;
     try {
@@ -222,9 +201,8 @@ describe('the HTTP worker with the socket', () => {
         ['doc-2', CHANGES],
       ]);
     } finally {
-      close();
-      await server.close();
-      rmSync(root, { recursive: true, force: true });
+      closePorts();
+      await stop();
     }
   });
 });

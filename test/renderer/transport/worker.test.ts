@@ -1,48 +1,17 @@
 // Browser mode's HTTP worker: the page side (worker.ts) and the worker side (httpWorker.ts) joined
 // by a MessageChannel, as a Worker joins them in the page; with fake fetches (which side made
 // which request) and against the real `gloss serve` server.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fail, ok } from '../../../src/core/api';
-import type { GlossApi, LayerChange } from '../../../src/core/api';
-import { startServer } from '../../../src/main/serve';
+import type { LayerChange } from '../../../src/core/api';
 import { createHttpApi, httpCaller } from '../../../src/renderer/src/transport/http';
 import { serveHttpCalls } from '../../../src/renderer/src/transport/httpWorker';
 import { workerCaller } from '../../../src/renderer/src/transport/worker';
-import type { WorkerAnswer, WorkerLike, WorkerRequest } from '../../../src/renderer/src/transport/worker';
+import type { WorkerAnswer, WorkerRequest } from '../../../src/renderer/src/transport/worker';
+import { asScope, asWorker, closeLater, closePorts, savingServer } from './helpers';
 
-const ports: MessagePort[] = [];
-afterEach(() => {
-  for (const port of ports.splice(0)) port.close();
-});
-
-/** A node MessagePort as the page sees a Worker, or as the worker sees its global scope. */
-function asWorker(port: MessagePort): WorkerLike & { fire(type: 'error', event: unknown): void } {
-  ports.push(port);
-  const errors: ((event: unknown) => void)[] = [];
-  return {
-    postMessage: (message: WorkerRequest) => port.postMessage(message),
-    addEventListener: (type: string, listener: (event: never) => void) => {
-      if (type === 'message') port.on('message', (data) => (listener as (event: { data: unknown }) => void)({ data }));
-      else if (type === 'error') errors.push(listener as (event: unknown) => void);
-    },
-    fire: (_type, event) => {
-      for (const listener of errors) listener(event);
-    },
-  };
-}
-
-function asScope(port: MessagePort): Parameters<typeof serveHttpCalls>[0] {
-  ports.push(port);
-  return {
-    postMessage: (message: WorkerAnswer) => port.postMessage(message),
-    addEventListener: (_type, listener) => port.on('message', (data: WorkerRequest) => listener({ data })),
-  };
-}
+afterEach(closePorts);
 
 /** A fetch that answers every call with `answer` and records what it was asked. */
 function recordingFetch(answer: unknown): { fetch: typeof fetch; calls: { url: string; token: string | null; body: unknown }[] } {
@@ -107,7 +76,7 @@ describe('HTTP calls made in a worker', () => {
     const { port1, port2 } = new MessageChannel();
     const worker = asWorker(port1);
     // A worker that says it runs and never answers.
-    ports.push(port2);
+    closeLater(port2);
     port2.postMessage({ kind: 'ready' } satisfies WorkerAnswer);
     const inPage = recordingFetch(ok({ annotator: 'a' }));
     const call = workerCaller(worker, { token: 't' }, httpCaller({ token: 't', fetch: inPage.fetch }));
@@ -128,7 +97,7 @@ describe('HTTP calls made in a worker', () => {
 
   it('ignores messages that are not answers, and answers to no call', async () => {
     const { port1, port2 } = new MessageChannel();
-    ports.push(port2);
+    closeLater(port2);
     const call = workerCaller(asWorker(port1), { token: 't' }, httpCaller({ token: 't', fetch: recordingFetch(null).fetch }));
     const requests: WorkerRequest[] = [];
     port2.on('message', (request: WorkerRequest) => {
@@ -147,12 +116,7 @@ describe('HTTP calls made in a worker', () => {
   });
 
   it('saves through the real server', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'gloss-http-worker-'));
-    mkdirSync(join(root, 'renderer'));
-    writeFileSync(join(root, 'renderer', 'index.html'), '<!doctype html>');
-    const seen: unknown[][] = [];
-    const api = { applyChanges: async (...args: unknown[]) => (seen.push(args), ok(SAVED)) } as unknown as GlossApi;
-    const server = await startServer({ api, rendererDir: join(root, 'renderer'), port: 0 });
+    const { server, seen, stop } = await savingServer(SAVED);
     try {
       const { port1, port2 } = new MessageChannel();
       serveHttpCalls(asScope(port2));
@@ -161,8 +125,7 @@ describe('HTTP calls made in a worker', () => {
       expect(await client.applyChanges('doc-1', CHANGES)).toEqual(ok(SAVED));
       expect(seen).toEqual([['doc-1', CHANGES]]);
     } finally {
-      await server.close();
-      rmSync(root, { recursive: true, force: true });
+      await stop();
     }
   });
 });
