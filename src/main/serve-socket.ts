@@ -63,7 +63,8 @@ export function apiSocket(opts: { api: GlossApi; token: string; origins: () => r
 
   return {
     upgrade(req, socket, head) {
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      // Its path as sent (not parsed as a URL: a request line such as `GET //` would not parse).
+      const path = (req.url ?? '').split('?', 1)[0];
       const origin = req.headers.origin;
       if (path !== SOCKET_PATH || origin === undefined || !opts.origins().includes(origin)) {
         refuse(socket, path !== SOCKET_PATH ? '404 Not Found' : '403 Forbidden');

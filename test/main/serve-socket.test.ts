@@ -1,6 +1,7 @@
 // Browser mode's API socket over a real server: who may connect (Host, origin, token first), the
 // calls answered as HTTP answers them, what closes the socket, and the server closing it.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -82,6 +83,23 @@ async function welcomed(s: RunningServer): Promise<{ socket: WebSocket; send(val
   return { socket, send: (value) => socket.send(JSON.stringify(value)), ...messages };
 }
 
+/** The status line a handshake for `path` gets, sent as raw bytes (no client normalises the path). */
+function rawUpgrade(port: number, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(
+        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: http://127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+      );
+    });
+    socket.once('data', (data) => {
+      resolve(String(data).split('\r\n')[0]!);
+      socket.destroy();
+    });
+    socket.once('error', reject);
+  });
+}
+
 /** The same call over HTTP, for comparison. */
 async function overHttp(s: RunningServer, method: string, args: unknown): Promise<unknown> {
   const reply = await fetch(`http://127.0.0.1:${s.port}/api/${method}`, {
@@ -158,6 +176,9 @@ describe('the API socket', () => {
     // DNS rebinding: a hostile name resolved to 127.0.0.1, its own Host and origin.
     expect(await refusal(open(s, { host: `evil.example:${s.port}`, origin: `http://evil.example:${s.port}` }))).toBe(403);
     expect(await refusal(open(s, { path: '/api/getSettings' }))).toBe(404);
+    // A request line no URL parser takes is refused, not a crash of the server.
+    expect(await rawUpgrade(s.port, '//')).toMatch(/^HTTP\/1\.1 404 /);
+    expect(await rawUpgrade(s.port, SOCKET_PATH)).toMatch(/^HTTP\/1\.1 101 /);
     // localhost is ours too, as for HTTP.
     const local = open(s, { host: `localhost:${s.port}`, origin: `http://localhost:${s.port}` });
     await new Promise<void>((resolve) => local.on('open', () => resolve()));
