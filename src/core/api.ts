@@ -310,6 +310,12 @@ export const GLOSS_API_METHODS = [
 
 export type GlossApiMethod = (typeof GLOSS_API_METHODS)[number];
 
+/** Where browser mode's API socket is opened on the `gloss serve` server (docs/adr/0022). */
+export const API_SOCKET_PATH = '/api/socket';
+
+/** Methods always called over HTTP in browser mode, never the socket: their arguments may be larger than a message may be. */
+export const HTTP_ONLY_METHODS: readonly GlossApiMethod[] = ['startImport'];
+
 /** Commands the shell (Electron menu) sends to the renderer. */
 export type ShellCommand = 'undo' | 'redo' | 'reload-workspace';
 

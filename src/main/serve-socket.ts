@@ -9,23 +9,14 @@
 // must carry the run's token; nothing else is read before it. Then each message is one call,
 // `{id, method, args}`, checked and dispatched as an HTTP call is, and answered `{id, result}`.
 
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { RawData, WebSocket } from 'ws';
-import { fail } from '../core/api';
+import { API_SOCKET_PATH, HTTP_ONLY_METHODS, fail } from '../core/api';
 import type { GlossApi, GlossApiMethod, Result } from '../core/api';
+import { isObject } from '../core/formats/common';
 import { dispatchApiCall, isApiMethod } from './dispatch';
-
-/** Where the socket is opened. */
-export const SOCKET_PATH = '/api/socket';
-
-/** The largest message the socket reads: one call's arguments (as an HTTP body's limit). */
-export const MAX_SOCKET_MESSAGE_BYTES = 16 * 1024 * 1024;
-
-/** Methods not taken over the socket: their arguments may be larger than a message may be. */
-export const HTTP_ONLY_METHODS: readonly GlossApiMethod[] = ['startImport'];
 
 /** The first message: the run's token. */
 export interface SocketHello {
@@ -53,21 +44,28 @@ export interface ApiSocket {
   close(): void;
 }
 
-/**
- * The API socket of a `gloss serve` run. `origins` are the origins the page may be served from
- * (`http://127.0.0.1:PORT`, `http://localhost:PORT`), known once the server listens.
- */
-export function apiSocket(opts: { api: GlossApi; token: string; origins: () => readonly string[] }): ApiSocket {
-  const server = new WebSocketServer({ noServer: true, maxPayload: MAX_SOCKET_MESSAGE_BYTES, perMessageDeflate: false });
-  server.on('connection', (socket) => serveCalls(socket, opts.api, opts.token));
+export interface ApiSocketOptions {
+  api: GlossApi;
+  /** Whether a string is the run's token (serve.ts's constant-time comparison). */
+  isToken(given: string): boolean;
+  /** The origins the page may be served from (`http://127.0.0.1:PORT`, `http://localhost:PORT`), known once the server listens. */
+  origins(): readonly string[];
+  /** The largest message read: one call's arguments (an HTTP body's limit). */
+  maxMessageBytes: number;
+}
+
+/** The API socket of a `gloss serve` run. */
+export function apiSocket(opts: ApiSocketOptions): ApiSocket {
+  const server = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes, perMessageDeflate: false });
+  server.on('connection', (socket) => serveCalls(socket, opts.api, opts.isToken));
 
   return {
     upgrade(req, socket, head) {
       // Its path as sent (not parsed as a URL: a request line such as `GET //` would not parse).
       const path = (req.url ?? '').split('?', 1)[0];
       const origin = req.headers.origin;
-      if (path !== SOCKET_PATH || origin === undefined || !opts.origins().includes(origin)) {
-        refuse(socket, path !== SOCKET_PATH ? '404 Not Found' : '403 Forbidden');
+      if (path !== API_SOCKET_PATH || origin === undefined || !opts.origins().includes(origin)) {
+        refuse(socket, path !== API_SOCKET_PATH ? '404 Not Found' : '403 Forbidden');
         return;
       }
       server.handleUpgrade(req, socket, head, (ws) => server.emit('connection', ws, req));
@@ -85,19 +83,8 @@ export function refuse(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-function sameSecret(given: unknown, token: string): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** One connection: the hello, then calls answered as they finish (in any order, matched by id). */
-function serveCalls(socket: WebSocket, api: GlossApi, token: string): void {
+function serveCalls(socket: WebSocket, api: GlossApi, isToken: (given: string) => boolean): void {
   let welcomed = false;
   // A connection's errors (a reset, a message too large) close it; nothing to throw anywhere.
   socket.on('error', () => undefined);
@@ -117,7 +104,7 @@ function serveCalls(socket: WebSocket, api: GlossApi, token: string): void {
       return;
     }
     if (!welcomed) {
-      if (!isObject(message) || !sameSecret(message.token, token)) {
+      if (!isObject(message) || typeof message.token !== 'string' || !isToken(message.token)) {
         socket.close(POLICY_VIOLATION, 'missing or wrong access token');
         return;
       }

@@ -183,7 +183,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   let port = 0;
   /** Where our page may come from: the socket takes handshakes from these origins only. */
   const origins = (): string[] => [`http://${HOST}:${port}`, `http://localhost:${port}`];
-  const socket = apiSocket({ api: opts.api, token, origins });
+  const socket = apiSocket({ api: opts.api, isToken: (given) => sameSecret(given, token), origins, maxMessageBytes: MAX_BODY_BYTES });
   /** DNS rebinding: a hostile page on evil.example resolved to 127.0.0.1 still sends its own Host. */
   const ourHost = (req: IncomingMessage): boolean => req.headers.host === `${HOST}:${port}` || req.headers.host === `localhost:${port}`;
 

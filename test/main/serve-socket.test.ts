@@ -6,11 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { fail, ok } from '../../src/core/api';
+import { API_SOCKET_PATH, fail, ok } from '../../src/core/api';
 import type { GlossApi, LayerChange } from '../../src/core/api';
-import { TOKEN_HEADER, startServer } from '../../src/main/serve';
+import { MAX_BODY_BYTES, TOKEN_HEADER, startServer } from '../../src/main/serve';
 import type { RunningServer } from '../../src/main/serve';
-import { MAX_SOCKET_MESSAGE_BYTES, SOCKET_PATH } from '../../src/main/serve-socket';
 import { fakeApi } from './fake-api';
 
 let root: string;
@@ -39,7 +38,7 @@ async function start(): Promise<RunningServer> {
 /** A socket as a page of ours opens it (or with the origin, Host and path given). */
 function open(s: RunningServer, opts: { origin?: string | null; host?: string; path?: string } = {}): WebSocket {
   const origin = opts.origin === undefined ? `http://127.0.0.1:${s.port}` : opts.origin;
-  const socket = new WebSocket(`ws://127.0.0.1:${s.port}${opts.path ?? SOCKET_PATH}`, {
+  const socket = new WebSocket(`ws://127.0.0.1:${s.port}${opts.path ?? API_SOCKET_PATH}`, {
     ...(origin !== null ? { origin } : {}),
     headers: { Host: opts.host ?? `127.0.0.1:${s.port}` },
   });
@@ -178,7 +177,7 @@ describe('the API socket', () => {
     expect(await refusal(open(s, { path: '/api/getSettings' }))).toBe(404);
     // A request line no URL parser takes is refused, not a crash of the server.
     expect(await rawUpgrade(s.port, '//')).toMatch(/^HTTP\/1\.1 404 /);
-    expect(await rawUpgrade(s.port, SOCKET_PATH)).toMatch(/^HTTP\/1\.1 101 /);
+    expect(await rawUpgrade(s.port, API_SOCKET_PATH)).toMatch(/^HTTP\/1\.1 101 /);
     // localhost is ours too, as for HTTP.
     const local = open(s, { host: `localhost:${s.port}`, origin: `http://localhost:${s.port}` });
     await new Promise<void>((resolve) => local.on('open', () => resolve()));
@@ -208,7 +207,7 @@ describe('the API socket', () => {
     binary.socket.send(Buffer.from('{}'));
     expect(await binary.closed).toEqual({ code: 1003, reason: 'text messages only' });
     const big = await welcomed(s);
-    big.send({ id: 1, method: 'applyChanges', args: ['d', [], 'x'.repeat(MAX_SOCKET_MESSAGE_BYTES)] });
+    big.send({ id: 1, method: 'applyChanges', args: ['d', [], 'x'.repeat(MAX_BODY_BYTES)] });
     expect((await big.closed).code).toBe(1009);
     expect(api.applyChanges).not.toHaveBeenCalled();
   });

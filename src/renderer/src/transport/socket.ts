@@ -4,16 +4,10 @@
 // be). Once the socket closes, its calls in flight fail as a lost connection does (they may have
 // reached the server) and every later call goes over HTTP.
 
-import { fail } from '../../../core/api';
+import { API_SOCKET_PATH, HTTP_ONLY_METHODS, fail } from '../../../core/api';
 import type { GlossApiMethod, Result } from '../../../core/api';
 import { isResult } from './http';
 import type { HttpCall } from './http';
-
-/** Where the socket is opened (SOCKET_PATH of serve-socket.ts). */
-export const SOCKET_PATH = '/api/socket';
-
-/** Calls made over HTTP even with the socket open (HTTP_ONLY_METHODS of serve-socket.ts). */
-const HTTP_ONLY: readonly GlossApiMethod[] = ['startImport'];
 
 /** The part of a WebSocket this module uses (a fake in tests). */
 export interface SocketLike {
@@ -27,7 +21,7 @@ export interface SocketLike {
 
 /** The socket's address for a page served from `href` (http → ws). */
 export function socketUrl(href: string): string {
-  const url = new URL(SOCKET_PATH, href);
+  const url = new URL(API_SOCKET_PATH, href);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   return url.href;
 }
@@ -77,7 +71,7 @@ export function socketCaller(socket: SocketLike, token: string, http: HttpCall):
   });
 
   return <T>(method: GlossApiMethod, args: unknown[]): Promise<Result<T>> => {
-    if (!ready || HTTP_ONLY.includes(method)) return http<T>(method, args);
+    if (!ready || HTTP_ONLY_METHODS.includes(method)) return http<T>(method, args);
     const id = nextId++;
     return new Promise<Result<T>>((resolve) => {
       inFlight.set(id, resolve as (result: Result<unknown>) => void);
