@@ -8,9 +8,9 @@ import { AgreementAccumulator } from '../../core/agreement';
 import type { AgreementDocument, AgreementLayer, AgreementResult, AgreementTallies } from '../../core/agreement';
 import { CURATION_ANNOTATOR } from '../../core/model';
 import type { Problem } from '../../core/model';
-import { BatchWorker, serveBatches, workerCount } from './worker-threads';
+import { BatchWorker, batchesOf, isWorkerOfKind, openForWorker, serveBatches, workerCount } from './worker-threads';
 import type { WorkerThreads } from './worker-threads';
-import { Workspace } from './workspace';
+import type { Workspace } from './workspace';
 
 /** Documents whose files are read ahead of the one being looked at (a read-only workspace). */
 const READ_AHEAD_WINDOW = 32;
@@ -94,7 +94,7 @@ export interface AgreementWorkerData {
 }
 
 export function isAgreementWorkerData(data: unknown): data is AgreementWorkerData {
-  return typeof data === 'object' && data !== null && (data as { kind?: unknown }).kind === WORKER_KIND;
+  return isWorkerOfKind(data, WORKER_KIND);
 }
 
 /** A worker's answer to a batch: the annotators it found there and the problems reading it met. Its sums come at the end. */
@@ -114,8 +114,7 @@ async function agreementInThreads(
   count: number,
 ): Promise<string[]> {
   const data: AgreementWorkerData = { kind: WORKER_KIND, dir: ws.dir, ...(chosen ? { chosen: [...chosen] } : {}) };
-  const batches: string[][] = [];
-  for (let i = 0; i < ids.length; i += BATCH_DOCUMENTS) batches.push(ids.slice(i, i + BATCH_DOCUMENTS));
+  const batches = batchesOf(ids, BATCH_DOCUMENTS);
   const workers = Array.from({ length: count }, () => new BatchWorker<AgreementBatch, AgreementTallies>(script, data, 'an agreement worker'));
   try {
     const answers: AgreementBatch[] = [];
@@ -139,12 +138,7 @@ async function agreementInThreads(
 
 /** Serve an agreement's batches on `port` (the worker's parentPort): sums them, and hands the sums back at the end. */
 export function runAgreementWorker(port: MessagePort, data: AgreementWorkerData): void {
-  const ready = Workspace.open(data.dir, { readOnly: true, lazy: true }).then((opened) => {
-    if (!opened.ok) throw new Error(opened.error.message);
-    return opened.value;
-  });
-  // Read later, or never if the first batch fails with it.
-  ready.catch(() => undefined);
+  const ready = openForWorker(data.dir);
   const accumulator = new AgreementAccumulator(data.chosen);
   let reported = 0;
   serveBatches<AgreementBatch, AgreementTallies>(

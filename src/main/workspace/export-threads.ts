@@ -10,7 +10,7 @@ import type { ItemList } from '../../core/formats/item-list';
 import type { Problem } from '../../core/model';
 import type { ExportSink, ItemListFormat, StreamedExport } from './exporter';
 import type { ProgressStep } from './importer';
-import { BatchWorker } from './worker-threads';
+import { BatchWorker, batchesOf, isWorkerOfKind } from './worker-threads';
 import type { Workspace } from './workspace';
 
 /** Documents a worker makes at a time. */
@@ -35,7 +35,7 @@ export interface ExportWorkerData {
 }
 
 export function isExportWorkerData(data: unknown): data is ExportWorkerData {
-  return typeof data === 'object' && data !== null && (data as { kind?: unknown }).kind === WORKER_KIND;
+  return isWorkerOfKind(data, WORKER_KIND);
 }
 
 /** A worker's batch: the items' bytes (each led by the list's `leading`) and what readExportDocument told. */
@@ -67,8 +67,7 @@ export async function streamInThreads(
   count: number,
 ): Promise<StreamedExport> {
   const ids = ws.documentIds();
-  const batches: string[][] = [];
-  for (let i = 0; i < ids.length; i += BATCH_DOCUMENTS) batches.push(ids.slice(i, i + BATCH_DOCUMENTS));
+  const batches = batchesOf(ids, BATCH_DOCUMENTS);
   const data: ExportWorkerData = {
     kind: WORKER_KIND,
     dir: ws.dir,

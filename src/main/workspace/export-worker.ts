@@ -8,17 +8,13 @@ import type { Problem } from '../../core/model';
 import { MAX_UTF8_PER_UNIT } from './durable';
 import { itemList, readExportDocuments } from './exporter';
 import type { ExportWorkerData, MadeBatch } from './export-threads';
-import { serveBatches } from './worker-threads';
-import { Workspace } from './workspace';
+import { openForWorker, serveBatches } from './worker-threads';
+import type { Workspace } from './workspace';
 
 /** Serve an export's batches on `port` (the worker's parentPort) until told there is no more. */
 export function runExportWorker(port: MessagePort, data: ExportWorkerData): void {
-  // Opened while the first batches are on their way; they wait for it.
-  const ready = Workspace.open(data.dir, { readOnly: true, lazy: true }).then((opened) => {
-    if (!opened.ok) throw new Error(opened.error.message);
-    // One list for the worker's batches: its caches carry over.
-    return { ws: opened.value, list: itemList(data.format, opened.value.schema, data.exportedAt, data.prefer) };
-  });
+  // One list for the worker's batches: its caches carry over.
+  const ready = openForWorker(data.dir).then((ws) => ({ ws, list: itemList(data.format, ws.schema, data.exportedAt, data.prefer) }));
   // Read later, or never if the first batch fails with it.
   ready.catch(() => undefined);
   serveBatches<MadeBatch, Problem[]>(

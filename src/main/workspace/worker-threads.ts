@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
+import { Workspace } from './workspace';
 
 /** Worker threads a pass may start, where a caller can start them (the CLI's bundle runs the workers). */
 export interface WorkerThreads {
@@ -27,6 +28,32 @@ export function workerCount(threads: WorkerThreads | undefined, documents: numbe
   if (!threads || documents < (threads.minDocuments ?? MIN_THREADED_DOCUMENTS)) return 0;
   const count = Math.min(threads.count ?? availableParallelism(), MAX_WORKER_THREADS);
   return count >= 2 ? count : 0;
+}
+
+/** Whether a worker's workerData names the pass of this kind (each pass has its own `kind`). */
+export function isWorkerOfKind(data: unknown, kind: string): boolean {
+  return typeof data === 'object' && data !== null && (data as { kind?: unknown }).kind === kind;
+}
+
+/** `ids` in batches of `size`, in order: what the workers are given. */
+export function batchesOf(ids: readonly string[], size: number): string[][] {
+  const batches: string[][] = [];
+  for (let i = 0; i < ids.length; i += size) batches.push(ids.slice(i, i + size));
+  return batches;
+}
+
+/**
+ * The workspace at `dir` as a worker reads it: read-only and lazily, opened while the first
+ * batches are on their way (they wait for it). A failure to open rejects, for the first batch
+ * to report: the promise is marked handled, since no batch may come.
+ */
+export function openForWorker(dir: string): Promise<Workspace> {
+  const ready = Workspace.open(dir, { readOnly: true, lazy: true }).then((opened) => {
+    if (!opened.ok) throw new Error(opened.error.message);
+    return opened.value;
+  });
+  ready.catch(() => undefined);
+  return ready;
 }
 
 /** To a worker: a batch of documents, or that there is no more (it answers with its last word and ends). */
