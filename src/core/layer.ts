@@ -320,8 +320,11 @@ export function applyLayerChanges(
   now: string,
 ): Result<Layer> {
   if (!Array.isArray(changes)) return fail('invalid-input', 'changes must be a list');
-  // A copy all the same: a caller may tell an edit by a new layer.
-  if (changes.length === 0) return ok(canonicalWithSpans(layer, canonicalLayers.has(layer) ? [...layer.spans] : layer.spans.map(canonicalSpan)));
+  if (changes.length === 0) {
+    const canonical = canonicalLayer(layer);
+    // A new object all the same: a caller may tell an edit by a new layer.
+    return ok(canonical === layer ? canonicalWithSpans(layer, [...layer.spans]) : canonical);
+  }
   const next = cloneLayer(layer);
   // Spans this edit made: the others are the input's.
   const touched = new Set<Span>();
