@@ -1161,24 +1161,23 @@ export async function runActions(
   const answers: { startEpoch: number; firstByteEpoch: number; endEpoch: number; bytes: number }[] = [];
   page.on('websocket', (socket) => {
     const sent = new Map<number, number>();
-    const idOf = (payload: string | Buffer, key: 'method' | 'result'): number | null => {
+    const parsed = (payload: string | Buffer): { id?: unknown; method?: unknown; result?: unknown } | null => {
       try {
-        const message = JSON.parse(String(payload)) as { id?: unknown; method?: unknown; result?: unknown };
-        if (typeof message.id !== 'number') return null;
-        return key === 'method' ? (message.method === 'applyChanges' ? message.id : null) : 'result' in message ? message.id : null;
+        return JSON.parse(String(payload)) as { id?: unknown; method?: unknown; result?: unknown };
       } catch {
         return null;
       }
     };
     socket.on('framesent', ({ payload }) => {
-      const id = idOf(payload, 'method');
-      if (id !== null) sent.set(id, Date.now());
+      const call = parsed(payload);
+      if (call?.method === 'applyChanges' && typeof call.id === 'number') sent.set(call.id, Date.now());
     });
     socket.on('framereceived', ({ payload }) => {
-      const id = idOf(payload, 'result');
-      const start = id === null ? undefined : sent.get(id);
-      if (id === null || start === undefined) return;
-      sent.delete(id);
+      const answer = parsed(payload);
+      if (typeof answer?.id !== 'number' || answer.result === undefined) return;
+      const start = sent.get(answer.id);
+      if (start === undefined) return;
+      sent.delete(answer.id);
       const end = Date.now();
       answers.push({ startEpoch: start, firstByteEpoch: end, endEpoch: end, bytes: Buffer.byteLength(payload) });
     });
