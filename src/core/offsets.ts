@@ -92,6 +92,60 @@ export class CodePointIndex {
   }
 }
 
+/**
+ * A text as the inside of its JSON string (JSON.stringify's escapes, without the quotes), with
+ * where each code point starts in it: the JSON of any code-point slice of the text is a slice of
+ * this one escaped text, since JSON escapes each character on its own (a surrogate pair stays
+ * whole, a lone surrogate is `\uXXXX`). An export that writes hundreds of thousands of quotes and
+ * their context (W3C's TextQuoteSelector) escapes each document once instead of every slice.
+ */
+export class JsonEscapedText {
+  /** JSON.stringify(text) without its quotes. */
+  readonly escaped: string;
+  /** Where each code point starts in `escaped`, and its end at [length]. */
+  private readonly at: Int32Array;
+  /** Length of the text in code points. */
+  readonly length: number;
+
+  constructor(text: string) {
+    this.escaped = JSON.stringify(text).slice(1, -1);
+    const at = new Int32Array(text.length + 1);
+    let cp = 0;
+    let u = 0;
+    for (let i = 0; i < text.length; i++) {
+      at[cp++] = u;
+      const c = text.charCodeAt(i);
+      if (c < 0x20) u += c === 0x08 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d ? 2 : 6;
+      else if (c === 0x22 || c === 0x5c) u += 2;
+      else if (c < 0xd800 || c > 0xdfff) u += 1;
+      else if (c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+        u += 2;
+        i++;
+      } else u += 6;
+    }
+    at[cp] = u;
+    // The rules above are JSON.stringify's (ECMA-262 QuoteJSONString); a mismatch would be a bug here.
+    if (u !== this.escaped.length) throw new Error(`JsonEscapedText: ${u} escaped units counted, ${this.escaped.length} made`);
+    this.at = at.subarray(0, cp + 1);
+    this.length = cp;
+  }
+
+  /**
+   * JSON.stringify(the text between two code-point offsets) without its quotes. Throws
+   * RangeError outside the text, as CodePointIndex does.
+   */
+  slice(start: number, end: number): string {
+    return this.escaped.slice(this.index(start), this.index(end));
+  }
+
+  private index(cp: number): number {
+    if (!Number.isInteger(cp) || cp < 0 || cp > this.length) {
+      throw new RangeError(`code-point offset ${cp} is outside the text (0..${this.length})`);
+    }
+    return this.at[cp]!;
+  }
+}
+
 /** Index of the first k in [0, n) for which pred holds (pred monotone false..true), or n. */
 export function firstIndex(n: number, pred: (k: number) => boolean): number {
   let lo = 0;

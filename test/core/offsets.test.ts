@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CodePointIndex, codePointLength, sliceCodePoints } from '../../src/core/offsets';
+import { CodePointIndex, JsonEscapedText, codePointLength, sliceCodePoints } from '../../src/core/offsets';
 import { readSample } from './samples';
 
 // Property tests run on a fixed seed so that every run checks the same cases.
@@ -175,5 +175,47 @@ describe('CodePointIndex', () => {
       }),
       { numRuns: 300, seed: SEED },
     );
+  });
+});
+
+describe('JsonEscapedText', () => {
+  /** JSON.stringify of a code-point slice, without its quotes: what slice must give. */
+  const escapedSlice = (s: string, start: number, end: number): string => JSON.stringify([...s].slice(start, end).join('')).slice(1, -1);
+
+  it('gives the JSON of a slice: quotes, backslashes, control characters, lone surrogates escaped', () => {
+    const text = 'a"b\\c\n\t\u0001\u001f\u007f é💧\ud800x\udc00';
+    const escaped = new JsonEscapedText(text);
+    expect(escaped.length).toBe([...text].length);
+    expect(escaped.escaped).toBe(JSON.stringify(text).slice(1, -1));
+    expect(escaped.slice(0, 3)).toBe('a\\"b');
+    expect(escaped.slice(5, 9)).toBe('\\n\\t\\u0001\\u001f');
+    expect(escaped.slice(9, 13)).toBe('\u007f é💧');
+    expect(escaped.slice(13, 14)).toBe('\\ud800');
+    expect(escaped.slice(15, 16)).toBe('\\udc00');
+    expect(escaped.slice(3, 3)).toBe('');
+  });
+
+  it('escapes every code-point slice as JSON.stringify does (random strings of any UTF-16 units)', () => {
+    fc.assert(
+      fc.property(textAndRange, ({ s, start, end }) => {
+        expect(new JsonEscapedText(s).slice(start, end)).toBe(escapedSlice(s, start, end));
+      }),
+      { numRuns: 500, seed: SEED },
+    );
+  });
+
+  it('maps every code point of the sample with emoji and Cyrillic', () => {
+    const text = readSample('social-monitoring-digest.txt');
+    const escaped = new JsonEscapedText(text);
+    expect(escaped.length).toBe(406);
+    for (let cp = 0; cp < escaped.length; cp++) expect(escaped.slice(cp, cp + 1)).toBe(escapedSlice(text, cp, cp + 1));
+    expect(escaped.slice(349, 353)).toBe('𝟐𝟎𝟐𝟕');
+  });
+
+  it('throws RangeError outside the text, as CodePointIndex does', () => {
+    const escaped = new JsonEscapedText('a💧b');
+    expect(() => escaped.slice(0, 4)).toThrow(new RangeError('code-point offset 4 is outside the text (0..3)'));
+    expect(() => escaped.slice(-1, 1)).toThrow(RangeError);
+    expect(() => escaped.slice(0.5, 1)).toThrow(RangeError);
   });
 });

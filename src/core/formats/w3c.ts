@@ -5,7 +5,7 @@ import { isValidAnnotator, isValidDocId, plainTextToBlocks } from '../document';
 import type { AttributeValue, Span } from '../model';
 import { jsonValueLine } from '../json-error';
 import type { JsonStep } from '../json-error';
-import { CodePointIndex } from '../offsets';
+import { CodePointIndex, JsonEscapedText } from '../offsets';
 import { isObject, normalizeItem, sortedSpans } from './common';
 import { ItemListWriter } from './item-list';
 import type { ItemList } from './item-list';
@@ -38,26 +38,15 @@ function spanIdOf(id: unknown): string | undefined {
 
 const json = JSON.stringify;
 
-/** A target as compact JSON: the document (already JSON), a TextQuoteSelector with context and a TextPositionSelector. */
-function targetJson(documentJson: string, index: CodePointIndex, start: number, end: number): string {
+/**
+ * A target as compact JSON: the document (already JSON), a TextQuoteSelector with context and a
+ * TextPositionSelector. The quote and its context are slices of the document's text escaped once.
+ */
+function targetJson(documentJson: string, text: JsonEscapedText, start: number, end: number): string {
   const before = Math.max(0, start - QUOTE_CONTEXT);
-  const after = Math.min(index.length, end + QUOTE_CONTEXT);
-  let exact: string;
-  let prefix: string;
-  let suffix: string;
-  if (index.length === index.utf16Length && Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= index.length) {
-    // Without astral characters code points are UTF-16 units: slice the text as it is.
-    const text = index.text;
-    exact = text.slice(start, end);
-    prefix = text.slice(before, start);
-    suffix = text.slice(end, after);
-  } else {
-    exact = index.slice(start, end);
-    prefix = index.slice(before, start);
-    suffix = index.slice(end, after);
-  }
+  const after = Math.min(text.length, end + QUOTE_CONTEXT);
   return (
-    `{"source":${documentJson},"selector":[{"type":"TextQuoteSelector","exact":${json(exact)},"prefix":${json(prefix)},"suffix":${json(suffix)}},` +
+    `{"source":${documentJson},"selector":[{"type":"TextQuoteSelector","exact":"${text.slice(start, end)}","prefix":"${text.slice(before, start)}","suffix":"${text.slice(end, after)}"},` +
     `{"type":"TextPositionSelector","start":${start},"end":${end}}]}`
   );
 }
@@ -96,7 +85,7 @@ class AnnotationJson {
    * `idPrefix` is annotationId's up to the span id; `documentJson` and `annotatorJson` are JSON
    * strings already.
    */
-  of(idPrefix: string, documentJson: string, annotatorJson: string, index: CodePointIndex, span: Span): string {
+  of(idPrefix: string, documentJson: string, annotatorJson: string, text: JsonEscapedText, span: Span): string {
     let label = this.labels.get(span.label);
     if (label === undefined) {
       label = json(span.label);
@@ -114,10 +103,10 @@ class AnnotationJson {
     const ranges = span.fragments;
     const target =
       ranges === undefined
-        ? targetJson(documentJson, index, span.start, span.end)
+        ? targetJson(documentJson, text, span.start, span.end)
         : ranges.length === 1
-          ? targetJson(documentJson, index, ranges[0]!.start, ranges[0]!.end)
-          : `[${ranges.map((r) => targetJson(documentJson, index, r.start, r.end)).join(',')}]`;
+          ? targetJson(documentJson, text, ranges[0]!.start, ranges[0]!.end)
+          : `[${ranges.map((r) => targetJson(documentJson, text, r.start, r.end)).join(',')}]`;
     // URI-encoded, the id is ASCII without quotes, backslashes or control characters: its JSON is itself in quotes.
     return (
       `{"id":"${idPrefix}${encodeURIComponent(span.id)}","type":"Annotation","motivation":"tagging","creator":${annotatorJson},` +
@@ -149,13 +138,13 @@ export function w3cItemList(): ItemList {
     head: HEAD,
     leading: ',',
     items({ document, layers }: ExportDocument) {
-      const index = new CodePointIndex(document.text);
+      const text = new JsonEscapedText(document.text);
       const documentJson = json(document.id);
       const pieces: string[] = [];
       for (const layer of layers) {
         const idPrefix = `${ID_PREFIX}${encodeURIComponent(document.id)}/${encodeURIComponent(layer.annotator)}/`;
         const annotatorJson = json(layer.annotator);
-        for (const span of sortedSpans(layer.spans)) pieces.push(',' + ITEM_INDENT + annotations.of(idPrefix, documentJson, annotatorJson, index, span));
+        for (const span of sortedSpans(layer.spans)) pieces.push(',' + ITEM_INDENT + annotations.of(idPrefix, documentJson, annotatorJson, text, span));
       }
       return { pieces, count: pieces.length };
     },
