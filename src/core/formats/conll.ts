@@ -3,7 +3,7 @@
 
 import type { Block, Layer, Span } from '../model';
 import { CodePointIndex, codePointLength, lowerBound } from '../offsets';
-import { forEachWordSegment, isAsciiSpace, segmenterFor } from '../words';
+import { forEachWordSegment, isAsciiSpace, sentenceStarts } from '../words';
 import { sortedSpans, spanRanges } from './common';
 import type { ItemList } from './item-list';
 import type { ExportDocument, ImportedItem, ImportedSpan, ParseResult } from './types';
@@ -326,7 +326,7 @@ function exportDocument(
   const boundaries: number[] = [];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) boundaries.push(i);
   if (prose) {
-    for (const seg of segmenterFor(document.meta.language, 'sentence').segment(text)) boundaries.push(seg.index);
+    for (const start of sentenceStarts(text, document.meta.language)) boundaries.push(start);
     boundaries.sort((a, b) => a - b);
   }
 
