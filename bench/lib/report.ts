@@ -257,6 +257,7 @@ export function markdown(r: BenchResults): string {
     command(c.importReport.command, c.importReport);
     for (const a of Object.values(c.importCorpus.perAnnotator)) command(a.command, a);
     for (const e of Object.values(c.exports)) command(e.command, e, kb(e.bytes));
+    for (const e of Object.values(c.reportExports ?? {})) command(e.command, e, kb(e.bytes));
     if ('skipped' in c.agreement) lines.push(row(['gloss agreement', '—', '', '', 0, '', c.agreement.skipped]));
     else command(c.agreement.command, c.agreement);
     command(c.validate.command, c.validate);
