@@ -168,8 +168,8 @@ export function forEachWordSegment(
 }
 
 // Sentence_Break classes (UAX #29) of the characters the fast sentence scan knows: ASCII, the
-// basic Cyrillic letters, the euro sign and common emoji. Any other character is UNKNOWN: a boundary whose rules would look at
-// one is asked of the segmenter.
+// basic Cyrillic letters, the euro sign and common emoji. Any other character is UNKNOWN: a
+// boundary whose rules would look at one is asked of the segmenter.
 const SB_OTHER = 0;
 const SB_SP = 1;
 const SB_LOWER = 2;
