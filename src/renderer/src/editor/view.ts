@@ -31,6 +31,11 @@ export function createDocumentView(place: HTMLElement, state: EditorState, event
       events.onTransaction(tr);
     },
     handleClick: (_view, _pos, event) => {
+      // The browser counts the presses of a double or triple click (event.detail) and selects the
+      // word or paragraph; ProseMirror times them by its own clock when it handles them, and takes
+      // a second press handled more than 500 ms after the first (a busy page) for a single click.
+      // Selecting the span under it would then undo the browser's word selection.
+      if (event.detail > 1) return false;
       events.onClick(spanIdsAt(event.target, view.dom));
       // Let ProseMirror place the caret as usual.
       return false;
