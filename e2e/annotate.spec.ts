@@ -10,6 +10,8 @@ import {
   openDocument,
   test,
 } from './support/fixtures';
+import type { WorkspaceDir } from './support/fixtures';
+import type { Page } from '@playwright/test';
 
 const REPORT = 'tajikistan-russia-industrial-cooperation.txt';
 const DIGEST = 'social-monitoring-digest.txt';
@@ -144,13 +146,18 @@ test('relabel with a key, edit attributes and note, delete, and undo each', asyn
   await expect(page.locator('.gl-span[data-label=Money]')).toHaveCount(1);
 });
 
-test('nested spans are shown distinctly and survive a reload', async ({ page, ws, openApp }) => {
+/** The app on the report, with the pledge to open 75 enterprises tagged Commitment by a drag and key 8; the report's id. */
+async function reportWithCommitment(page: Page, ws: WorkspaceDir, openApp: () => Promise<string>): Promise<string> {
   await openApp();
   const doc = ws.docId(REPORT);
   await openDocument(page, doc);
-
   await dragSelect(page, 'plans to open 75 new ones in the next year and a half');
   await page.keyboard.press('8');
+  return doc;
+}
+
+test('nested spans are shown distinctly and survive a reload', async ({ page, ws, openApp }) => {
+  const doc = await reportWithCommitment(page, ws, openApp);
   await doubleClickWord(page, '75');
   await page.keyboard.press('6');
   await expect.poll(() => ws.spansOnDisk(doc, 'alice')).toEqual(['Commitment 1632-1685', 'Quantity 1646-1648']);
@@ -176,11 +183,7 @@ test('nested spans are shown distinctly and survive a reload', async ({ page, ws
 });
 
 test('a double-click inside a highlight selects the word even when the page takes the second click late', async ({ page, ws, openApp }) => {
-  await openApp();
-  const doc = ws.docId(REPORT);
-  await openDocument(page, doc);
-  await dragSelect(page, 'plans to open 75 new ones in the next year and a half');
-  await page.keyboard.press('8');
+  const doc = await reportWithCommitment(page, ws, openApp);
   await expect.poll(() => ws.spansOnDisk(doc, 'alice')).toEqual(['Commitment 1632-1685']);
 
   // A double-click whose second press the page handles more than 500 ms after the first (a busy
