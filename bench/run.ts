@@ -2,7 +2,7 @@
 // on it, then the app in browser mode in headless Chromium beside the floors and the peer, and
 // writes bench/results/latest.json and the tables in bench/README.md. Not part of `npm test`.
 //
-//   npm run bench                  full run (~12 minutes on 2 shared cores)
+//   npm run bench                  full run (~13-14 minutes on 2 shared cores)
 //   npm run bench -- --quick       small data, few runs: a smoke test while developing
 //   options: --runs N  --actions N  --skip-cli  --no-profile
 //   npm run bench -- --open-only   only open the report (app and the two floors), print the

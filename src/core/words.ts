@@ -51,8 +51,7 @@ export class LineSegments {
   containing(at: number): TextSegment {
     if (!this.line || at < this.lineStart || at >= this.lineEnd) {
       this.lineStart = at === 0 ? 0 : this.text.lastIndexOf('\n', at - 1) + 1;
-      const lineFeed = this.text.indexOf('\n', at);
-      this.lineEnd = lineFeed < 0 ? this.text.length : lineFeed + 1;
+      this.lineEnd = this.lineEndFrom(at);
       this.line = this.segmenter.segment(this.text.slice(this.lineStart, this.lineEnd));
     }
     const s = this.line.containing(at - this.lineStart)!;
@@ -63,13 +62,18 @@ export class LineSegments {
   /** Every segment of the text, line by line, in order. */
   *all(): Generator<TextSegment> {
     for (let start = 0; start < this.text.length; ) {
-      const lineFeed = this.text.indexOf('\n', start);
-      const end = lineFeed < 0 ? this.text.length : lineFeed + 1;
+      const end = this.lineEndFrom(start);
       for (const s of this.segmenter.segment(this.text.slice(start, end))) {
         yield { index: start + s.index, end: start + s.index + s.segment.length, wordLike: s.isWordLike === true };
       }
       start = end;
     }
+  }
+
+  /** The end of the line `at` is in: after its line feed, or the end of the text. */
+  private lineEndFrom(at: number): number {
+    const lineFeed = this.text.indexOf('\n', at);
+    return lineFeed < 0 ? this.text.length : lineFeed + 1;
   }
 }
 
@@ -233,11 +237,11 @@ const SB8_LOOKAHEAD = 64;
 
 /**
  * Whether UAX #29's sentence rules break the text before `p` (0 < p < length), from the classes
- * of the characters around it; undefined when one of the characters the rules look at is not one
- * the scan knows (it could be a terminator, a separator, Extend or Format...).
+ * of the characters around it (`before`: the class of the one before `p`); undefined when one of
+ * the characters the rules look at is not one the scan knows (it could be a terminator, a
+ * separator, Extend or Format...).
  */
-function knownSentenceBreak(text: string, p: number): boolean | undefined {
-  const before = sentenceClassAt(text, p - 1);
+function knownSentenceBreak(text: string, p: number, before: number): boolean | undefined {
   const next = p < text.length ? sentenceClassAt(text, p) : SB_UNKNOWN;
   if (before === SB_PARASEP) return true; // SB4
   if (before === SB_CR) return next === SB_UNKNOWN ? undefined : next !== SB_PARASEP; // SB3 (CR × LF), SB4
@@ -295,7 +299,7 @@ export function sentenceStarts(text: string, language: string | undefined): numb
   for (let p = 1; p < text.length; p++) {
     const before = sentenceClassAt(text, p - 1);
     if (before !== SB_SP && before !== SB_CLOSE && before !== SB_ATERM && before !== SB_STERM && before !== SB_PARASEP && before !== SB_CR && before !== SB_UNKNOWN) continue;
-    let breaks = knownSentenceBreak(text, p);
+    let breaks = knownSentenceBreak(text, p, before);
     if (breaks === undefined) {
       segments ??= new LineSegments(text, segmenterFor(language, 'sentence'));
       breaks = segments.containing(p).index === p;
