@@ -49,7 +49,7 @@ export async function runAgreement(ctx: CliContext, dir: string, opts: Agreement
       return EXIT_USAGE;
     }
   }
-  const opened = await Workspace.open(resolve(ctx.cwd, dir), { readOnly: true, lazy: true, now: ctx.now });
+  const opened = await Workspace.open(resolve(ctx.cwd, dir), { readOnly: true, lazy: true, blockingReads: true, now: ctx.now });
   if (!opened.ok) {
     ctx.stderr(`gloss: error: ${opened.error.message}\n`);
     return EXIT_FAILED;

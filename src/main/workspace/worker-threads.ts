@@ -48,7 +48,8 @@ export function batchesOf(ids: readonly string[], size: number): string[][] {
  * to report: the promise is marked handled, since no batch may come.
  */
 export function openForWorker(dir: string): Promise<Workspace> {
-  const ready = Workspace.open(dir, { readOnly: true, lazy: true }).then((opened) => {
+  // A worker does nothing but its batches: it reads each file when it needs it (blockingReads).
+  const ready = Workspace.open(dir, { readOnly: true, lazy: true, blockingReads: true }).then((opened) => {
     if (!opened.ok) throw new Error(opened.error.message);
     return opened.value;
   });

@@ -3,7 +3,7 @@
 // kept aside and reported, and the rest of the workspace still opens.
 
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import type { BigIntStats } from 'node:fs';
 import { readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
@@ -60,6 +60,14 @@ export interface OpenOptions {
    * list), which reads every file anyway: opening eagerly would read them all twice.
    */
   lazy?: boolean;
+  /**
+   * Read each file when it is asked for, synchronously, and nothing ahead (read-only only). For a
+   * thread that does nothing but the pass: a worker thread of an export or of agreement, a CLI
+   * command. Reading ahead in a thread of its own (ReadAhead) keeps an event loop free for others
+   * (the app's server), but costs more CPU than the reads: the bytes cross threads in memory
+   * allocated anew for each file, and its thread takes a core from the pass (docs/adr/0024).
+   */
+  blockingReads?: boolean;
 }
 
 /**
@@ -142,6 +150,8 @@ export class Workspace {
   private journalOptions: Required<JournalOptions> = { idleMs: 2000, maxBytes: 256 * 1024, maxEntries: 500 };
   /** Files being read ahead of a pass (read-only workspaces only: nothing can change them meanwhile). */
   private ahead: ReadAhead | null = null;
+  /** Files read when asked for, synchronously (OpenOptions.blockingReads): nothing is read ahead. */
+  private blockingReads = false;
 
   private constructor(
     /** Absolute path of the workspace folder. */
@@ -197,6 +207,7 @@ export class Workspace {
     db.data = loaded.value;
     const ws = new Workspace(root, db, options.readOnly ?? false, options.now ?? (() => new Date()));
     ws.journalOptions = { ...ws.journalOptions, ...options.journal };
+    ws.blockingReads = ws.readOnly && options.blockingReads === true;
     try {
       if (options.lazy) ws.checkIds();
       else await ws.scan();
@@ -309,7 +320,8 @@ export class Workspace {
     assertDocId(docId);
     let names: string[];
     try {
-      names = await (this.ahead?.takeDir(docId) ?? readdir(join(this.dir, ANNOTATIONS_DIR, docId)));
+      const dir = join(this.dir, ANNOTATIONS_DIR, docId);
+      names = this.blockingReads ? readdirSync(dir) : await (this.ahead?.takeDir(docId) ?? readdir(dir));
     } catch (error) {
       if (isErrnoException(error) && (error.code === 'ENOENT' || error.code === 'ENOTDIR')) return [];
       throw error;
@@ -703,10 +715,10 @@ export class Workspace {
    * Start reading the files of these documents from disk (their layers: of `annotators`, or every
    * layer file there is; the document files too unless `documents` is false), a few at a time,
    * for the reads that follow in the caller's order. Only for a read-only workspace (elsewhere it
-   * does nothing): no write can come between.
+   * does nothing): no write can come between; nor with blockingReads, which read when asked.
    */
   readAhead(docIds: readonly string[], annotators?: readonly string[], { documents = true }: { documents?: boolean } = {}): void {
-    if (!this.readOnly) return;
+    if (!this.readOnly || this.blockingReads) return;
     const ahead = (this.ahead ??= new ReadAhead());
     const readLayers = (docId: string, names: readonly string[]): void => {
       for (const annotator of names) {
@@ -887,7 +899,8 @@ export class Workspace {
   private async readJson<T>(file: string, parse: (json: unknown) => Result<T>, onBytes?: (bytes: Uint8Array) => void): Promise<FileRead<T>> {
     let bytes: Uint8Array;
     try {
-      bytes = await (this.ahead?.takeFile(file) ?? readFile(join(this.dir, file)));
+      const path = join(this.dir, file);
+      bytes = this.blockingReads ? readFileSync(path) : await (this.ahead?.takeFile(file) ?? readFile(path));
     } catch (error) {
       if (isErrnoException(error) && error.code === 'ENOENT') return { state: 'missing' };
       throw error;
