@@ -158,7 +158,7 @@ export async function exportCommand(
   }
   let output;
   try {
-    output = await streamWorkspaceExport(ws, exportOptions, (piece) => file?.write(piece), ctx.workerThreads);
+    output = await streamWorkspaceExport(ws, exportOptions, (piece, written) => file?.write(piece, written), ctx.workerThreads);
   } catch (error) {
     await file?.abort();
     throw error;

@@ -33,8 +33,11 @@ function downloadIdOf(href: string): string | null {
   return KEPT_ID.test(id) ? id : null;
 }
 
-/** Writes a file's next piece; a returned promise holds the next piece back until this one is out. */
-export type PieceSink = (piece: string | Uint8Array) => void | Promise<void>;
+/**
+ * Writes a file's next piece; a returned promise holds the next piece back until this one is out.
+ * `written` (as an ExportSink's) is called once the piece is no longer needed.
+ */
+export type PieceSink = (piece: string | Uint8Array, written?: () => void) => void | Promise<void>;
 
 export interface DownloadsOptions {
   /** Exports whose files are kept; older ones' files are deleted (as finished jobs are forgotten). Default 16. */
@@ -67,7 +70,7 @@ export class Downloads {
     // file appears under its name only once whole.
     const out = await DurableFileWriter.open(path);
     try {
-      await fill((piece) => out.write(piece));
+      await fill((piece, written) => out.write(piece, written));
       await out.commit();
     } catch (error) {
       await out.abort();

@@ -156,22 +156,27 @@ export class DurableFileWriter {
 
   /**
    * Take the next piece. Returns a promise, to be awaited before the next piece, only when many
-   * bytes wait for the disk; most pieces are only encoded into the current chunk.
+   * bytes wait for the disk; most pieces are only encoded into the current chunk. `written` is
+   * called once the piece is no longer needed: bytes once written (or dropped after a failure),
+   * text at once (it is copied).
    */
-  write(piece: string | Uint8Array): Promise<void> | undefined {
+  write(piece: string | Uint8Array, written?: () => void): Promise<void> | undefined {
+    if (this.failure || typeof piece === 'string') written?.();
     if (this.failure) return undefined;
-    if (typeof piece === 'string' && piece.length * MAX_UTF8_PER_UNIT <= this.chunk.length - this.used) {
+    if (typeof piece !== 'string') {
+      this.flush();
+      this.enqueue(piece, written);
+    } else if (piece.length * MAX_UTF8_PER_UNIT <= this.chunk.length - this.used) {
       this.used += this.chunk.write(piece, this.used, 'utf8');
       return undefined;
-    }
-    this.flush();
-    if (typeof piece === 'string' && piece.length * MAX_UTF8_PER_UNIT <= this.chunk.length) {
-      this.used = this.chunk.write(piece, 0, 'utf8');
     } else {
-      this.enqueue(typeof piece === 'string' ? Buffer.from(piece) : piece);
+      this.flush();
+      if (piece.length * MAX_UTF8_PER_UNIT <= this.chunk.length) this.used = this.chunk.write(piece, 0, 'utf8');
+      else this.enqueue(Buffer.from(piece));
     }
     return this.queued > WRITER_HIGH_WATER ? this.written : undefined;
   }
+
 
   /** Send the filled part of the chunk to the disk and start a new chunk. */
   private flush(): void {

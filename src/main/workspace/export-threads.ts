@@ -79,7 +79,7 @@ export async function streamInThreads(
   const workers: ExportWorker[] = Array.from({ length: count }, () => new BatchWorker<MadeBatch, Problem[]>(script, data, 'an export worker'));
   const leading = Buffer.byteLength(list.leading);
   try {
-    const made = new Map<number, Promise<MadeBatch>>();
+    const made = new Map<number, { worker: ExportWorker; batch: Promise<MadeBatch> }>();
     let sent = 0;
     /** Give the workers batches until each has BATCHES_IN_FLIGHT, within BATCHES_AHEAD of the one written next. */
     const dispatch = (writing: number): void => {
@@ -88,7 +88,7 @@ export async function streamInThreads(
           const batch = worker.make(sent, batches[sent]!);
           // Awaited in order, or never once an earlier batch failed (which then is the error).
           batch.catch(() => undefined);
-          made.set(sent, batch);
+          made.set(sent, { worker, batch });
           sent++;
         }
       }
@@ -103,12 +103,16 @@ export async function streamInThreads(
     for (let b = 0; b < batches.length; b++) {
       options.onProgress?.({ label: 'exporting documents', done: b * BATCH_DOCUMENTS, total: ids.length });
       dispatch(b);
-      const batch = await made.get(b)!;
+      const { worker, batch: making } = made.get(b)!;
+      const batch = await making;
       made.delete(b);
       dispatch(b + 1);
       let bytes = batch.bytes;
       if (items === 0 && batch.items > 0) bytes = bytes.subarray(leading);
-      if (bytes.length > 0) await write(bytes);
+      // Its buffer goes back to the worker once written, to be filled again.
+      const giveBack = (): void => worker.giveBack(batch.bytes.buffer as ArrayBuffer);
+      if (bytes.length > 0) await write(bytes, giveBack);
+      else giveBack();
       items += batch.items;
       documents += batch.documents;
       spans += batch.spans;

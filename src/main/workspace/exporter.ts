@@ -88,9 +88,11 @@ export interface FolderExportOutput extends ExportSummary {
 
 /**
  * Where a streamed export's pieces go, in order; a returned promise holds the next document back
- * until it settles. Pieces made by worker threads come as UTF-8 bytes.
+ * until it settles. Pieces made by worker threads come as UTF-8 bytes, with `written`: a sink that
+ * calls it once it no longer needs those bytes lets their buffer be filled again (by the worker
+ * that made them); one that never calls it costs a new buffer per batch.
  */
-export type ExportSink = (piece: string | Uint8Array) => void | Promise<void>;
+export type ExportSink = (piece: string | Uint8Array, written?: () => void) => void | Promise<void>;
 
 /** What a streamed export tells besides its pieces: exportWorkspace's output without the text. */
 export type StreamedExport = Omit<ExportOutput, 'text'>;

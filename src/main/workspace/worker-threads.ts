@@ -57,8 +57,12 @@ export function openForWorker(dir: string): Promise<Workspace> {
   return ready;
 }
 
-/** To a worker: a batch of documents, or that there is no more (it answers with its last word and ends). */
-export type ToBatchWorker = { batch: number; ids: string[] } | { done: true };
+/**
+ * To a worker: a batch of documents; a buffer it sent before, given back once used (to be filled
+ * again: fresh memory costs a page fault per 4 KiB); or that there is no more (it answers with its
+ * last word and ends).
+ */
+export type ToBatchWorker = { batch: number; ids: string[] } | { spare: ArrayBuffer } | { done: true };
 
 /** From a worker: a batch done; at the end its last word; or why it failed. */
 export type FromBatchWorker<Made, Last> = { made: Made } | { last: Last } | { error: string };
@@ -68,6 +72,8 @@ export class BatchWorker<Made extends { batch: number }, Last> {
   private readonly worker: Worker;
   private readonly waiting = new Map<number, (made: Made) => void>();
   private lastWord: ((last: Last) => void) | null = null;
+  /** Told there is no more: buffers are no longer given back. */
+  private finished = false;
   /** Rejects on the worker's first failure (an error it sent, an exception, an early exit). */
   readonly failed: Promise<never>;
   inFlight = 0;
@@ -99,9 +105,16 @@ export class BatchWorker<Made extends { batch: number }, Last> {
     return Promise.race([made, this.failed]);
   }
 
+  /** Give a buffer it sent back to it (moved, not copied), for its next batches; dropped once it was told there is no more. */
+  giveBack(buffer: ArrayBuffer): void {
+    if (this.finished || buffer.byteLength === 0) return;
+    this.worker.postMessage({ spare: buffer } satisfies ToBatchWorker, [buffer]);
+  }
+
   /** No more batches: its last word. */
   finish(): Promise<Last> {
     const last = new Promise<Last>((resolve) => (this.lastWord = resolve));
+    this.finished = true;
     this.post({ done: true });
     return Promise.race([last, this.failed]);
   }
@@ -124,11 +137,17 @@ export function serveBatches<Made extends { batch: number }, Last>(
   port: MessagePort,
   make: (batch: number, ids: string[]) => Promise<{ made: Made; transfer?: ArrayBuffer[] }>,
   last: () => Last | Promise<Last>,
+  spare?: (buffer: ArrayBuffer) => void,
 ): void {
   const send = (message: FromBatchWorker<Made, Last>, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
   let queue: Promise<void> = Promise.resolve();
   let failed = false;
   port.on('message', (message: ToBatchWorker) => {
+    // A buffer given back is there for the next batch at once, not after the batches queued.
+    if ('spare' in message) {
+      spare?.(message.spare);
+      return;
+    }
     queue = queue.then(async () => {
       if (failed) return;
       try {

@@ -123,6 +123,27 @@ describe('DurableFileWriter', () => {
     expect(await readdir(dir)).toEqual(['out.json']);
   });
 
+  it('tells when it no longer needs a piece: bytes once written to the temp file, text at once', async () => {
+    const path = join(dir, 'out.json');
+    const writer = await DurableFileWriter.open(path);
+    const temp = join(dir, (await readdir(dir)).find(isTempFileName)!);
+    const told: string[] = [];
+    await writer.write('["text",', () => told.push('text'));
+    expect(told).toEqual(['text']);
+    const bytes = Buffer.from('"bytes"]\n');
+    const written = new Promise<string>((resolve) => {
+      void writer.write(bytes, () => {
+        told.push('bytes');
+        // Called after the write: the temp file already holds the bytes (the text came first).
+        void readFile(temp, 'utf8').then(resolve);
+      });
+    });
+    expect(await written).toBe('["text","bytes"]\n');
+    await writer.commit();
+    expect(told).toEqual(['text', 'bytes']);
+    expect(await readFile(path, 'utf8')).toBe('["text","bytes"]\n');
+  });
+
   it('fails when the folder does not exist, without creating anything', async () => {
     await expect(DurableFileWriter.open(join(dir, 'missing', 'out.json'))).rejects.toThrow();
     expect(await readdir(dir)).toEqual([]);
