@@ -71,8 +71,18 @@ describe('the acceptance path, as real processes', () => {
       }
       return found;
     };
-    const sources = Math.max(...(await Promise.all(['cli', 'core', 'main'].map((d) => newest(join(ROOT, 'src', d))))));
+    const sources = Math.max(...(await Promise.all(['cli', 'core', 'main'].map((d) => newest(join(ROOT, 'src', d))))), (await stat(join(ROOT, 'bin', 'gloss.mjs'))).mtimeMs);
     expect((await stat(join(ROOT, 'out', 'cli', 'main.mjs'))).mtimeMs).toBeGreaterThanOrEqual(sources);
+  });
+
+  it('builds its bundle in ASCII, without zod’s translations (every command and worker thread compiles it)', async () => {
+    expect((await run(['--help'])).code).toBe(0);
+    const bundle = await readFile(join(ROOT, 'out', 'cli', 'main.mjs'));
+    // One byte ≥ 0x80 and V8 holds the whole source as two-byte text.
+    expect(bundle.findIndex((byte) => byte >= 0x80)).toBe(-1);
+    // zod's Catalan messages, one of its 40 languages.
+    expect(bundle.includes('Entrada inv')).toBe(false);
+    expect(bundle.length).toBeLessThan(1_200_000);
   });
 
   it('validates', async () => {

@@ -60,7 +60,8 @@ interface Paragraph {
   bullet: boolean;
 }
 
-const BULLET = /^[•◦▪‣●○■□∙·–*]\s/u;
+// • ◦ ▪ ‣ ● ○ ■ □ ∙ · – *, escaped: the CLI's bundle stays ASCII (V8 reads it as one-byte text).
+const BULLET = /^[\u2022\u25e6\u25aa\u2023\u25cf\u25cb\u25a0\u25a1\u2219\u00b7\u2013*]\s/u;
 
 /** Lines, columns and paragraphs of all pages, as canonical text with blocks (each with its page). */
 export function layoutPages(pages: PageText[]): LaidOutText {
