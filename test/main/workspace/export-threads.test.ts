@@ -196,9 +196,24 @@ describe('an export made by worker threads', () => {
     expect(conll.output.notices).toEqual(['doc-03', 'doc-17', 'doc-22', 'doc-40'].map((id) => `${id}: label "Weird label" written as Weird_label (a tag is one word)`));
   }, 60_000);
 
-  it('keeps one thread for CSV, JSON lines and doccano, and asks a one-layer format for its annotator first', async () => {
+  it('makes CSV apart too: the same bytes, a piece a batch with rows', async () => {
     await bigWorkspace();
-    for (const format of ['csv', 'jsonl', 'doccano'] as const) {
+    for (const annotator of [undefined, 'bob']) {
+      const one = await exported('csv', undefined, annotator);
+      const threaded = await exported('csv', { script: t.bundle, count: 2, minDocuments: 0 }, annotator);
+      expect(one.byteChunks).toBe(0);
+      // The first batch's 16 documents have no layers: no rows, no piece.
+      expect(threaded.byteChunks).toBe(2);
+      expect(threaded.bytes.equals(one.bytes)).toBe(true);
+      expect(threaded.output).toEqual(one.output);
+      expect(threaded.problems).toEqual(one.problems);
+      expect(threaded.bytes.toString('utf8')).toMatch(/^document,title,annotator,/u);
+    }
+  });
+
+  it('keeps one thread for JSON lines and doccano, and asks a one-layer format for its annotator first', async () => {
+    await bigWorkspace();
+    for (const format of ['jsonl', 'doccano'] as const) {
       const one = await exported(format, undefined, 'alice');
       const asked = await exported(format, { script: t.bundle, count: 2, minDocuments: 0 }, 'alice');
       expect(asked.byteChunks).toBe(0);
