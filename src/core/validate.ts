@@ -9,9 +9,10 @@ import { isValidAnnotator, isValidDocId } from './document';
 import type { ImportedItem } from './formats/types';
 import { sha256Hex } from './hash';
 import { canonicalDocument, canonicalLayer, canonicalManifest, checkRange } from './layer';
-import type { CurationAction, GlossDocument, Layer, Manifest, Problem, Schema } from './model';
+import type { CurationAction, DocumentEntry, GlossDocument, Layer, Manifest, Problem, Schema } from './model';
 import { BLOCK_TYPES, CURATION_ACTIONS, CURATION_ANNOTATOR } from './model';
 import { CodePointIndex, codePointLength } from './offsets';
+import { isDocumentEntriesShape } from './quick-shape';
 import { checkAttributes, findLabel } from './schema';
 import { formatZodError, parseSchema, schemaSchema } from './schema-file';
 
@@ -205,11 +206,15 @@ export function parseLayerJson(json: unknown, file: string): Result<Layer> {
 
 /** The manifest's JSON checked, or an error naming the file. */
 export function parseManifestJson(json: unknown, file: string): Result<Manifest> {
-  const parsed = manifestSchema.safeParse(json);
+  // The document list checked without zod when it passes the quick check (zod then sees the rest).
+  const object = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : null;
+  const documents = object?.documents;
+  const quick = object !== null && isDocumentEntriesShape(documents);
+  const parsed = manifestSchema.safeParse(quick ? { ...object, documents: [] } : json);
   if (!parsed.success) return fail('corrupt', `${file}: not a valid Gloss workspace manifest: ${formatZodError(parsed.error)}`);
   const schema = parseSchema(parsed.data.schema);
   if (!schema.ok) return fail('corrupt', `${file}: ${schema.error.message}`);
-  return ok(canonicalManifest({ format: 'gloss.workspace', version: 1, name: parsed.data.name, schema: schema.value, documents: parsed.data.documents }));
+  return ok(canonicalManifest({ format: 'gloss.workspace', version: 1, name: parsed.data.name, schema: schema.value, documents: quick ? (documents as DocumentEntry[]) : parsed.data.documents }));
 }
 
 function shorten(s: string, max = 40): string {

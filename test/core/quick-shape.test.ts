@@ -4,8 +4,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalDocument, canonicalLayer } from '../../src/core/layer';
 import type { GlossDocument, Layer } from '../../src/core/model';
-import { isDocumentFileShape, isLayerFileShape } from '../../src/core/quick-shape';
-import { documentSchema, layerSchema } from '../../src/core/validate';
+import { isDocumentEntriesShape, isDocumentFileShape, isLayerFileShape } from '../../src/core/quick-shape';
+import { DEFAULT_SCHEMA } from '../../src/core/schema';
+import { documentSchema, layerSchema, manifestSchema, parseManifestJson } from '../../src/core/validate';
 
 const SEED = 20261127;
 const T = '2024-05-03T10:00:00.000Z';
@@ -196,5 +197,62 @@ describe('isDocumentFileShape', () => {
     json.blocks[1]!.end = 20;
     expect(isDocumentFileShape(json)).toBe(false);
     expect(documentSchema.safeParse(json).success).toBe(false);
+  });
+});
+
+describe('isDocumentEntriesShape (the manifest’s document list)', () => {
+  const manifest = (): Record<string, unknown> =>
+    JSON.parse(
+      JSON.stringify({
+        format: 'gloss.workspace',
+        version: 1,
+        name: 'ws',
+        schema: DEFAULT_SCHEMA,
+        documents: ['alpha', 'beta', 'gamma'].map((id, i) => ({ id, title: `T ${i}`, textSha256: SHA, importedAt: T, source: `${id}.txt`, format: 'txt', length: 10 + i })),
+      }),
+    ) as Record<string, unknown>;
+
+  it('passes only lists zod accepts; parseManifestJson gives what zod alone gives, and zod’s error otherwise', () => {
+    const original = manifest();
+    let passed = 0;
+    // Mutations inside the document list only (the schema is zod's either way).
+    const inList = paths(original.documents).map((p) => ['documents', ...p]);
+    const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+      fc.record({ path: fc.constantFrom(...inList), op: fc.constant('set' as const), value: fc.constantFrom(...VALUES, 'alpha', SHA) }),
+      fc.record({ path: fc.constantFrom(...inList), op: fc.constant('delete' as const) }),
+      fc.record({ path: fc.constantFrom(...inList), op: fc.constant('add' as const), key: fc.constantFrom('extra', 'id', '__proto__'), value: fc.constantFrom(...VALUES) }),
+    );
+    fc.assert(
+      fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (ms) => {
+        const json = mutate(original, ms) as Record<string, unknown>;
+        const zod = manifestSchema.safeParse(json);
+        const documentsValid = zod.success || !zod.error.issues.some((issue) => issue.path[0] === 'documents');
+        if (isDocumentEntriesShape(json.documents)) {
+          passed++;
+          expect(documentsValid, JSON.stringify(ms)).toBe(true);
+        }
+        const parsed = parseManifestJson(json, 'gloss.json');
+        expect(parsed.ok, JSON.stringify(ms)).toBe(zod.success);
+        if (parsed.ok && zod.success) expect(parsed.value.documents).toEqual(zod.data.documents.map((d) => ({ ...d })));
+        if (!parsed.ok && !zod.success) expect(parsed.error.message).toContain('not a valid Gloss workspace manifest');
+      }),
+      { numRuns: 2000, seed: SEED },
+    );
+    expect(passed).toBeGreaterThan(100);
+  });
+
+  it('refuses a duplicate id, a bad id and a bad hash, which zod then names', () => {
+    const dup = manifest();
+    (dup.documents as { id: string }[])[2]!.id = 'alpha';
+    expect(isDocumentEntriesShape(dup.documents)).toBe(false);
+    const result = parseManifestJson(dup, 'gloss.json');
+    expect(!result.ok && result.error.message).toMatch(/duplicate id "alpha"/u);
+    const badId = manifest();
+    (badId.documents as { id: string }[])[0]!.id = '../x';
+    expect(isDocumentEntriesShape(badId.documents)).toBe(false);
+    const badHash = manifest();
+    (badHash.documents as { textSha256: string }[])[1]!.textSha256 = 'ABC';
+    expect(isDocumentEntriesShape(badHash.documents)).toBe(false);
+    expect(isDocumentEntriesShape(manifest().documents)).toBe(true);
   });
 });
