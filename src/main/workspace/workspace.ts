@@ -127,6 +127,30 @@ export type WriteListener = (file: string, done: Promise<void>) => void;
 /** Keep this many documents parsed in memory: they are immutable, and editing re-reads one often. */
 const DOCUMENT_CACHE_SIZE = 16;
 
+/** Files an import writes at a time (addDocuments). */
+const WRITES_AT_ONCE = 8;
+
+/**
+ * `task` for every item, at most `limit` at a time; resolves when all are done, or rejects with
+ * the first failure once the tasks already started have settled (none is left running).
+ */
+async function eachConcurrently<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | null = null;
+  const run = async (): Promise<void> => {
+    while (failure === null && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await task(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+  if (failure !== null) throw (failure as { error: unknown }).error;
+}
+
 /** Documents read ahead of the one being checked by `validate`. */
 const READ_AHEAD_WINDOW = 32;
 
@@ -597,17 +621,20 @@ export class Workspace {
       if (known.has(doc.id)) throw new Error(`document "${doc.id}" is already in the workspace`);
       known.add(doc.id);
     }
-    for (const doc of documents) {
+    // Several files at a time: each write waits mostly for its fsyncs (the file's, then its
+    // folder's), which the disk takes in parallel. The manifest still comes last, once every file
+    // it will list is durable: until then the new files are not part of the workspace.
+    await eachConcurrently(documents, WRITES_AT_ONCE, async (doc) => {
       const file = this.documentFile(doc.id);
       await this.serialised(file, () => this.announced(file, () => writeFileDurable(join(this.dir, file), serializeDocument(doc))));
       this.documentCache.delete(doc.id);
       this.unavailable.delete(doc.id);
       onWritten?.(++done, total);
-    }
-    for (const layer of layers) {
+    });
+    await eachConcurrently(layers, WRITES_AT_ONCE, async (layer) => {
       await this.writeLayer(layer);
       onWritten?.(++done, total);
-    }
+    });
     if (documents.length === 0) return;
     const entries = documents.map(
       (doc): DocumentEntry => ({

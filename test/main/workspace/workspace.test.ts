@@ -111,6 +111,37 @@ describe('documents and layers', () => {
     await expect(ws.addDocuments([await makeDocument('alpha', 'other')])).rejects.toThrow(/already/);
   });
 
+  it('writes an import’s files several at a time, the manifest last, and lists none when one fails', async () => {
+    const ws = await makeWorkspace(dir);
+    const docs = await Promise.all(Array.from({ length: 20 }, (_, i) => makeDocument(`doc-${String(i).padStart(2, '0')}`, `Text ${i}.`)));
+    const layers = docs.map((doc) => emptyLayer(doc, 'alice', NOW.toISOString()));
+    let writing = 0;
+    let most = 0;
+    const order: string[] = [];
+    ws.onWrite((file, done) => {
+      order.push(file);
+      most = Math.max(most, ++writing);
+      void done.then(() => writing--);
+    });
+    const progress: number[] = [];
+    await ws.addDocuments(docs, layers, (done) => progress.push(done));
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(8);
+    expect(order[order.length - 1]).toBe('gloss.json');
+    expect(progress).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect((await openWorkspace(dir)).documents()).toHaveLength(22);
+
+    // A folder where one document's file should go: its write fails, the others finish, the
+    // manifest is not written and lists none of them.
+    const more = await Promise.all(Array.from({ length: 12 }, (_, i) => makeDocument(`more-${String(i).padStart(2, '0')}`, `More ${i}.`)));
+    await mkdir(join(dir, 'documents', 'more-05.json'), { recursive: true });
+    const before = await readFile(join(dir, 'gloss.json'), 'utf8');
+    await expect(ws.addDocuments(more)).rejects.toThrow();
+    expect(await readFile(join(dir, 'gloss.json'), 'utf8')).toBe(before);
+    expect(ws.documents()).toHaveLength(22);
+    expect(writing).toBe(0);
+  });
+
   it('writes a layer as its canonical text and reads it back', async () => {
     const ws = await makeWorkspace(dir);
     expect(await ws.readLayer('alpha', 'alice')).toBeNull();
