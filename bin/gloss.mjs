@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The `gloss` command. Runs src/cli/main.ts compiled into one file, out/cli/main.mjs, which it
-// builds itself with esbuild when missing or older than a source file, so that `npx gloss` works
+// The `gloss` command. Runs src/cli/main.ts compiled into one file, out/cli/main.mjs (and its
+// worker threads' src/cli/worker.ts into out/cli/worker.mjs), which it builds itself with esbuild
+// when missing or older than a source file, so that `npx gloss` works
 // right after `npm install` without a build step and starts without compiling TypeScript each
 // time (ADR 0010). Where that cannot be built or written, or GLOSS_CLI_FROM_SOURCE=1, it runs
 // the sources through tsx.
@@ -10,8 +11,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRY = join(ROOT, 'src', 'cli', 'main.ts');
+const WORKER_ENTRY = join(ROOT, 'src', 'cli', 'worker.ts');
 /** Same depth below the package as src/cli: main.ts finds out/renderer two folders up in both. */
 const BUNDLE = join(ROOT, 'out', 'cli', 'main.mjs');
+/** The built files: the CLI, and what its worker threads run (main.ts finds it beside itself). */
+const BUNDLES = { main: BUNDLE, worker: join(ROOT, 'out', 'cli', 'worker.mjs') };
 /** What the CLI is built from: a change to any file there rebuilds it. */
 const SOURCE_DIRS = ['src/cli', 'src/core', 'src/main'].map((d) => join(ROOT, d));
 
@@ -41,9 +45,10 @@ const withoutZodLocales = {
   },
 };
 
+/** Modification time of the oldest of the built files, -1 when one is missing. */
 function bundleMtime() {
   try {
-    return statSync(BUNDLE).mtimeMs;
+    return Math.min(...Object.values(BUNDLES).map((path) => statSync(path).mtimeMs));
   } catch {
     return -1;
   }
@@ -55,14 +60,19 @@ async function builtCli() {
   // This file too: it says how the bundle is built.
   const sources = Math.max(...SOURCE_DIRS.map(newestMtime), statSync(fileURLToPath(import.meta.url)).mtimeMs);
   if (bundleMtime() >= sources) return BUNDLE;
-  // Written beside and renamed into place: a concurrent gloss never loads a half-written file.
-  const temp = join(dirname(BUNDLE), `.main.mjs.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  // Built into a folder beside and renamed into place, the worker's file first: a concurrent gloss
+  // never loads a half-written file.
+  const tempDir = join(dirname(BUNDLE), `.build.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
   try {
     const { build } = await import('esbuild');
-    mkdirSync(dirname(BUNDLE), { recursive: true });
+    mkdirSync(tempDir, { recursive: true });
     await build({
-      entryPoints: [ENTRY],
-      outfile: temp,
+      // The CLI, and what its worker threads run: only what a worker needs (worker.ts), so that
+      // each starts without compiling and running the commands, the server and the importers, nor
+      // loading Node's network modules (ADR 0024).
+      entryPoints: { main: ENTRY, worker: WORKER_ENTRY },
+      outdir: tempDir,
+      outExtension: { '.js': '.mjs' },
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -71,7 +81,7 @@ async function builtCli() {
       // resolving and loading their hundreds of files cost more than running them. The big ones,
       // loaded only by the commands that need them, stay in node_modules.
       external: ['mammoth', 'jszip', 'pdfjs-dist', 'pdfjs-dist/*', 'electron', 'esbuild', 'tsx', 'tsx/*'],
-      // Every command, and each worker thread of an export or of agreement, compiles this file
+      // Every command, and each worker thread of an export or of agreement, compiles its file
       // first: without comments and whitespace, in ASCII only (V8 then holds the source as
       // one-byte text) and without zod's translations of its messages into 40 languages (Gloss
       // words its own), it is half the size and ~30 ms less CPU to load. Names are kept: stack
@@ -84,15 +94,19 @@ async function builtCli() {
       banner: { js: "import { createRequire as __glossRequire } from 'node:module'; const require = __glossRequire(import.meta.url);" },
       logLevel: 'silent',
     });
-    // Dated as the sources it was built from: a file saved during the build is newer, and rebuilds.
+    // Dated as the sources they were built from: a file saved during the build is newer, and rebuilds.
     // Rounded up to the millisecond a Date holds: the sources' times have a fraction of one, and
     // rounded down the bundle was older than its newest source, so every run built it again.
-    utimesSync(temp, new Date(), new Date(Math.ceil(sources)));
-    renameSync(temp, BUNDLE);
+    for (const name of ['worker', 'main']) {
+      const built = join(tempDir, `${name}.mjs`);
+      utimesSync(built, new Date(), new Date(Math.ceil(sources)));
+      renameSync(built, BUNDLES[name]);
+    }
     return BUNDLE;
   } catch {
-    rmSync(temp, { force: true });
     return null;
+  } finally {
+    rmSync(tempDir, { recursive: true, force: true });
   }
 }
 

@@ -3,23 +3,17 @@
 
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { isAgreementWorkerData, runAgreementWorker } from '../main/workspace/agreement';
-import { isExportWorkerData } from '../main/workspace/export-threads';
 import type { WorkerThreads } from '../main/workspace/worker-threads';
-import { runExportWorker } from '../main/workspace/export-worker';
 import type { CliContext } from './commands';
 import { runCli } from './program';
 
 /** The built renderer of this package: `out/renderer`, two folders up from src/cli. */
 const RENDERER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'out', 'renderer');
 
-// This file is also what the worker threads of exports and agreement run (docs/adr/0018): the
-// built CLI, one JavaScript file, is all a worker needs to load. Run through tsx (the sources), a
-// worker could not load TypeScript: those passes then take one thread.
-if (!isMainThread && parentPort && isExportWorkerData(workerData)) runExportWorker(parentPort, workerData);
-if (!isMainThread && parentPort && isAgreementWorkerData(workerData)) runAgreementWorker(parentPort, workerData);
-const WORKER_THREADS: WorkerThreads | undefined = import.meta.url.endsWith('.mjs') ? { script: new URL(import.meta.url) } : undefined;
+// The worker threads of exports and agreement (docs/adr/0018) run worker.ts, built beside this
+// file into out/cli/worker.mjs (ADR 0024). Run through tsx (the sources), a worker could not load
+// TypeScript: those passes then take one thread.
+const WORKER_THREADS: WorkerThreads | undefined = import.meta.url.endsWith('.mjs') ? { script: new URL('./worker.mjs', import.meta.url) } : undefined;
 
 /** Resolves on the first SIGINT or SIGTERM (a second one ends the process the default way). */
 function untilSignal(): Promise<void> {

@@ -75,14 +75,21 @@ describe('the acceptance path, as real processes', () => {
     expect((await stat(join(ROOT, 'out', 'cli', 'main.mjs'))).mtimeMs).toBeGreaterThanOrEqual(sources);
   });
 
-  it('builds its bundle in ASCII, without zod’s translations (every command and worker thread compiles it)', async () => {
+  it('builds its bundles in ASCII, without zod’s translations; the workers’ without the commands and the network', async () => {
     expect((await run(['--help'])).code).toBe(0);
-    const bundle = await readFile(join(ROOT, 'out', 'cli', 'main.mjs'));
-    // One byte ≥ 0x80 and V8 holds the whole source as two-byte text.
-    expect(bundle.findIndex((byte) => byte >= 0x80)).toBe(-1);
-    // zod's Catalan messages, one of its 40 languages.
-    expect(bundle.includes('Entrada inv')).toBe(false);
-    expect(bundle.length).toBeLessThan(1_200_000);
+    for (const name of ['main.mjs', 'worker.mjs']) {
+      const bundle = await readFile(join(ROOT, 'out', 'cli', name));
+      // One byte ≥ 0x80 and V8 holds the whole source as two-byte text.
+      expect(bundle.findIndex((byte) => byte >= 0x80), name).toBe(-1);
+      // zod's Catalan messages, one of its 40 languages.
+      expect(bundle.includes('Entrada inv'), name).toBe(false);
+      expect(bundle.length, name).toBeLessThan(1_200_000);
+    }
+    const worker = (await readFile(join(ROOT, 'out', 'cli', 'worker.mjs'), 'utf8'));
+    // What each worker thread loads: no commander, no server (ws, node:http), no HTML importer.
+    expect(worker).not.toMatch(/from ?"node:(http|https|net|tls|zlib)"/u);
+    expect(worker).not.toContain('commander');
+    expect(worker.length).toBeLessThan(500_000);
   });
 
   it('validates', async () => {

@@ -18,12 +18,12 @@ export interface Run {
 }
 
 /**
- * The built CLI (out/cli/main.mjs), made or refreshed from the sources by running bin/gloss.mjs
- * once: what an export's worker threads run (docs/adr/0018).
+ * What the built CLI's worker threads run (out/cli/worker.mjs, docs/adr/0018 and 0024), made or
+ * refreshed from the sources with the CLI (out/cli/main.mjs) by running bin/gloss.mjs once.
  */
 export async function builtCli(): Promise<URL> {
   await promisify(execFile)(process.execPath, [GLOSS_BIN, '--help']);
-  return pathToFileURL(resolve(ROOT, 'out', 'cli', 'main.mjs'));
+  return pathToFileURL(resolve(ROOT, 'out', 'cli', 'worker.mjs'));
 }
 
 /** `node bin/gloss.mjs ...args` with its own settings folder; never rejects. */
