@@ -360,8 +360,9 @@ async function sweepTempFiles(ctx: CliContext, ws: Workspace): Promise<void> {
 /** Open a workspace, reporting why not on stderr; problems found on opening are printed as warnings. */
 async function openWorkspace(ctx: CliContext, dir: string, readOnly: boolean, report = true, lazy = false): Promise<Workspace | null> {
   // Lazy: the command reads every file itself in one pass (and reports what it finds then), each
-  // when it needs it: the process does nothing else meanwhile (blockingReads, docs/adr/0024).
-  const opened = await Workspace.open(resolve(ctx.cwd, dir), { readOnly, now: ctx.now, lazy, blockingReads: readOnly && lazy });
+  // when it needs it: the process does nothing else meanwhile (blockingReads, docs/adr/0024; a
+  // writable workspace ignores it).
+  const opened = await Workspace.open(resolve(ctx.cwd, dir), { readOnly, now: ctx.now, lazy, blockingReads: lazy });
   if (!opened.ok) {
     failWith(ctx, opened.error.message);
     return null;

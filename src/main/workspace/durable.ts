@@ -161,22 +161,26 @@ export class DurableFileWriter {
    * text at once (it is copied).
    */
   write(piece: string | Uint8Array, written?: () => void): Promise<void> | undefined {
-    if (this.failure || typeof piece === 'string') written?.();
-    if (this.failure) return undefined;
+    if (this.failure) {
+      written?.();
+      return undefined;
+    }
     if (typeof piece !== 'string') {
       this.flush();
       this.enqueue(piece, written);
-    } else if (piece.length * MAX_UTF8_PER_UNIT <= this.chunk.length - this.used) {
+      return this.queued > WRITER_HIGH_WATER ? this.written : undefined;
+    }
+    // Text is copied (encoded) here: not needed after this call.
+    written?.();
+    if (piece.length * MAX_UTF8_PER_UNIT <= this.chunk.length - this.used) {
       this.used += this.chunk.write(piece, this.used, 'utf8');
       return undefined;
-    } else {
-      this.flush();
-      if (piece.length * MAX_UTF8_PER_UNIT <= this.chunk.length) this.used = this.chunk.write(piece, 0, 'utf8');
-      else this.enqueue(Buffer.from(piece));
     }
+    this.flush();
+    if (piece.length * MAX_UTF8_PER_UNIT <= this.chunk.length) this.used = this.chunk.write(piece, 0, 'utf8');
+    else this.enqueue(Buffer.from(piece));
     return this.queued > WRITER_HIGH_WATER ? this.written : undefined;
   }
-
 
   /** Send the filled part of the chunk to the disk and start a new chunk. */
   private flush(): void {
