@@ -159,3 +159,31 @@ export function withSpanObjects<L>(layer: L): L {
   if (typeof layer !== 'object' || layer === null || !('spans' in layer) || !isSpanTable(layer.spans)) return layer;
   return { ...layer, spans: decodeSpanTable(layer.spans) };
 }
+
+/** The tables of layers made by withLazySpanObjects, by layer. */
+const wireTables = new WeakMap<object, SpanTable>();
+
+/**
+ * As withSpanObjects, but the span objects are made only when `spans` is first read: a reader
+ * that can take the table as it is (spanTableOf) never makes them. 10,000 spans as objects cost
+ * the page ~25 ms to make and more to collect, when what keeps them is typed columns (ADR 0020).
+ */
+export function withLazySpanObjects<L>(layer: L): L {
+  if (typeof layer !== 'object' || layer === null || !('spans' in layer) || !isSpanTable(layer.spans)) return layer;
+  const table = layer.spans;
+  let spans: unknown[] | null = null;
+  const lazy = { ...layer };
+  Object.defineProperty(lazy, 'spans', {
+    enumerable: true,
+    configurable: true,
+    get: () => (spans ??= decodeSpanTable(table)),
+    set: (value: unknown[]) => void (spans = value),
+  });
+  wireTables.set(lazy, table);
+  return lazy;
+}
+
+/** The span table a layer of withLazySpanObjects came as (undefined for any other layer). */
+export function spanTableOf(layer: object): SpanTable | undefined {
+  return wireTables.get(layer);
+}

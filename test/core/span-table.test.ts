@@ -2,7 +2,7 @@
 // of what cannot be encoded exactly.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeSpanTable, encodeSpanTable, isSpanTable, withSpanObjects, withSpanTable } from '../../src/core/span-table';
+import { decodeSpanTable, encodeSpanTable, isSpanTable, spanTableOf, withLazySpanObjects, withSpanObjects, withSpanTable } from '../../src/core/span-table';
 
 const TIMES = { createdAt: '2024-05-01T10:00:00.000Z', updatedAt: '2024-05-01T10:00:00.000Z' };
 
@@ -76,5 +76,23 @@ describe('encodeSpanTable / decodeSpanTable', () => {
     expect(isSpanTable({ count: 2, columns: [{ key: 'id', values: ['a'] }] })).toBe(false);
     expect(isSpanTable({ count: 1, columns: [{ values: ['a'] }] })).toBe(false);
     expect(isSpanTable({ count: 1, columns: { id: { values: ['a'] } } })).toBe(false);
+  });
+
+  it('decodes a layer sent as columns only when its spans are read, and keeps the table for readers that take it', () => {
+    const layer = { annotator: 'a', spans: [{ id: 's1', label: 'Person', ...TIMES }, { id: 's2', label: 'Money', note: 'n', ...TIMES }], relations: [] };
+    const sent = JSON.parse(JSON.stringify(withSpanTable(layer)));
+    const lazy = withLazySpanObjects(sent);
+    expect(spanTableOf(lazy)).toBe(sent.spans);
+    expect(spanTableOf(sent)).toBeUndefined();
+    expect(spanTableOf(layer)).toBeUndefined();
+    // Not read yet: the property is the decoding getter, nothing decoded.
+    expect(typeof Object.getOwnPropertyDescriptor(lazy, 'spans')!.get).toBe('function');
+    expect(lazy).toEqual(layer);
+    expect(Object.keys(lazy)).toEqual(['annotator', 'spans', 'relations']);
+    expect(lazy.spans).toBe(lazy.spans);
+    expect(JSON.parse(JSON.stringify(lazy))).toEqual(layer);
+    lazy.spans = [];
+    expect(lazy.spans).toEqual([]);
+    expect(withLazySpanObjects(layer)).toBe(layer);
   });
 });

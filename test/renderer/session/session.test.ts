@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { GlossDocument, Span } from '../../../src/core/model';
 import { DEFAULT_SCHEMA } from '../../../src/core/schema';
+import { spanTableOf, withLazySpanObjects, withSpanTable } from '../../../src/core/span-table';
 import { annotationState, buildDecorations, levelsOf } from '../../../src/renderer/src/editor/annotations';
 import type { RenderedSpan } from '../../../src/renderer/src/editor/annotations';
 import { CHUNK_BLOCKS } from '../../../src/renderer/src/editor/positions';
@@ -442,6 +443,24 @@ describe('DocumentSession: comments and my layer on disk', () => {
     expect(session.getSnapshot().spans.map((s) => s.label)).toEqual(['Location']);
     expect(session.getSnapshot().canUndo).toBe(false);
     expect(drawn(session)).toEqual(['me-1:Location']);
+  });
+
+  it('opens my layer as it comes over HTTP (spans as columns) without making its span objects', async () => {
+    const layer = makeLayer(doc, 'me', [['Location', 163, 181], ['Person', 75, 89]]);
+    const opened = await api.openDocument('tajikistan');
+    if (!opened.ok) throw new Error(opened.error.message);
+    const mine = withLazySpanObjects(JSON.parse(JSON.stringify(withSpanTable(layer))) as typeof layer);
+    expect(spanTableOf(mine)).toBeDefined();
+    // Reading the spans as objects would fail here: the session takes the table.
+    Object.defineProperty(mine, 'spans', {
+      get: () => {
+        throw new Error('span objects made');
+      },
+    });
+    const session = new DocumentSession({ api, opened: { ...opened.value, mine }, schema: DEFAULT_SCHEMA, flashMs: 5 });
+    hosts.set(session, mountHeadless(session));
+    expect(session.getSnapshot().spans.toArray()).toEqual(layer.spans.slice().sort((a, b) => a.start - b.start));
+    expect(drawn(session)).toEqual(['me-1:Location', 'me-2:Person']);
   });
 
   it('reads my layer again (keeping undo) when an answer disagrees with the spans it holds', async () => {

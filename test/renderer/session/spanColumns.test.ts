@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { compareSpans } from '../../../src/core/layer';
 import type { Span } from '../../../src/core/model';
 import { CodePointIndex } from '../../../src/core/offsets';
+import { encodeSpanTable } from '../../../src/core/span-table';
+import type { SpanTable } from '../../../src/core/span-table';
 import { SpanColumns } from '../../../src/renderer/src/session/spanColumns';
 
 const TEXT = 'Над 💰 trade, the EBRD пообещал $1.4 billion to Dushanbe 𝔘 by 2025; Rahmon agreed.';
@@ -51,6 +53,23 @@ describe('SpanColumns', () => {
     expect(columns.indexOf('nobody')).toBe(-1);
   });
 
+  it('gives back origins and times past its dictionary of them (each span edited at its own moment)', () => {
+    // 600 spans with 1,200 distinct times and 600 distinct origins: more than the dictionary holds.
+    const many = Array.from({ length: 600 }, (_, i) =>
+      span(`m${i}`, 'Date', i % 80, (i % 80) + 1, {
+        origin: i % 2 ? `imported:file-${i}` : 'manual',
+        createdAt: new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString(),
+        updatedAt: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString(),
+        ...(i % 3 === 0 ? { attributes: { n: i } } : {}),
+      }),
+    );
+    const columns = SpanColumns.from(many, text);
+    for (const s of many) expect(columns.get(s.id)).toEqual(s);
+    // A change after the dictionary is full keeps its own times too.
+    const later = span('m1', 'Date', 1, 2, { createdAt: many[1]!.createdAt, updatedAt: '2026-11-29T17:00:00.000Z', origin: 'manual' });
+    expect(columns.with(new Map([['m1', later]])).get('m1')).toEqual(later);
+  });
+
   it('keeps a quote only when it is not the text, and says so for drawing', () => {
     const columns = SpanColumns.from(spans, text);
     const drawn = (id: string) => columns.drawn(columns.rowOf(id));
@@ -88,6 +107,57 @@ describe('SpanColumns', () => {
     expect(first.toArray()).toEqual(sorted(spans));
     expect(first.get('s3')).toEqual(spans[0]);
     expect(first.has('new')).toBe(false);
+  });
+
+  it('is made the same from the spans as columns (as they come over HTTP), without their objects', () => {
+    const table = JSON.parse(JSON.stringify(encodeSpanTable(spans))) as SpanTable;
+    const columns = SpanColumns.fromTable(table, text)!;
+    expect(columns.toArray()).toEqual(sorted(spans));
+    for (const s of spans) {
+      expect(columns.get(s.id)).toEqual(s);
+      expect(columns.drawn(columns.rowOf(s.id))).toEqual(SpanColumns.from(spans, text).drawn(SpanColumns.from(spans, text).rowOf(s.id)));
+    }
+    // Dictionary columns (many spans, few labels and origins) read the same.
+    const many = Array.from({ length: 200 }, (_, i) => span(`d${i}`, i % 2 ? 'Money' : 'Date', i % 80, (i % 80) + 1, { origin: i % 3 ? 'manual' : 'imported:brat' }));
+    const dict = encodeSpanTable(many)!;
+    expect(dict.columns.some((c) => 'dict' in c && c.key === 'label')).toBe(true);
+    expect(SpanColumns.fromTable(dict, text)!.toArray()).toEqual(sorted(many));
+    // A column that is no field of a span: not for this reader (the caller decodes the table).
+    expect(SpanColumns.fromTable({ count: 1, columns: [...encodeSpanTable([spans[0]!])!.columns, { key: 'extra', values: [1] }] }, text)).toBeNull();
+    expect(SpanColumns.fromTable({ count: 0, columns: [] }, text)!.length).toBe(0);
+  });
+
+  it('gives the same spans from the table as from the objects, for any spans', () => {
+    const anySpan = fc.record({
+      id: fc.string({ minLength: 1, maxLength: 6 }),
+      label: fc.constantFrom('Person', 'Money', 'Date'),
+      start: fc.integer({ min: 0, max: 68 }),
+      length: fc.integer({ min: 1, max: 12 }),
+      orphan: fc.boolean(),
+      attributes: fc.option(fc.dictionary(fc.constantFrom('value', 'normalized', 'unit'), fc.oneof(fc.string(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean()))),
+      note: fc.option(fc.string(), { nil: undefined }),
+      fragments: fc.option(fc.constant([{ start: 0, end: 2 }, { start: 4, end: 6 }]), { nil: undefined }),
+      origin: fc.constantFrom('manual', 'imported:brat', 'imported:jsonl'),
+      createdAt: fc.constantFrom(T1, T2),
+      updatedAt: fc.constantFrom(T1, T2, '2026-11-29T17:00:00.000Z'),
+    });
+    fc.assert(
+      fc.property(fc.uniqueArray(anySpan, { selector: (s) => s.id, maxLength: 60 }), (drawn) => {
+        const made = drawn.map((d) => {
+          const extra: Partial<Span> = { attributes: d.attributes ?? {}, origin: d.origin, createdAt: d.createdAt, updatedAt: d.updatedAt };
+          if (d.orphan) extra.quote = 'gone';
+          if (d.note !== undefined) extra.note = d.note;
+          if (d.fragments !== undefined) extra.fragments = d.fragments;
+          return span(d.id, d.label, d.start, d.start + d.length, extra);
+        });
+        const fromSpans = SpanColumns.from(made, text);
+        const fromTable = SpanColumns.fromTable(JSON.parse(JSON.stringify(encodeSpanTable(made))) as SpanTable, text)!;
+        expect(fromTable.toArray()).toEqual(fromSpans.toArray());
+        expect(fromTable.toArray()).toEqual(sorted(JSON.parse(JSON.stringify(made)) as Span[]));
+        for (const s of made) expect(fromTable.drawn(fromTable.rowOf(s.id))).toEqual(fromSpans.drawn(fromSpans.rowOf(s.id)));
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('reads ids of any length and characters', () => {

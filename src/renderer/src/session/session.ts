@@ -11,6 +11,7 @@ import type { ChangeResult, CommentInput, GlossApi, GlossError, LayerChange, Ope
 import type { AttributeValue, Comment, CommentTarget, GlossDocument, Layer, LayerStatus, Schema, Span } from '../../../core/model';
 import type { CodePointIndex } from '../../../core/offsets';
 import { findLabel } from '../../../core/schema';
+import { spanTableOf } from '../../../core/span-table';
 import { annotationKey, annotationState, createAnnotationPlugin, withAnnotationMeta } from '../editor/annotations';
 import type { AnnotationMeta, RenderedSpan } from '../editor/annotations';
 import { buildEditorDocument } from '../editor/document';
@@ -177,7 +178,9 @@ export class DocumentSession implements Surface {
     this.afterPaint = opts.afterPaint ?? afterPaint;
 
     // Kept as columns: the layer's 10,000 span objects are left to the garbage collector.
-    this.spans = SpanColumns.from(opts.opened.mine.spans, this.editor.positions.text);
+    // Straight from the columns the spans came in over HTTP, when they did.
+    const table = spanTableOf(opts.opened.mine);
+    this.spans = (table && SpanColumns.fromTable(table, this.editor.positions.text)) ?? SpanColumns.from(opts.opened.mine.spans, this.editor.positions.text);
 
     // A long document: its first blocks now, the rest appended frame by frame.
     this.loader = new BlockLoader(this.editor, () => this.host, this.afterPaint, () => !this.disposed);

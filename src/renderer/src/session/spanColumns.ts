@@ -1,9 +1,9 @@
 // My spans as columns (ADR 0020). A layer of 10,000 spans kept as objects takes ~1.8 MB of the JS
 // heap (the objects, their ids, quotes and attributes, a Map by id, a sorted array): more than the
 // whole budget left beside the app and the text. Here every span is one row of typed columns
-// (start, end, label, flags) with its id, and everything else (attributes, note, fragments,
-// origin, times, and the quote when it is not simply the text) as JSON, as UTF-16 code units in
-// string arenas (copied in by a loop: TextEncoder.encodeInto costs ~1 µs a call in the page). A typed array's contents live outside the V8 heap, so the spans cost the heap next
+// (start, end, label, flags, and origin and times as numbers of a small dictionary) with its id,
+// and everything else (attributes, note, fragments, and the quote when it is not simply the text)
+// as JSON, as UTF-16 code units in string arenas (copied in by a loop: TextEncoder.encodeInto costs ~1 µs a call in the page). A typed array's contents live outside the V8 heap, so the spans cost the heap next
 // to nothing; a `Span` object is made only when asked for (a list row, the inspector, a change).
 //
 // A `SpanColumns` is one version of the spans, never changed once made (React snapshots hold
@@ -15,6 +15,7 @@
 import { isOrphanSpan } from '../../../core/layer';
 import type { Span } from '../../../core/model';
 import { firstIndex } from '../../../core/offsets';
+import type { SpanColumn, SpanTable } from '../../../core/span-table';
 import type { CodePointIndex } from '../../../core/offsets';
 import { grown, insertAt, removeAt } from '../columns';
 import { StringArena, stringHash } from '../stringArena';
@@ -36,20 +37,67 @@ export interface SpanList extends Iterable<Span> {
   toArray(): Span[];
 }
 
+/** Every field of a span, in the order `Rows.span` gives them. */
+const SPAN_FIELDS = ['id', 'label', 'start', 'end', 'quote', 'attributes', 'origin', 'createdAt', 'updatedAt', 'note', 'fragments'] as const satisfies readonly (keyof Span)[];
+const SPAN_KEYS: ReadonlySet<string> = new Set(SPAN_FIELDS);
+const NO_ATTRIBUTES: Span['attributes'] = Object.freeze({});
+
+/** The i-th value of a span table's column (undefined: that span has no such field). */
+function columnReader(column: SpanColumn): (i: number) => unknown {
+  if ('dict' in column) {
+    const { dict, index } = column;
+    return (i) => {
+      const at = index[i];
+      return at === null || at === undefined ? undefined : dict[at];
+    };
+  }
+  const values = column.values;
+  return (i) => values[i] ?? undefined;
+}
+
 /** The row's quote is stored (it differs from the text, or the span lies outside it). */
 const OWN_QUOTE = 1;
 /** The span has fragments (drawing it needs its stored fields). */
 const FRAGMENTED = 2;
 
-/** What a row keeps apart from id, label and offsets (JSON of these, in the rest arena). */
+/**
+ * What a row keeps apart from id, label, offsets, origin and times (JSON of these, in the rest
+ * arena; nothing at all for most spans). Origin and times are here only when the row's
+ * dictionary of them was full.
+ */
 interface RowRest {
   quote?: string;
   attributes?: Span['attributes'];
   note?: string;
   fragments?: Span['fragments'];
-  origin: string;
-  createdAt: string;
-  updatedAt: string;
+  origin?: string;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+/** A row with nothing in the rest arena. */
+const NO_REST: Readonly<RowRest> = Object.freeze({});
+
+/**
+ * Origins and timestamps of spans, each kept once (a layer's spans mostly share a few: every span
+ * of an import has the same three). Bounded, so that a layer of 10,000 spans each edited at its
+ * own moment does not keep 10,000 strings in the heap: past the bound, they go in the rest JSON.
+ */
+class Words {
+  static readonly MOST = 256;
+  readonly strings: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  /** The word's number, or -1 when it is new and there is no more room. */
+  indexOf(s: string): number {
+    let at = this.index.get(s);
+    if (at === undefined) {
+      if (this.strings.length >= Words.MOST) return -1;
+      at = this.strings.push(s) - 1;
+      this.index.set(s, at);
+    }
+    return at;
+  }
 }
 
 /** The rows of every version of one session's spans: appended, never changed. */
@@ -64,12 +112,28 @@ class Rows {
   idLen = new Int32Array(64);
   restAt = new Int32Array(64);
   restLen = new Int32Array(64);
+  /** Numbers in `words` of origin, createdAt and updatedAt; -1: in the rest JSON. */
+  origins = new Int32Array(64);
+  created = new Int32Array(64);
+  updated = new Int32Array(64);
   readonly ids = new StringArena();
   private readonly rests = new StringArena();
+  private readonly words = new Words();
+  /**
+   * While many rows are added at once, where each rest seen so far starts (many spans carry the
+   * same attributes); dropped after, so that the heap does not keep the strings.
+   */
+  restsSeen: Map<string, number> | null = null;
   readonly labelNames: string[] = [];
   private readonly labelIndex = new Map<string, number>();
 
-  constructor(readonly text: CodePointIndex) {}
+  constructor(
+    readonly text: CodePointIndex,
+    /** How many rows to make room for at once. */
+    capacity = 0,
+  ) {
+    if (capacity > this.starts.length) this.grow(capacity);
+  }
 
   add(span: Span): number {
     const row = this.count++;
@@ -86,7 +150,10 @@ class Rows {
     this.idLen[row] = span.id.length;
     this.hashes[row] = stringHash(span.id);
 
-    const rest: RowRest = { origin: span.origin, createdAt: span.createdAt, updatedAt: span.updatedAt };
+    const rest: RowRest = {};
+    if ((this.origins[row] = this.words.indexOf(span.origin)) < 0) rest.origin = span.origin;
+    if ((this.created[row] = this.words.indexOf(span.createdAt)) < 0) rest.createdAt = span.createdAt;
+    if ((this.updated[row] = this.words.indexOf(span.updatedAt)) < 0) rest.updatedAt = span.updatedAt;
     let flags = 0;
     if (isOrphanSpan(span, this.text)) {
       rest.quote = span.quote;
@@ -100,7 +167,19 @@ class Rows {
     }
     this.flags[row] = flags;
     const json = JSON.stringify(rest);
-    this.restAt[row] = this.rests.add(json);
+    // "{}": nothing to keep (restLen 0 says so).
+    if (json.length <= 2) {
+      this.restAt[row] = 0;
+      this.restLen[row] = 0;
+      return row;
+    }
+    // Rows never change: rows with the same rest may share its characters.
+    let at = this.restsSeen?.get(json);
+    if (at === undefined) {
+      at = this.rests.add(json);
+      this.restsSeen?.set(json, at);
+    }
+    this.restAt[row] = at;
     this.restLen[row] = json.length;
     return row;
   }
@@ -117,8 +196,14 @@ class Rows {
     return this.labelNames[this.labels[row]!]!;
   }
 
-  rest(row: number): RowRest {
-    return JSON.parse(this.rests.get(this.restAt[row]!, this.restLen[row]!)) as RowRest;
+  rest(row: number): Readonly<RowRest> {
+    const length = this.restLen[row]!;
+    return length === 0 ? NO_REST : (JSON.parse(this.rests.get(this.restAt[row]!, length)) as RowRest);
+  }
+
+  /** A word of the row (origin, createdAt or updatedAt), from its column or else its rest. */
+  private word(at: number, rest: Readonly<RowRest>, key: 'origin' | 'createdAt' | 'updatedAt'): string {
+    return at >= 0 ? this.words.strings[at]! : rest[key]!;
   }
 
   span(row: number): Span {
@@ -132,9 +217,9 @@ class Rows {
       end,
       quote: rest.quote ?? this.text.slice(start, end),
       attributes: rest.attributes ?? {},
-      origin: rest.origin,
-      createdAt: rest.createdAt,
-      updatedAt: rest.updatedAt,
+      origin: this.word(this.origins[row]!, rest, 'origin'),
+      createdAt: this.word(this.created[row]!, rest, 'createdAt'),
+      updatedAt: this.word(this.updated[row]!, rest, 'updatedAt'),
     };
     if (rest.note !== undefined) span.note = rest.note;
     if (rest.fragments !== undefined) span.fragments = rest.fragments;
@@ -161,6 +246,9 @@ class Rows {
     this.idLen = grown(this.idLen, need);
     this.restAt = grown(this.restAt, need);
     this.restLen = grown(this.restLen, need);
+    this.origins = grown(this.origins, need);
+    this.created = grown(this.created, need);
+    this.updated = grown(this.updated, need);
   }
 }
 
@@ -309,17 +397,55 @@ export class SpanColumns extends OrderedRows {
 
   /** The spans, in any order (ids unique), over this text. */
   static from(spans: readonly Span[], text: CodePointIndex): SpanColumns {
-    const rows = new Rows(text);
-    const order = new Int32Array(spans.length);
+    return SpanColumns.built(text, spans.length, (rows, k) => rows.add(spans[k]!));
+  }
+
+  /**
+   * The spans of a span table (as a layer's spans come over HTTP, ADR 0013), without making
+   * them objects first; null when the table has a column that is no field of a span (the caller
+   * then decodes it as it is).
+   */
+  static fromTable(table: SpanTable, text: CodePointIndex): SpanColumns | null {
+    const read = new Map<string, (i: number) => unknown>();
+    for (const column of table.columns) {
+      if (!SPAN_KEYS.has(column.key)) return null;
+      read.set(column.key, columnReader(column));
+    }
+    const field = (key: keyof Span): ((i: number) => unknown) => read.get(key) ?? (() => undefined);
+    const [id, label, start, end, quote, attributes, origin, createdAt, updatedAt, note, fragments] = SPAN_FIELDS.map(field);
+    // One span object, filled again for each row (Rows.add copies what it keeps).
+    const span: Record<keyof Span, unknown> = { id: '', label: '', start: 0, end: 0, quote: '', attributes: {}, origin: '', createdAt: '', updatedAt: '', note: undefined, fragments: undefined };
+    return SpanColumns.built(text, table.count, (rows, k) => {
+      span.id = id!(k);
+      span.label = label!(k);
+      span.start = start!(k);
+      span.end = end!(k);
+      span.quote = quote!(k);
+      span.attributes = attributes!(k) ?? NO_ATTRIBUTES;
+      span.origin = origin!(k);
+      span.createdAt = createdAt!(k);
+      span.updatedAt = updatedAt!(k);
+      span.note = note!(k);
+      span.fragments = fragments!(k);
+      return rows.add(span as unknown as Span);
+    });
+  }
+
+  /** A first version of `count` rows, each added by `add` (k = 0, 1, ...), in any order. */
+  private static built(text: CodePointIndex, count: number, add: (rows: Rows, k: number) => number): SpanColumns {
+    const rows = new Rows(text, count);
+    const order = new Int32Array(count);
     let sorted = true;
-    for (let k = 0; k < spans.length; k++) {
-      order[k] = rows.add(spans[k]!);
+    rows.restsSeen = new Map();
+    for (let k = 0; k < count; k++) {
+      order[k] = add(rows, k);
       if (k > 0 && sorted && rows.compare(k - 1, k) > 0) sorted = false;
     }
+    rows.restsSeen = null;
     // A layer on disk is stored sorted: sort only if it is not.
     if (!sorted) order.sort((a, b) => rows.compare(a, b));
-    const table = tableFor(spans.length);
-    for (let row = 0; row < spans.length; row++) tableInsert(table, rows, row);
+    const table = tableFor(count);
+    for (let row = 0; row < count; row++) tableInsert(table, rows, row);
     return new SpanColumns(rows, order, table);
   }
 
