@@ -8,7 +8,9 @@ import { fail, ok } from '../../../src/core/api';
 import type { GlossApi, LayerChange, OpenedDocument } from '../../../src/core/api';
 import { startServer } from '../../../src/main/serve';
 import type { RunningServer } from '../../../src/main/serve';
-import { createHttpApi } from '../../../src/renderer/src/transport/http';
+import { spanTableOf } from '../../../src/core/span-table';
+import { createHttpApi, xhrCaller } from '../../../src/renderer/src/transport/http';
+import type { XhrLike } from '../../../src/renderer/src/transport/http';
 
 describe('createHttpApi with a fake fetch', () => {
   it('turns a network failure into an io Result instead of throwing', async () => {
@@ -38,6 +40,71 @@ describe('createHttpApi with a fake fetch', () => {
     const answer = fail('forbidden', 'Missing or wrong access token');
     const api = createHttpApi({ token: 't', fetch: async () => new Response(JSON.stringify(answer), { status: 403 }) });
     expect(await api.getSettings()).toEqual(answer);
+  });
+});
+
+/**
+ * An XMLHttpRequest for Node, made with fetch: what xhrCaller uses of one (open, headers, an
+ * ArrayBuffer response, load and error events). `fail` makes every request fail as a network error.
+ */
+function fakeXhr(options: { fail?: boolean; body?: string; status?: number } = {}): new () => XhrLike {
+  return class implements XhrLike {
+    static sent: { method: string; url: string; headers: Record<string, string>; body: string }[] = [];
+    responseType = '';
+    status = 0;
+    response: unknown = null;
+    onload: (() => void) | null = null;
+    onerror: (() => void) | null = null;
+    onabort: (() => void) | null = null;
+    ontimeout: (() => void) | null = null;
+    private method = '';
+    private url = '';
+    private readonly headers: Record<string, string> = {};
+    open(method: string, url: string): void {
+      this.method = method;
+      this.url = url;
+    }
+    setRequestHeader(name: string, value: string): void {
+      this.headers[name] = value;
+    }
+    send(body: string): void {
+      if (this.responseType !== 'arraybuffer') throw new Error('expected an arraybuffer response');
+      if (options.fail) {
+        setTimeout(() => this.onerror?.(), 0);
+        return;
+      }
+      if (options.body !== undefined) {
+        setTimeout(() => {
+          this.status = options.status ?? 200;
+          this.response = new TextEncoder().encode(options.body).buffer;
+          this.onload?.();
+        }, 0);
+        return;
+      }
+      void fetch(this.url, { method: this.method, headers: this.headers, body }).then(async (response) => {
+        this.status = response.status;
+        this.response = await response.arrayBuffer();
+        this.onload?.();
+      }, () => this.onerror?.());
+    }
+  };
+}
+
+describe('xhrCaller (openDocument in the page)', () => {
+  it('is not made where there is no XMLHttpRequest (Node)', () => {
+    expect(xhrCaller({ token: 't' })).toBeNull();
+  });
+
+  it('turns a network failure and a body that is not a Result into Results, and needs a token', async () => {
+    const failing = xhrCaller({ token: 't' }, fakeXhr({ fail: true }))!;
+    expect(await failing('openDocument', ['d'])).toEqual(fail('io', 'Cannot reach the Gloss server (is `gloss serve` still running?): the request failed'));
+    for (const body of ['<html>proxy error</html>', '{"hello":1}', 'null', '\u00ff\u00fe']) {
+      const result = await xhrCaller({ token: 't' }, fakeXhr({ body, status: 502 }))!('openDocument', ['d']);
+      expect(result, body).toEqual(fail('internal', 'The Gloss server answered openDocument with HTTP 502 and no Result'));
+    }
+    const noToken = await xhrCaller({ token: null }, fakeXhr())!('openDocument', ['d']);
+    expect(noToken.ok).toBe(false);
+    if (!noToken.ok) expect(noToken.error.code).toBe('forbidden');
   });
 });
 
@@ -158,6 +225,21 @@ describe('createHttpApi against the real server', () => {
     const job = await client.getJob('job-2');
     expect(job.ok && job.value.result?.files).toEqual([{ name: 'w.csv', mediaType: 'text/csv', text: 'a,b\n🌍' }]);
     expect(await client.listFormats()).toEqual(ok({ import: [{ name: 'jsonl', kind: 'annotations' }], export: [{ name: 'csv', layers: 'all' }] }));
+  });
+
+  it('opens a document with XMLHttpRequest as with fetch: the same value, spans made when read', async () => {
+    const opener = xhrCaller({ token: server.token, baseUrl: `http://127.0.0.1:${server.port}` }, fakeXhr())!;
+    const client = createHttpApi({ token: server.token, baseUrl: `http://127.0.0.1:${server.port}`, opener });
+    const opened = await client.openDocument('doc-1');
+    expect(opened.ok).toBe(true);
+    if (!opened.ok) return;
+    // My layer arrived as columns: the table is there for the session, objects only when read.
+    expect(spanTableOf(opened.value.mine)?.count).toBe(3);
+    expect(opened).toEqual(ok(OPENED));
+    expect(JSON.stringify(opened)).toBe(JSON.stringify(ok(OPENED)));
+    expect(await client.openDocument('missing')).toEqual(fail('not-found', 'no document missing'));
+    const wrong = xhrCaller({ token: 'wrong', baseUrl: `http://127.0.0.1:${server.port}` }, fakeXhr())!;
+    expect(await wrong('openDocument', ['doc-1'])).toEqual(fail('forbidden', 'Missing or wrong access token'));
   });
 
   it('gets a forbidden Result with a wrong token, and the API is not called', async () => {

@@ -2,7 +2,7 @@
 // the HTTP client of browser mode. The rest of the renderer only ever sees GlossApi.
 
 import type { GlossApi, GlossShell } from '../../../core/api';
-import { createHttpApi, httpCaller } from './http';
+import { createHttpApi, httpCaller, xhrCaller } from './http';
 import type { HttpCall } from './http';
 import { workerCaller } from './worker';
 import type { WorkerLike } from './worker';
@@ -51,7 +51,7 @@ export function installTransport(win: TransportWindow = pageWindow()): GlossApi 
   if (installed) return installed;
   if (win.gloss) return (installed = win.gloss);
   const token = takeToken(win);
-  installed = createHttpApi({ token, offload: startHttpWorker(token) ?? undefined });
+  installed = createHttpApi({ token, offload: startHttpWorker(token) ?? undefined, opener: xhrCaller({ token }) ?? undefined });
   return installed;
 }
 
