@@ -68,10 +68,13 @@ export function useWindowedRows<Box extends HTMLElement, List extends HTMLElemen
       const next = sightOf(element, list.current, rowHeight);
       setSight((prev) => (prev.from === next.from && prev.to === next.to ? prev : next));
     };
-    measure();
     element.addEventListener('scroll', measure, { passive: true });
     const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(measure);
-    observer?.observe(element);
+    // An observer reports the box's size once it is laid out (before that frame is painted): that
+    // first report measures. Measuring here would force the whole page's style and layout in the
+    // middle of React's commit (~40 ms when a long report has just opened beside the list).
+    if (observer) observer.observe(element);
+    else measure();
     return () => {
       element.removeEventListener('scroll', measure);
       observer?.disconnect();
@@ -83,9 +86,16 @@ export function useWindowedRows<Box extends HTMLElement, List extends HTMLElemen
   useLayoutEffect(() => {
     const element = box.current;
     if (!element || keepInSight < 0) return;
+    // Every row of a short list is rendered: it is scrolled to at the next frame, whose layout
+    // is needed then anyway, rather than forcing one in the middle of React's commit (~15 ms
+    // when a long report has just opened beside the list).
+    if (!windowed && typeof requestAnimationFrame === 'function') {
+      const frame = requestAnimationFrame(() => scrollRowIntoView(element, list.current, keepInSight, rowHeight));
+      return () => cancelAnimationFrame(frame);
+    }
     // A real scroll event comes a frame later: say so now, so the row is rendered before it is painted.
     if (scrollRowIntoView(element, list.current, keepInSight, rowHeight)) element.dispatchEvent(new Event('scroll'));
-  }, [keepInSight, rowHeight, count]);
+  }, [keepInSight, rowHeight, count, windowed]);
 
   if (!windowed) return { box, list, windowed, first: 0, last: count, paddingTop: 0, paddingBottom: 0 };
   // A list that got shorter may be scrolled past its end until the box catches up: show its end.
