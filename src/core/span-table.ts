@@ -7,10 +7,19 @@
 // The encoding is exact: decoding gives spans deep-equal to the encoded ones, with their keys in
 // the same order when the spans agree on an order (spans checked by the layer schema always do).
 // No span field may be null, so null stands for a field a span does not have; a layer whose spans
-// have a null anywhere (invalid anyway) is simply not encoded.
+// have a null anywhere (invalid anyway) is simply not encoded. Quotes that are just the text at
+// their offsets (nearly all) are left out when the encoder has the text (ADR 0025).
 
-/** A column: the values themselves, or indexes into `dict` (null: the span has no such field). */
-export type SpanColumn = { key: string } & ({ values: unknown[] } | { dict: string[]; index: (number | null)[] });
+import { isOrphanSpan } from './layer';
+import type { Span } from './model';
+import type { CodePointIndex } from './offsets';
+
+/**
+ * A column: the values themselves, or indexes into `dict` (null: the span has no such field).
+ * A "quote" column with `fromText` leaves out every quote that is just the text at its span's
+ * offsets: there, null stands for that text (decoding needs the document's text).
+ */
+export type SpanColumn = { key: string } & ({ values: unknown[]; fromText?: true } | { dict: string[]; index: (number | null)[] });
 
 /** The spans of a layer as columns, one per key (a list, so that any key, even "__proto__", is only data). */
 export interface SpanTable {
@@ -21,8 +30,11 @@ export interface SpanTable {
 /** A column of strings is written as a dictionary when it has at most this share of distinct values. */
 const DICT_SHARE = 1 / 4;
 
-/** The spans as columns, or null when they cannot be encoded exactly (a null value; not objects). */
-export function encodeSpanTable(spans: readonly unknown[]): SpanTable | null {
+/**
+ * The spans as columns, or null when they cannot be encoded exactly (a null value; not objects).
+ * Given the document's text, the quotes that are just that text are left out (`fromText`).
+ */
+export function encodeSpanTable(spans: readonly unknown[], text?: CodePointIndex): SpanTable | null {
   const keys = keyOrder(spans);
   if (keys === null) return null;
   const columns: SpanColumn[] = [];
@@ -36,9 +48,24 @@ export function encodeSpanTable(spans: readonly unknown[]): SpanTable | null {
       values[i] = value === undefined ? null : value;
       if (value !== undefined && typeof value !== 'string') strings = false;
     }
-    columns.push({ key, ...(strings ? dictionaryOrPlain(values as (string | null)[]) : { values }) });
+    const fromText = key === 'quote' && text && strings ? quotesFromText(spans, values as (string | null)[], text) : null;
+    columns.push({ key, ...(fromText ? { values: fromText, fromText: true } : strings ? dictionaryOrPlain(values as (string | null)[]) : { values }) });
   }
   return { count: spans.length, columns };
+}
+
+/** The quotes with null for each that is the text at its span's offsets; null when every span does not have a quote. */
+function quotesFromText(spans: readonly unknown[], quotes: readonly (string | null)[], text: CodePointIndex): (string | null)[] | null {
+  const out: (string | null)[] = new Array<string | null>(quotes.length);
+  for (let i = 0; i < quotes.length; i++) {
+    const quote = quotes[i];
+    if (quote === null || quote === undefined) return null;
+    const span = spans[i] as Pick<Span, 'start' | 'end' | 'fragments' | 'quote'>;
+    // Left out exactly when the page would find the span no orphan (its columns keep no quote then).
+    const placed = Number.isInteger(span.start) && Number.isInteger(span.end) && (span.fragments === undefined || Array.isArray(span.fragments));
+    out[i] = placed && !isOrphanSpan(span, text) ? null : quote;
+  }
+  return out;
 }
 
 /**
@@ -98,12 +125,15 @@ function dictionaryOrPlain(values: (string | null)[]): { values: unknown[] } | {
   return { dict, index };
 }
 
-/** The spans back as objects: deep-equal to what was encoded, keys in the same order. */
-export function decodeSpanTable<T = unknown>(table: SpanTable): T[] {
+/**
+ * The spans back as objects: deep-equal to what was encoded, keys in the same order. A table
+ * whose quotes come from the text needs that text.
+ */
+export function decodeSpanTable<T = unknown>(table: SpanTable, text?: CodePointIndex): T[] {
   const count = table.count;
   const keys = table.columns.map((column) => column.key);
   // Each column as its values (a dictionary looked up once per cell here, not per span below).
-  const values = table.columns.map((column) => ('dict' in column ? column.index.map((at) => (at === null ? null : column.dict[at])) : column.values));
+  const values = table.columns.map((column) => ('dict' in column ? column.index.map((at) => (at === null ? null : column.dict[at])) : column.fromText ? quotesWithText(table, column.values, text) : column.values));
   // A span is a copy of a template with its keys (one per set of keys present), made by
   // JSON.parse: its properties sit inside the object, as JSON.parse's own objects do, where
   // adding nine properties one by one to {} spills five into a separate array (~25 bytes more
@@ -136,6 +166,21 @@ export function decodeSpanTable<T = unknown>(table: SpanTable): T[] {
   return spans;
 }
 
+/** A `fromText` column's quotes with the text's put in for its nulls. */
+function quotesWithText(table: SpanTable, quotes: readonly unknown[], text: CodePointIndex | undefined): unknown[] {
+  if (!text) throw new Error('span table: its quotes come from the document text, and no text was given');
+  const starts = columnValues(table, 'start');
+  const ends = columnValues(table, 'end');
+  return quotes.map((quote, i) => (quote === null ? text.slice(starts[i] as number, ends[i] as number) : quote));
+}
+
+/** The values of a plain column of the table. */
+function columnValues(table: SpanTable, key: string): readonly unknown[] {
+  const column = table.columns.find((c) => c.key === key);
+  if (!column || 'dict' in column) throw new Error(`span table: quotes come from the text, but its ${key} column is missing`);
+  return column.values;
+}
+
 /** Whether a value is a span table (what a layer's `spans` is on the wire when encoded). */
 export function isSpanTable(value: unknown): value is SpanTable {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -144,20 +189,21 @@ export function isSpanTable(value: unknown): value is SpanTable {
   return table.columns.every((column: unknown) => {
     if (typeof column !== 'object' || column === null || !('key' in column) || typeof column.key !== 'string') return false;
     if ('dict' in column) return Array.isArray(column.dict) && 'index' in column && Array.isArray(column.index) && column.index.length === table.count;
+    if ('fromText' in column && (column.fromText !== true || column.key !== 'quote')) return false;
     return 'values' in column && Array.isArray(column.values) && column.values.length === table.count;
   });
 }
 
-/** A layer (or any object with `spans`) with its spans as a table, when they can be encoded. */
-export function withSpanTable<L extends { spans: readonly unknown[] }>(layer: L): Omit<L, 'spans'> & { spans: SpanTable | L['spans'] } {
-  const table = encodeSpanTable(layer.spans);
+/** A layer (or any object with `spans`) with its spans as a table, when they can be encoded; given its document's text, quotes that are the text are left out. */
+export function withSpanTable<L extends { spans: readonly unknown[] }>(layer: L, text?: CodePointIndex): Omit<L, 'spans'> & { spans: SpanTable | L['spans'] } {
+  const table = encodeSpanTable(layer.spans, text);
   return table === null ? layer : { ...layer, spans: table };
 }
 
 /** A layer from the wire: spans sent as a table become objects again; plain spans stay. */
-export function withSpanObjects<L>(layer: L): L {
+export function withSpanObjects<L>(layer: L, text?: CodePointIndex): L {
   if (typeof layer !== 'object' || layer === null || !('spans' in layer) || !isSpanTable(layer.spans)) return layer;
-  return { ...layer, spans: decodeSpanTable(layer.spans) };
+  return { ...layer, spans: decodeSpanTable(layer.spans, text) };
 }
 
 /** The tables of layers made by withLazySpanObjects, by layer. */
@@ -168,7 +214,7 @@ const wireTables = new WeakMap<object, SpanTable>();
  * that can take the table as it is (spanTableOf) never makes them. 10,000 spans as objects cost
  * the page ~25 ms to make and more to collect, when what keeps them is typed columns (ADR 0020).
  */
-export function withLazySpanObjects<L>(layer: L): L {
+export function withLazySpanObjects<L>(layer: L, text?: () => CodePointIndex): L {
   if (typeof layer !== 'object' || layer === null || !('spans' in layer) || !isSpanTable(layer.spans)) return layer;
   const table = layer.spans;
   let spans: unknown[] | null = null;
@@ -176,7 +222,7 @@ export function withLazySpanObjects<L>(layer: L): L {
   Object.defineProperty(lazy, 'spans', {
     enumerable: true,
     configurable: true,
-    get: () => (spans ??= decodeSpanTable(table)),
+    get: () => (spans ??= decodeSpanTable(table, text?.())),
     set: (value: unknown[]) => void (spans = value),
   });
   wireTables.set(lazy, table);

@@ -11,7 +11,8 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { IMPORT_UPLOAD_LIMITS, base64Length, fail } from '../core/api';
 import type { GlossApi, GlossApiMethod, OpenedDocument, Result } from '../core/api';
-import type { Layer } from '../core/model';
+import type { GlossDocument, Layer } from '../core/model';
+import { CodePointIndex } from '../core/offsets';
 import { withSpanTable } from '../core/span-table';
 import { dispatchApiCall, isApiMethod } from './dispatch';
 import { DOWNLOAD_PATH } from './downloads';
@@ -121,9 +122,19 @@ function cachedJson<T extends object>(value: T, encode: (value: T) => unknown = 
   return json;
 }
 
-/** A layer's JSON on the wire: its spans as columns (ADR 0013; the HTTP transport turns them back into objects). */
-function layerJson(layer: Layer): Buffer {
-  return cachedJson(layer, withSpanTable);
+/** A document's text as code points, kept while the workspace keeps the document. */
+const textOf = new WeakMap<GlossDocument, CodePointIndex>();
+
+/**
+ * A layer's JSON on the wire: its spans as columns, the quotes that are its document's text left
+ * out (ADR 0013, 0025; the HTTP transport turns them back into objects).
+ */
+function layerJson(layer: Layer, document: GlossDocument): Buffer {
+  return cachedJson(layer, (l) => {
+    let text = textOf.get(document);
+    if (!text) textOf.set(document, (text = new CodePointIndex(document.text)));
+    return withSpanTable(l, text);
+  });
 }
 
 /**
@@ -134,8 +145,9 @@ function layerJson(layer: Layer): Buffer {
 export function resultJson(result: Result<unknown>, method?: GlossApiMethod): Buffer {
   if (method !== 'openDocument' || !result.ok) return Buffer.from(JSON.stringify(result));
   const opened = result.value as OpenedDocument;
-  const parts: Buffer[] = [Buffer.from('{"ok":true,"value":{"document":'), cachedJson(opened.document), Buffer.from(',"mine":'), layerJson(opened.mine), Buffer.from(',"others":[')];
-  opened.others.forEach((layer, i) => parts.push(...(i > 0 ? [Buffer.from(','), layerJson(layer)] : [layerJson(layer)])));
+  const document = opened.document;
+  const parts: Buffer[] = [Buffer.from('{"ok":true,"value":{"document":'), cachedJson(document), Buffer.from(',"mine":'), layerJson(opened.mine, document), Buffer.from(',"others":[')];
+  opened.others.forEach((layer, i) => parts.push(...(i > 0 ? [Buffer.from(','), layerJson(layer, document)] : [layerJson(layer, document)])));
   parts.push(Buffer.from(`],"problems":${JSON.stringify(opened.problems)}}}`));
   return Buffer.concat(parts);
 }

@@ -2,7 +2,9 @@
 // of what cannot be encoded exactly.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { CodePointIndex } from '../../src/core/offsets';
 import { decodeSpanTable, encodeSpanTable, isSpanTable, spanTableOf, withLazySpanObjects, withSpanObjects, withSpanTable } from '../../src/core/span-table';
+import type { SpanTable } from '../../src/core/span-table';
 
 const TIMES = { createdAt: '2024-05-01T10:00:00.000Z', updatedAt: '2024-05-01T10:00:00.000Z' };
 
@@ -76,6 +78,33 @@ describe('encodeSpanTable / decodeSpanTable', () => {
     expect(isSpanTable({ count: 2, columns: [{ key: 'id', values: ['a'] }] })).toBe(false);
     expect(isSpanTable({ count: 1, columns: [{ values: ['a'] }] })).toBe(false);
     expect(isSpanTable({ count: 1, columns: { id: { values: ['a'] } } })).toBe(false);
+  });
+
+  it('leaves out quotes that are the text, given the text, and needs the text to put them back', () => {
+    const text = new CodePointIndex('Ivan 😀 pledged $5m to Душанбе');
+    const spans = [
+      { id: 's1', start: 0, end: 4, quote: 'Ivan' },
+      { id: 's2', start: 5, end: 6, quote: '😀' },
+      { id: 's3', start: 22, end: 29, quote: 'Душанбе' },
+      { id: 'orphan', start: 0, end: 4, quote: 'Olga' },
+      { id: 'outside', start: 40, end: 44, quote: 'Gone' },
+    ];
+    const table = encodeSpanTable(spans, text)!;
+    expect(table.columns.find((c) => c.key === 'quote')).toEqual({ key: 'quote', values: [null, null, null, 'Olga', 'Gone'], fromText: true });
+    expect(isSpanTable(JSON.parse(JSON.stringify(table)))).toBe(true);
+    expect(decodeSpanTable(table, text)).toEqual(spans);
+    expect(() => decodeSpanTable(table)).toThrow(/no text was given/);
+    // Without the text, or when a span has no quote, quotes travel as before.
+    expect(encodeSpanTable(spans)!.columns.find((c) => c.key === 'quote')).not.toHaveProperty('fromText');
+    expect(decodeSpanTable(encodeSpanTable(spans)!)).toEqual(spans);
+    const noQuote = [...spans, { id: 'bare', start: 0, end: 1 }];
+    expect(encodeSpanTable(noQuote, text)!.columns.find((c) => c.key === 'quote')).not.toHaveProperty('fromText');
+    expect(decodeSpanTable(encodeSpanTable(noQuote, text)!)).toEqual(noQuote);
+    // Only a quote column may come from the text.
+    expect(isSpanTable({ count: 1, columns: [{ key: 'label', values: [null], fromText: true }] })).toBe(false);
+    // Lazily decoded layers are given the text when their spans are read.
+    const lazy = withLazySpanObjects({ annotator: 'a', spans: JSON.parse(JSON.stringify(table)) as SpanTable }, () => text);
+    expect(lazy.spans).toEqual(spans);
   });
 
   it('decodes a layer sent as columns only when its spans are read, and keeps the table for readers that take it', () => {

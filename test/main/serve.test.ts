@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fail, ok } from '../../src/core/api';
 import type { GlossApi, LayerChange, OpenedDocument } from '../../src/core/api';
+import { CodePointIndex } from '../../src/core/offsets';
 import { isSpanTable, withSpanObjects } from '../../src/core/span-table';
 import { DOWNLOAD_PATH, Downloads } from '../../src/main/downloads';
 import { MAX_BODY_BYTES, MAX_IMPORT_BODY_BYTES, attachmentDisposition, bodyLimit, cookieName, resultJson, startServer } from '../../src/main/serve';
@@ -378,6 +379,22 @@ describe('resultJson', () => {
     expect(JSON.stringify(decoded)).toBe(JSON.stringify(result));
     expect(resultJson(fail('not-found', 'no'), 'openDocument').toString('utf8')).toBe(JSON.stringify(fail('not-found', 'no')));
     expect(resultJson(ok([1, 2]), 'listDocuments').toString('utf8')).toBe('{"ok":true,"value":[1,2]}');
+  });
+
+  it('leaves out the quotes that are the text at their offsets, and the page puts them back', () => {
+    const spans = [
+      { id: 'a', label: 'Quote', start: 10, end: 18, quote: '“quotes”' },
+      { id: 'b', label: 'Emoji', start: 23, end: 24, quote: '😀' },
+      // An orphan, and one past the text: their quotes travel.
+      { id: 'c', label: 'Quote', start: 0, end: 4, quote: 'Gone' },
+      { id: 'd', label: 'Quote', start: 30, end: 34, quote: 'Away' },
+    ];
+    const result = opened(layer('me', spans), []);
+    const sent = JSON.parse(resultJson(result, 'openDocument').toString('utf8'));
+    expect(sent.value.mine.spans.columns.find((c: { key: string }) => c.key === 'quote')).toEqual({ key: 'quote', values: [null, null, 'Gone', 'Away'], fromText: true });
+    const text = new CodePointIndex(document.text);
+    expect(withSpanObjects(sent.value.mine, text)).toEqual(JSON.parse(JSON.stringify(result)).value.mine);
+    expect(() => withSpanObjects(sent.value.mine)).toThrow(/no text was given/);
   });
 
   it('serialises a document or layer object once, and a changed layer (a new object) again', () => {

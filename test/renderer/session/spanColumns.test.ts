@@ -147,7 +147,7 @@ describe('SpanColumns', () => {
           const extra: Partial<Span> = { attributes: d.attributes ?? {}, origin: d.origin, createdAt: d.createdAt, updatedAt: d.updatedAt };
           if (d.orphan) extra.quote = 'gone';
           if (d.note !== undefined) extra.note = d.note;
-          if (d.fragments !== undefined) extra.fragments = d.fragments;
+          if (d.fragments !== undefined) extra.fragments = [...d.fragments];
           return span(d.id, d.label, d.start, d.start + d.length, extra);
         });
         const fromSpans = SpanColumns.from(made, text);
@@ -155,6 +155,10 @@ describe('SpanColumns', () => {
         expect(fromTable.toArray()).toEqual(fromSpans.toArray());
         expect(fromTable.toArray()).toEqual(sorted(JSON.parse(JSON.stringify(made)) as Span[]));
         for (const s of made) expect(fromTable.drawn(fromTable.rowOf(s.id))).toEqual(fromSpans.drawn(fromSpans.rowOf(s.id)));
+        // The quotes that are the text left out of the table (as the server sends it, ADR 0025).
+        const withoutQuotes = SpanColumns.fromTable(JSON.parse(JSON.stringify(encodeSpanTable(made, text))) as SpanTable, text)!;
+        expect(withoutQuotes.toArray()).toEqual(fromSpans.toArray());
+        for (const s of made) expect(withoutQuotes.drawn(withoutQuotes.rowOf(s.id))).toEqual(fromSpans.drawn(fromSpans.rowOf(s.id)));
       }),
       { numRuns: 150 },
     );

@@ -155,7 +155,8 @@ class Rows {
     if ((this.created[row] = this.words.indexOf(span.createdAt)) < 0) rest.createdAt = span.createdAt;
     if ((this.updated[row] = this.words.indexOf(span.updatedAt)) < 0) rest.updatedAt = span.updatedAt;
     let flags = 0;
-    if (isOrphanSpan(span, this.text)) {
+    // No quote: a table's quote that is the text at the span's offsets (ADR 0025).
+    if (span.quote !== undefined && isOrphanSpan(span, this.text)) {
       rest.quote = span.quote;
       flags |= OWN_QUOTE;
     }

@@ -4,6 +4,7 @@
 
 import { fail } from '../../../core/api';
 import type { GlossApi, GlossApiMethod, OpenedDocument, Result } from '../../../core/api';
+import { CodePointIndex } from '../../../core/offsets';
 import { withLazySpanObjects } from '../../../core/span-table';
 
 /** The header carrying the token (the server compares it in constant time). */
@@ -41,7 +42,10 @@ export function isResult(value: unknown): value is Result<unknown> {
 function spanObjects(result: Result<OpenedDocument>): Result<OpenedDocument> {
   if (!result.ok) return result;
   const opened = result.value;
-  return { ok: true, value: { ...opened, mine: withLazySpanObjects(opened.mine), others: opened.others.map(withLazySpanObjects) } };
+  // Quotes that are the text come without it (ADR 0025): decoding spans as objects needs the text.
+  let index: CodePointIndex | null = null;
+  const text = (): CodePointIndex => (index ??= new CodePointIndex(opened.document.text));
+  return { ok: true, value: { ...opened, mine: withLazySpanObjects(opened.mine, text), others: opened.others.map((layer) => withLazySpanObjects(layer, text)) } };
 }
 
 /** Calls of the `gloss serve` HTTP server made with fetch in this thread. */
