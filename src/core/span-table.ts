@@ -15,11 +15,12 @@ import type { Span } from './model';
 import type { CodePointIndex } from './offsets';
 
 /**
- * A column: the values themselves, or indexes into `dict` (null: the span has no such field).
+ * A column: the values themselves, or indexes into `dict` (null: the span has no such field), or
+ * `same`, the one value every span has (the origin and times of an import, say).
  * A "quote" column with `fromText` leaves out every quote that is just the text at its span's
  * offsets: there, null stands for that text (decoding needs the document's text).
  */
-export type SpanColumn = { key: string } & ({ values: unknown[]; fromText?: true } | { dict: string[]; index: (number | null)[] });
+export type SpanColumn = { key: string } & ({ values: unknown[]; fromText?: true } | { dict: string[]; index: (number | null)[] } | { same: string });
 
 /** The spans of a layer as columns, one per key (a list, so that any key, even "__proto__", is only data). */
 export interface SpanTable {
@@ -102,7 +103,7 @@ function keyOrder(spans: readonly unknown[]): string[] | null {
   return order;
 }
 
-function dictionaryOrPlain(values: (string | null)[]): { values: unknown[] } | { dict: string[]; index: (number | null)[] } {
+function dictionaryOrPlain(values: (string | null)[]): { values: unknown[] } | { dict: string[]; index: (number | null)[] } | { same: string } {
   const dict: string[] = [];
   const indexOf = new Map<string, number>();
   const index: (number | null)[] = new Array<number | null>(values.length);
@@ -122,6 +123,8 @@ function dictionaryOrPlain(values: (string | null)[]): { values: unknown[] } | {
     }
     index[i] = at;
   }
+  // Every span has the one value: said once.
+  if (dict.length === 1 && values.length > 0 && !index.includes(null)) return { same: dict[0]! };
   return { dict, index };
 }
 
@@ -133,7 +136,15 @@ export function decodeSpanTable<T = unknown>(table: SpanTable, text?: CodePointI
   const count = table.count;
   const keys = table.columns.map((column) => column.key);
   // Each column as its values (a dictionary looked up once per cell here, not per span below).
-  const values = table.columns.map((column) => ('dict' in column ? column.index.map((at) => (at === null ? null : column.dict[at])) : column.fromText ? quotesWithText(table, column.values, text) : column.values));
+  const values = table.columns.map((column) =>
+    'same' in column
+      ? new Array<string>(count).fill(column.same)
+      : 'dict' in column
+        ? column.index.map((at) => (at === null ? null : column.dict[at]))
+        : column.fromText
+          ? quotesWithText(table, column.values, text)
+          : column.values,
+  );
   // A span is a copy of a template with its keys (one per set of keys present), made by
   // JSON.parse: its properties sit inside the object, as JSON.parse's own objects do, where
   // adding nine properties one by one to {} spills five into a separate array (~25 bytes more
@@ -177,7 +188,7 @@ function quotesWithText(table: SpanTable, quotes: readonly unknown[], text: Code
 /** The values of a plain column of the table. */
 function columnValues(table: SpanTable, key: string): readonly unknown[] {
   const column = table.columns.find((c) => c.key === key);
-  if (!column || 'dict' in column) throw new Error(`span table: quotes come from the text, but its ${key} column is missing`);
+  if (!column || !('values' in column)) throw new Error(`span table: quotes come from the text, but its ${key} column is missing`);
   return column.values;
 }
 
@@ -188,6 +199,7 @@ export function isSpanTable(value: unknown): value is SpanTable {
   if (typeof table.count !== 'number' || !Array.isArray(table.columns)) return false;
   return table.columns.every((column: unknown) => {
     if (typeof column !== 'object' || column === null || !('key' in column) || typeof column.key !== 'string') return false;
+    if ('same' in column) return typeof column.same === 'string';
     if ('dict' in column) return Array.isArray(column.dict) && 'index' in column && Array.isArray(column.index) && column.index.length === table.count;
     if ('fromText' in column && (column.fromText !== true || column.key !== 'quote')) return false;
     return 'values' in column && Array.isArray(column.values) && column.values.length === table.count;

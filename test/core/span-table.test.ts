@@ -30,7 +30,13 @@ describe('encodeSpanTable / decodeSpanTable', () => {
     const column = (key: string) => table.columns.find((c) => c.key === key);
     expect(table.columns.map((c) => c.key)).toEqual(['id', 'label', 'start', 'end', 'createdAt', 'updatedAt']);
     expect(column('label')).toEqual({ key: 'label', dict: ['Place', 'Person'], index: spans.map((_, i) => i % 2) });
-    expect(column('createdAt')).toEqual({ key: 'createdAt', dict: [TIMES.createdAt], index: spans.map(() => 0) });
+    // One value every span has: said once.
+    expect(column('createdAt')).toEqual({ key: 'createdAt', same: TIMES.createdAt });
+    expect(decodeSpanTable(JSON.parse(JSON.stringify(table)))).toEqual(spans);
+    // One value that some spans lack stays a dictionary.
+    const some = encodeSpanTable(spans.map((s, i) => (i % 3 ? s : { ...s, note: 'n' })))!;
+    expect(some.columns.find((c) => c.key === 'note')).toEqual({ key: 'note', dict: ['n'], index: spans.map((_, i) => (i % 3 ? null : 0)) });
+    expect(isSpanTable({ count: 2, columns: [{ key: 'origin', same: 1 }] })).toBe(false);
     expect(column('id')).toEqual({ key: 'id', values: spans.map((s) => s.id) });
     expect(column('start')).toEqual({ key: 'start', values: spans.map((s) => s.start) });
     expect(JSON.stringify(table).length).toBeLessThan(JSON.stringify(spans).length / 2);

@@ -372,7 +372,7 @@ describe('resultJson', () => {
   it('writes an opened document as JSON.stringify would, but for the layers\' spans sent as columns', () => {
     const result = opened(layer('me', [{ id: 's1', label: 'Person' }]), [layer('bo', []), layer('cy', [{ id: 'x', note: 'n' }, { id: 'y' }])]);
     const sent = JSON.parse(resultJson(result, 'openDocument').toString('utf8'));
-    expect(sent.value.mine.spans).toEqual({ count: 1, columns: [{ key: 'id', dict: ['s1'], index: [0] }, { key: 'label', dict: ['Person'], index: [0] }] });
+    expect(sent.value.mine.spans).toEqual({ count: 1, columns: [{ key: 'id', same: 's1' }, { key: 'label', same: 'Person' }] });
     expect(isSpanTable(sent.value.others[1].spans)).toBe(true);
     const decoded = { ...sent, value: { ...sent.value, mine: withSpanObjects(sent.value.mine), others: sent.value.others.map(withSpanObjects) } };
     expect(decoded).toEqual(JSON.parse(JSON.stringify(result)));

@@ -44,6 +44,10 @@ const NO_ATTRIBUTES: Span['attributes'] = Object.freeze({});
 
 /** The i-th value of a span table's column (undefined: that span has no such field). */
 function columnReader(column: SpanColumn): (i: number) => unknown {
+  if ('same' in column) {
+    const same = column.same;
+    return () => same;
+  }
   if ('dict' in column) {
     const { dict, index } = column;
     return (i) => {
