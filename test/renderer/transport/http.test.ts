@@ -90,6 +90,14 @@ function fakeXhr(options: { fail?: boolean; body?: string; status?: number } = {
   };
 }
 
+describe('openDocument with spans in a form the page does not know', () => {
+  it('is an error Result naming the layer, not a layer shown without its spans', async () => {
+    const body = JSON.stringify(ok({ document: { id: 'd', text: 'x' }, mine: { annotator: 'me', spans: { count: 1, columns: [{ key: 'id', packed: 'AQ' }] } }, others: [], problems: [] }));
+    const api = createHttpApi({ token: 't', fetch: async () => new Response(body, { status: 200 }) });
+    expect(await api.openDocument('d')).toEqual(fail('internal', "The Gloss server sent me's spans in a form this page cannot read: reload the page"));
+  });
+});
+
 describe('xhrCaller (openDocument in the page)', () => {
   it('is not made where there is no XMLHttpRequest (Node)', () => {
     expect(xhrCaller({ token: 't' })).toBeNull();
