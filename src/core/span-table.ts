@@ -135,27 +135,24 @@ function dictionaryOrPlain(values: (string | null)[]): { values: unknown[] } | {
 export function decodeSpanTable<T = unknown>(table: SpanTable, text?: CodePointIndex): T[] {
   const count = table.count;
   const keys = table.columns.map((column) => column.key);
-  // Each column as its values (a dictionary looked up once per cell here, not per span below).
-  const values = table.columns.map((column) =>
-    'same' in column
-      ? new Array<string>(count).fill(column.same)
-      : 'dict' in column
-        ? column.index.map((at) => (at === null ? null : column.dict[at]))
-        : column.fromText
-          ? quotesWithText(table, column.values, text)
-          : column.values,
-  );
+  const read = table.columns.map((column) => {
+    if ('fromText' in column && column.fromText && !text) throw new Error('span table: its quotes come from the document text, and no text was given');
+    return spanColumnReader(table, column, text);
+  });
   // A span is a copy of a template with its keys (one per set of keys present), made by
   // JSON.parse: its properties sit inside the object, as JSON.parse's own objects do, where
   // adding nine properties one by one to {} spills five into a separate array (~25 bytes more
   // a span). Past 31 columns a bit mask no longer fits: spans are built key by key.
   const templates = keys.length <= 31 ? new Map<number, Record<string, unknown>>() : null;
   const spans: T[] = new Array<T>(count);
+  /** The span's value of each column (undefined: none). */
+  const row: unknown[] = new Array<unknown>(keys.length);
   for (let i = 0; i < count; i++) {
+    for (let c = 0; c < keys.length; c++) row[c] = read[c]!(i);
     let span: Record<string, unknown>;
     if (templates) {
       let mask = 0;
-      for (let c = 0; c < keys.length; c++) if (values[c]![i] !== null && values[c]![i] !== undefined) mask |= 1 << c;
+      for (let c = 0; c < keys.length; c++) if (row[c] !== undefined) mask |= 1 << c;
       let template = templates.get(mask);
       if (template === undefined) {
         template = JSON.parse(JSON.stringify(Object.fromEntries(keys.filter((_, c) => mask & (1 << c)).map((key) => [key, 0])))) as Record<string, unknown>;
@@ -166,8 +163,8 @@ export function decodeSpanTable<T = unknown>(table: SpanTable, text?: CodePointI
       span = {};
     }
     for (let c = 0; c < keys.length; c++) {
-      const value = values[c]![i];
-      if (value === null || value === undefined) continue;
+      const value = row[c];
+      if (value === undefined) continue;
       // As JSON.parse does: "__proto__" is a key like any other, not the prototype.
       if (keys[c] === '__proto__' && !templates) Object.defineProperty(span, '__proto__', { value, enumerable: true, writable: true, configurable: true });
       else span[keys[c]!] = value;
@@ -177,15 +174,33 @@ export function decodeSpanTable<T = unknown>(table: SpanTable, text?: CodePointI
   return spans;
 }
 
-/** A `fromText` column's quotes with the text's put in for its nulls. */
-function quotesWithText(table: SpanTable, quotes: readonly unknown[], text: CodePointIndex | undefined): unknown[] {
-  if (!text) throw new Error('span table: its quotes come from the document text, and no text was given');
-  const starts = columnValues(table, 'start');
-  const ends = columnValues(table, 'end');
-  return quotes.map((quote, i) => (quote === null ? text.slice(starts[i] as number, ends[i] as number) : quote));
+/**
+ * The i-th span's value in a column of the table (undefined: the span has no such field), for
+ * readers that take the columns as they are (decodeSpanTable, the renderer's span columns). A
+ * quote left out as the text's (`fromText`) is that text, given it; else undefined.
+ */
+export function spanColumnReader(table: SpanTable, column: SpanColumn, text?: CodePointIndex): (i: number) => unknown {
+  if ('same' in column) {
+    const same = column.same;
+    return () => same;
+  }
+  if ('dict' in column) {
+    const { dict, index } = column;
+    return (i) => {
+      const at = index[i];
+      return at === null || at === undefined ? undefined : dict[at];
+    };
+  }
+  const values = column.values;
+  if (column.fromText && text) {
+    const starts = columnValues(table, 'start');
+    const ends = columnValues(table, 'end');
+    return (i) => values[i] ?? text.slice(starts[i] as number, ends[i] as number);
+  }
+  return (i) => values[i] ?? undefined;
 }
 
-/** The values of a plain column of the table. */
+/** The values of a plain column of the table (what quotes from the text are placed by). */
 function columnValues(table: SpanTable, key: string): readonly unknown[] {
   const column = table.columns.find((c) => c.key === key);
   if (!column || !('values' in column)) throw new Error(`span table: quotes come from the text, but its ${key} column is missing`);

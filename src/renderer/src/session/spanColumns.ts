@@ -15,7 +15,8 @@
 import { isOrphanSpan } from '../../../core/layer';
 import type { Span } from '../../../core/model';
 import { firstIndex } from '../../../core/offsets';
-import type { SpanColumn, SpanTable } from '../../../core/span-table';
+import { spanColumnReader } from '../../../core/span-table';
+import type { SpanTable } from '../../../core/span-table';
 import type { CodePointIndex } from '../../../core/offsets';
 import { grown, insertAt, removeAt } from '../columns';
 import { StringArena, stringHash } from '../stringArena';
@@ -41,23 +42,6 @@ export interface SpanList extends Iterable<Span> {
 const SPAN_FIELDS = ['id', 'label', 'start', 'end', 'quote', 'attributes', 'origin', 'createdAt', 'updatedAt', 'note', 'fragments'] as const satisfies readonly (keyof Span)[];
 const SPAN_KEYS: ReadonlySet<string> = new Set(SPAN_FIELDS);
 const NO_ATTRIBUTES: Span['attributes'] = Object.freeze({});
-
-/** The i-th value of a span table's column (undefined: that span has no such field). */
-function columnReader(column: SpanColumn): (i: number) => unknown {
-  if ('same' in column) {
-    const same = column.same;
-    return () => same;
-  }
-  if ('dict' in column) {
-    const { dict, index } = column;
-    return (i) => {
-      const at = index[i];
-      return at === null || at === undefined ? undefined : dict[at];
-    };
-  }
-  const values = column.values;
-  return (i) => values[i] ?? undefined;
-}
 
 /** The row's quote is stored (it differs from the text, or the span lies outside it). */
 const OWN_QUOTE = 1;
@@ -414,7 +398,8 @@ export class SpanColumns extends OrderedRows {
     const read = new Map<string, (i: number) => unknown>();
     for (const column of table.columns) {
       if (!SPAN_KEYS.has(column.key)) return null;
-      read.set(column.key, columnReader(column));
+      // Without the text: a quote left out as the text's reads as none (the row keeps none).
+      read.set(column.key, spanColumnReader(table, column));
     }
     const field = (key: keyof Span): ((i: number) => unknown) => read.get(key) ?? (() => undefined);
     const [id, label, start, end, quote, attributes, origin, createdAt, updatedAt, note, fragments] = SPAN_FIELDS.map(field);
