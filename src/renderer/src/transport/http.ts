@@ -5,7 +5,7 @@
 import { fail } from '../../../core/api';
 import type { GlossApi, GlossApiMethod, OpenedDocument, Result } from '../../../core/api';
 import { CodePointIndex } from '../../../core/offsets';
-import { isSpanTable, withLazySpanObjects } from '../../../core/span-table';
+import { spanTableOf, withLazySpanObjects } from '../../../core/span-table';
 
 /** The header carrying the token (the server compares it in constant time). */
 export const TOKEN_HEADER = 'X-Gloss-Token';
@@ -42,14 +42,17 @@ export function isResult(value: unknown): value is Result<unknown> {
 function spanObjects(result: Result<OpenedDocument>): Result<OpenedDocument> {
   if (!result.ok) return result;
   const opened = result.value;
-  // Spans neither as objects nor as a table this page knows: a server of another version (a page
-  // left open across an update). Said so, rather than showing the layer without its spans.
-  const unreadable = [opened.mine, ...opened.others].find((layer) => !Array.isArray(layer.spans) && !isSpanTable(layer.spans));
-  if (unreadable) return fail('internal', `The Gloss server sent ${unreadable.annotator}'s spans in a form this page cannot read: reload the page`);
   // Quotes that are the text come without it (ADR 0025): decoding spans as objects needs the text.
   let index: CodePointIndex | null = null;
   const text = (): CodePointIndex => (index ??= new CodePointIndex(opened.document.text));
-  return { ok: true, value: { ...opened, mine: withLazySpanObjects(opened.mine, text), others: opened.others.map((layer) => withLazySpanObjects(layer, text)) } };
+  const mine = withLazySpanObjects(opened.mine, text);
+  const others = opened.others.map((layer) => withLazySpanObjects(layer, text));
+  // Spans neither as a table this page knows (kept by the layer, its spans not read here) nor as
+  // objects: a server of another version (a page left open across an update). Said so, rather
+  // than showing the layer without its spans.
+  const unreadable = [mine, ...others].find((layer) => spanTableOf(layer) === undefined && !Array.isArray(layer.spans));
+  if (unreadable) return fail('internal', `The Gloss server sent ${unreadable.annotator}'s spans in a form this page cannot read: reload the page`);
+  return { ok: true, value: { ...opened, mine, others } };
 }
 
 /** Calls of the `gloss serve` HTTP server made with fetch in this thread. */
