@@ -13,6 +13,7 @@ import {
   withAnnotationMeta,
 } from '../../../src/renderer/src/editor/annotations';
 import type { AnnotationMeta, RenderedSpan } from '../../../src/renderer/src/editor/annotations';
+import { PAGE_ROWS } from '../../../src/renderer/src/columns';
 import { buildEditorDocument } from '../../../src/renderer/src/editor/document';
 
 // One paragraph of 60 characters: content positions 1..61.
@@ -325,6 +326,41 @@ describe('annotation plugin', () => {
       // The indexes made along the way are untouched.
       expect(before.entries.map((e) => [e.id, e.level])).toEqual([['long', 0], ['x', 1]]);
       expect(added.index.entries.map((e) => [e.id, e.level])).toEqual([['long', 0], ['mid', 1], ['x', 2]]);
+    });
+
+    it('matches a fresh build after many changes over thousands of spans, older indexes untouched', () => {
+      // Enough spans for many pages of rows (PAGE_ROWS each); long spans added and removed shift
+      // the levels of spans on pages the new index shares with the old one.
+      let seed = 11;
+      const next = (n: number) => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed % n;
+      };
+      const live = new Map<string, RenderedSpan>();
+      for (let i = 0; i < 3 * PAGE_ROWS; i++) {
+        const from = next(20_000);
+        live.set(`s${i}`, span(`s${i}`, from, from + 1 + next(40)));
+      }
+      let index = SpanIndex.build([...live.values()], { keep: false });
+      const versions: [SpanIndex, [string, number, number, number][]][] = [];
+      const picture = (ix: SpanIndex) => ix.entries.map((e): [string, number, number, number] => [e.id, e.from, e.to, e.level]);
+      for (let step = 0; step < 400; step++) {
+        const ids = [...live.keys()];
+        if (step % 3 === 2) {
+          const gone = live.get(ids[next(ids.length)]!)!;
+          live.delete(gone.id);
+          index = index.without(gone)!.index;
+        } else {
+          const from = next(20_000);
+          // Every tenth one long: it raises the levels of hundreds of spans after it.
+          const s = span(`n${step}`, from, from + (step % 10 === 0 ? 2_000 + next(4_000) : 1 + next(40)));
+          live.set(s.id, s);
+          index = index.with(s).index;
+        }
+        versions.push([index, picture(index)]);
+      }
+      expect(picture(index)).toEqual(picture(SpanIndex.build([...live.values()], { keep: false })));
+      for (const [version, entries] of versions) expect(picture(version)).toEqual(entries);
     });
   });
 

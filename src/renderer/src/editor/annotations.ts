@@ -12,7 +12,7 @@ import type { Node as PMNode } from 'prosemirror-model';
 import { Decoration, DecorationSet } from 'prosemirror-view';
 import type { EditorView } from 'prosemirror-view';
 import { firstIndex } from '../../../core/offsets';
-import { insertAtAll, removeAtAll } from '../columns';
+import { PagedRows } from '../columns';
 import { StringArena, stringHash } from '../stringArena';
 
 /** A span as the editor draws it, derived from a stored span and the position index. */
@@ -197,6 +197,14 @@ export function buildDecorations(
   );
 }
 
+/** The fields of a SpanIndex's rows. */
+const ID_AT = 0;
+const ID_LEN = 1;
+const ID_HASH = 2;
+const FROM = 3;
+const TO = 4;
+const LEVEL = 5;
+
 /**
  * Every span in (precedes) order with its level; immutable (each change makes a new index). The
  * spans are kept in typed columns outside the JS heap: where each id lies in a string arena, its
@@ -209,14 +217,13 @@ export class SpanIndex {
   private constructor(
     /** The ids, outside the JS heap (shared by the versions of an index: only appended to). */
     private readonly arena: StringArena,
-    private readonly idAt: Int32Array,
-    private readonly idLen: Int32Array,
-    /** The ids' hashes (stringHash), for looking one up by id. */
-    private readonly idHash: Int32Array,
-    private readonly froms: Int32Array,
-    private readonly tos: Int32Array,
-    /** Written only while a new index is being made (shift), never once it is handed out. */
-    private readonly levels: Int32Array,
+    /**
+     * One row per span, in order: where its id lies in the arena (ID_AT, ID_LEN), the id's hash
+     * (ID_HASH, stringHash: for looking one up by id), its range (FROM, TO) and its level (LEVEL,
+     * written only while a new index is being made, in shift). In pages (PagedRows): a change
+     * copies the page it changes, not all 10,000 rows (docs/adr/0026).
+     */
+    private readonly rows: PagedRows,
     /** The drawn spans, in the same order, when the index keeps them; null when a resolver draws them. */
     private readonly kept: readonly RenderedSpan[] | null,
     /** No span is longer than this (an upper bound: removals do not lower it). */
@@ -248,33 +255,34 @@ export class SpanIndex {
       openEnds.push(span.to);
       maxLength = Math.max(maxLength, span.to - span.from);
     }
-    return new SpanIndex(arena, idAt, idLen, idHash, froms, tos, levels, keep ? sorted : null, maxLength);
+    return new SpanIndex(arena, PagedRows.from([idAt, idLen, idHash, froms, tos, levels]), keep ? sorted : null, maxLength);
   }
 
   get size(): number {
-    return this.froms.length;
+    return this.rows.size;
   }
 
   /** Every entry in order (made whole: for tests and diagnostics). */
   get entries(): IndexEntry[] {
     const out: IndexEntry[] = [];
-    for (let i = 0; i < this.froms.length; i++) out.push(this.entryAt(i));
+    for (let i = 0; i < this.rows.size; i++) out.push(this.entryAt(i));
     return out;
   }
 
   /** The entry at a place in the order. */
   entryAt(i: number): IndexEntry {
-    const id = this.arena.get(this.idAt[i]!, this.idLen[i]!);
-    const from = this.froms[i]!;
-    const to = this.tos[i]!;
-    const level = this.levels[i]!;
+    const { rows } = this;
+    const id = this.arena.get(rows.get(ID_AT, i), rows.get(ID_LEN, i));
+    const from = rows.get(FROM, i);
+    const to = rows.get(TO, i);
+    const level = rows.get(LEVEL, i);
     return this.kept ? { id, from, to, level, span: this.kept[i]! } : { id, from, to, level };
   }
 
   /** Where a span is (by its range and id), or -1. */
   indexOf(span: PlacedSpan): number {
     const i = this.insertionPoint(span);
-    if (i < this.froms.length && this.idIs(i, span.id)) return i;
+    if (i < this.rows.size && this.idIs(i, span.id)) return i;
     // Not where its range says (a caller holding an outdated copy): look it up by id.
     return this.find(span.id);
   }
@@ -293,21 +301,18 @@ export class SpanIndex {
     const at = this.insertionPoint(span);
     // Spans open at its start and before it: scan back while one could still reach it.
     let level = 0;
+    const { rows } = this;
     for (let i = at - 1; i >= 0; i--) {
-      if (this.froms[i]! + this.maxLength <= span.from) break;
-      if (this.tos[i]! > span.from) level++;
+      if (rows.get(FROM, i) + this.maxLength <= span.from) break;
+      if (rows.get(TO, i) > span.from) level++;
     }
     let kept: RenderedSpan[] | null = null;
     if (this.kept) {
       kept = this.kept.slice();
       kept.splice(at, 0, span);
     }
-    const [idAt, idLen, idHash, froms, tos, levels] = insertAtAll(
-      [this.idAt, this.idLen, this.idHash, this.froms, this.tos, this.levels],
-      at,
-      [this.arena.add(span.id), span.id.length, stringHash(span.id), span.from, span.to, level],
-    );
-    const index = new SpanIndex(this.arena, idAt!, idLen!, idHash!, froms!, tos!, levels!, kept, Math.max(this.maxLength, span.to - span.from));
+    const row = [this.arena.add(span.id), span.id.length, stringHash(span.id), span.from, span.to, level];
+    const index = new SpanIndex(this.arena, rows.inserted(at, row), kept, Math.max(this.maxLength, span.to - span.from));
     const shifted = index.shift(at + 1, +1, span);
     return { index, entry: index.entryAt(at), shifted };
   }
@@ -322,8 +327,7 @@ export class SpanIndex {
       kept = this.kept.slice();
       kept.splice(at, 1);
     }
-    const [idAt, idLen, idHash, froms, tos, levels] = removeAtAll([this.idAt, this.idLen, this.idHash, this.froms, this.tos, this.levels], at);
-    const index = new SpanIndex(this.arena, idAt!, idLen!, idHash!, froms!, tos!, levels!, kept, this.maxLength);
+    const index = new SpanIndex(this.arena, this.rows.removed(at), kept, this.maxLength);
     // Those starting inside it came after it: they are now where it was.
     const shifted = index.shift(at, -1, entry);
     return { index, entry, shifted };
@@ -331,14 +335,15 @@ export class SpanIndex {
 
   /** Entries meeting [range.from, range.to) that lie inside the first `limit` positions, in order. */
   overlapping(range: EditorRange, limit: number): IndexEntry[] {
-    const { froms, tos } = this;
+    const { rows } = this;
     // The first span starting at or after range.to: none from there on meets the range.
-    const lo = firstIndex(froms.length, (k) => froms[k]! >= range.to);
+    const lo = firstIndex(rows.size, (k) => rows.get(FROM, k) >= range.to);
     const out: IndexEntry[] = [];
     if (range.from >= range.to) return out;
     for (let i = lo - 1; i >= 0; i--) {
-      if (froms[i]! + this.maxLength <= range.from) break;
-      if (tos[i]! > range.from && tos[i]! <= limit) out.push(this.entryAt(i));
+      if (rows.get(FROM, i) + this.maxLength <= range.from) break;
+      const to = rows.get(TO, i);
+      if (to > range.from && to <= limit) out.push(this.entryAt(i));
     }
     return out.reverse();
   }
@@ -349,10 +354,11 @@ export class SpanIndex {
    */
   private shift(start: number, delta: number, changed: PlacedSpan): [IndexEntry, IndexEntry][] {
     const shifted: [IndexEntry, IndexEntry][] = [];
-    for (let i = start; i < this.froms.length; i++) {
-      if (this.froms[i]! >= changed.to) break;
+    const { rows } = this;
+    for (let i = start; i < rows.size; i++) {
+      if (rows.get(FROM, i) >= changed.to) break;
       const old = this.entryAt(i);
-      this.levels[i] = Math.max(0, old.level + delta);
+      rows.set(LEVEL, i, Math.max(0, old.level + delta));
       shifted.push([old, this.entryAt(i)]);
     }
     return shifted;
@@ -360,23 +366,25 @@ export class SpanIndex {
 
   /** The first place whose span does not precede `span` (precedes, on the columns). */
   private insertionPoint(span: PlacedSpan): number {
-    const { froms, tos } = this;
-    return firstIndex(froms.length, (k) => {
-      if (froms[k] !== span.from) return froms[k]! > span.from;
-      if (tos[k] !== span.to) return tos[k]! < span.to;
-      return this.arena.compareTo(this.idAt[k]!, this.idLen[k]!, span.id) >= 0;
+    const { rows } = this;
+    return firstIndex(rows.size, (k) => {
+      const from = rows.get(FROM, k);
+      if (from !== span.from) return from > span.from;
+      const to = rows.get(TO, k);
+      if (to !== span.to) return to < span.to;
+      return this.arena.compareTo(rows.get(ID_AT, k), rows.get(ID_LEN, k), span.id) >= 0;
     });
   }
 
   private idIs(i: number, id: string): boolean {
-    return this.arena.equals(this.idAt[i]!, this.idLen[i]!, id);
+    return this.arena.equals(this.rows.get(ID_AT, i), this.rows.get(ID_LEN, i), id);
   }
 
   /** Where the span with this id is, or -1 (linear, over the hashes: a new span is looked for so). */
   private find(id: string): number {
     const hash = stringHash(id);
-    const hashes = this.idHash;
-    for (let i = 0; i < hashes.length; i++) if (hashes[i] === hash && this.idIs(i, id)) return i;
+    const { rows } = this;
+    for (let i = 0; i < rows.size; i++) if (rows.get(ID_HASH, i) === hash && this.idIs(i, id)) return i;
     return -1;
   }
 }
