@@ -1,37 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { grown, insertAt, insertAtAll, PAGE_ROWS, PagedRows, removeAt, removeAtAll } from '../../src/renderer/src/columns';
+import { grown, PAGE_INTS, PAGE_ROWS, PagedInts, PagedRows } from '../../src/renderer/src/columns';
 
 describe('typed column helpers', () => {
-  it('insert and remove into a copy, leaving the array given as it was', () => {
-    const a = Int32Array.from([1, 2, 3]);
-    expect([...insertAt(a, 0, 9)]).toEqual([9, 1, 2, 3]);
-    expect([...insertAt(a, 3, 9)]).toEqual([1, 2, 3, 9]);
-    expect([...removeAt(a, 1)]).toEqual([1, 3]);
-    expect([...a]).toEqual([1, 2, 3]);
-  });
-
-  it('insert into and remove from several columns at once, copies in one buffer, the columns given left as they were', () => {
-    const a = Int32Array.from([1, 2, 3]);
-    const b = Int32Array.from([4, 5, 6]);
-    const inserted = insertAtAll([a, b], 1, [7, 8]);
-    expect(inserted.map((c) => [...c])).toEqual([
-      [1, 7, 2, 3],
-      [4, 8, 5, 6],
-    ]);
-    expect(inserted[0]!.buffer).toBe(inserted[1]!.buffer);
-    // Writing one copy leaves the other (and the originals) alone.
-    inserted[0]![3] = 99;
-    expect([...inserted[1]!]).toEqual([4, 8, 5, 6]);
-    const removed = removeAtAll([a, b], 2);
-    expect(removed.map((c) => [...c])).toEqual([
-      [1, 2],
-      [4, 5],
-    ]);
-    expect(removeAtAll([Int32Array.from([1]), Int32Array.from([2])], 0).map((c) => c.length)).toEqual([0, 0]);
-    expect([...a]).toEqual([1, 2, 3]);
-    expect([...b]).toEqual([4, 5, 6]);
-  });
-
   it('grow by doubling, keeping the items used, and only when needed', () => {
     const a = Int32Array.from([5, 6, 7, 8]);
     expect(grown(a, 4)).toBe(a);
@@ -134,5 +104,38 @@ describe('typed column helpers', () => {
       expect(later.get(1, 0)).toBe(9);
       expect(made.get(1, 0)).toBe(1);
     });
+  });
+
+  describe('PagedInts', () => {
+    it('reads and writes like an array, a copy sharing nothing it writes with the original', () => {
+      const n = PAGE_INTS * 2 + 5;
+      const a = PagedInts.zeros(n);
+      for (let i = 0; i < n; i += 3) a.set(i, i + 1);
+      expect(a.length).toBe(n);
+      const expected = Int32Array.from({ length: n }, (_, i) => (i % 3 === 0 ? i + 1 : 0));
+      expect(a.toArray()).toEqual(expected);
+      const b = a.copy();
+      b.set(0, -1);
+      b.set(n - 1, -2);
+      expect(b.get(0)).toBe(-1);
+      expect(b.get(n - 1)).toBe(-2);
+      expect(b.get(3)).toBe(4);
+      expect(a.toArray()).toEqual(expected);
+      // Nor does the original, written after the copy (it is copied from, so its pages are shared).
+      a.set(PAGE_INTS + 1, 99);
+      expect(b.get(PAGE_INTS + 1)).toBe(0);
+      expect(a.get(PAGE_INTS + 1)).toBe(99);
+      expect(PagedInts.zeros(0).toArray()).toEqual(new Int32Array(0));
+    });
+  });
+
+  it('PagedRows finds a value in a field, across pages', () => {
+    const n = PAGE_ROWS + 10;
+    const paged = PagedRows.from([Int32Array.from({ length: n }, (_, k) => k * 2)]);
+    expect(paged.indexOf(0, (PAGE_ROWS + 3) * 2)).toBe(PAGE_ROWS + 3);
+    expect(paged.indexOf(0, 6)).toBe(3);
+    expect(paged.indexOf(0, 7)).toBe(-1);
+    // Rows past a page's count (its unused room) are not found.
+    expect(paged.removed(n - 1).indexOf(0, (n - 1) * 2)).toBe(-1);
   });
 });

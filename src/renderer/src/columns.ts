@@ -1,44 +1,5 @@
 // Small helpers for data kept in typed columns (ADR 0020): the span index, my spans, the arenas.
 
-/**
- * Copies of `columns` (all of one length), `values[c]` inserted at `at` in column c. The copies
- * are views of one new buffer: an index's columns change together, and one allocation for all of
- * them costs the page less than one each (each is a fresh zeroed ArrayBuffer outside the heap).
- */
-export function insertAtAll(columns: readonly Int32Array[], at: number, values: readonly number[]): Int32Array[] {
-  const length = columns[0]!.length + 1;
-  const buffer = new ArrayBuffer(length * 4 * columns.length);
-  return columns.map((column, c) => {
-    const out = new Int32Array(buffer, c * length * 4, length);
-    out.set(column.subarray(0, at));
-    out[at] = values[c]!;
-    out.set(column.subarray(at), at + 1);
-    return out;
-  });
-}
-
-/** Copies of `columns` (all of one length) without the item at `at`, views of one new buffer. */
-export function removeAtAll(columns: readonly Int32Array[], at: number): Int32Array[] {
-  const length = columns[0]!.length - 1;
-  const buffer = new ArrayBuffer(length * 4 * columns.length);
-  return columns.map((column, c) => {
-    const out = new Int32Array(buffer, c * length * 4, length);
-    out.set(column.subarray(0, at));
-    out.set(column.subarray(at + 1), at);
-    return out;
-  });
-}
-
-/** A copy of `array` with `value` inserted at `at`. */
-export function insertAt(array: Int32Array, at: number, value: number): Int32Array {
-  return insertAtAll([array], at, [value])[0]!;
-}
-
-/** A copy of `array` without the item at `at`. */
-export function removeAt(array: Int32Array, at: number): Int32Array {
-  return removeAtAll([array], at)[0]!;
-}
-
 /** `array` if it holds `need` items, else a copy at least twice as long (the first `used` items kept). */
 export function grown<T extends Int32Array<ArrayBuffer> | Uint16Array<ArrayBuffer>>(array: T, need: number, used: number = array.length): T {
   if (need <= array.length) return array;
@@ -198,6 +159,18 @@ export class PagedRows {
     page[field * PAGE_ROWS + k - this.starts[p]!] = value;
   }
 
+  /** The first row whose field `field` is `value`, or -1 (linear). */
+  indexOf(field: number, value: number): number {
+    let start = 0;
+    for (const [p, page] of this.pages.entries()) {
+      const count = this.starts[p + 1]! - start;
+      const at = page.subarray(field * PAGE_ROWS, field * PAGE_ROWS + count).indexOf(value);
+      if (at >= 0) return start + at;
+      start += count;
+    }
+    return -1;
+  }
+
   /** The rows as columns (for tests and diagnostics). */
   toColumns(): Int32Array[] {
     const out = Array.from({ length: this.width }, () => new Int32Array(this.size));
@@ -249,4 +222,62 @@ function withRow(old: Int32Array, count: number, j: number, values: readonly num
   const after = Math.max(from, j + 1);
   copyRows(old, after - 1, Math.min(to, count + 1) - 1, page, after - from, width);
   return page;
+}
+
+/** Items a page of PagedInts holds. */
+export const PAGE_INTS = 1024;
+const PAGE_INTS_SHIFT = 10;
+
+/**
+ * A fixed-length array of 32-bit integers in pages of PAGE_INTS, whose versions share the pages
+ * neither has written since they parted: `copy` costs the list of pages, a write the page it falls
+ * in (once per version). For a hash table of 10,000 spans that each change copied whole (64 KB of
+ * fresh memory; see PagedRows).
+ */
+export class PagedInts {
+  /** The pages this version may write in place (made for it; no other version has them). */
+  private owned: Set<Int32Array>;
+
+  private constructor(
+    readonly length: number,
+    private readonly pages: Int32Array[],
+    owned: Iterable<Int32Array>,
+  ) {
+    this.owned = new Set(owned);
+  }
+
+  /** `length` zeros. */
+  static zeros(length: number): PagedInts {
+    const pages = Array.from({ length: Math.ceil(length / PAGE_INTS) }, (_, p) => new Int32Array(Math.min(PAGE_INTS, length - p * PAGE_INTS)));
+    return new PagedInts(length, pages, pages);
+  }
+
+  get(i: number): number {
+    return this.pages[i >> PAGE_INTS_SHIFT]![i & (PAGE_INTS - 1)]!;
+  }
+
+  /** Writes item i: on a version being made (not handed out); a page it shares is copied first. */
+  set(i: number, value: number): void {
+    const p = i >> PAGE_INTS_SHIFT;
+    let page = this.pages[p]!;
+    if (!this.owned.has(page)) {
+      page = page.slice();
+      this.pages[p] = page;
+      this.owned.add(page);
+    }
+    page[i & (PAGE_INTS - 1)] = value;
+  }
+
+  /** A new version, the same items; neither writes the other's pages from now on. */
+  copy(): PagedInts {
+    this.owned.clear();
+    return new PagedInts(this.length, this.pages.slice(), []);
+  }
+
+  /** The items as one array (for tests and diagnostics). */
+  toArray(): Int32Array {
+    const out = new Int32Array(this.length);
+    this.pages.forEach((page, p) => out.set(page, p * PAGE_INTS));
+    return out;
+  }
 }

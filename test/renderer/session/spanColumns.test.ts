@@ -5,6 +5,7 @@ import type { Span } from '../../../src/core/model';
 import { CodePointIndex } from '../../../src/core/offsets';
 import { encodeSpanTable } from '../../../src/core/span-table';
 import type { SpanTable } from '../../../src/core/span-table';
+import { PAGE_INTS, PAGE_ROWS } from '../../../src/renderer/src/columns';
 import { SpanColumns } from '../../../src/renderer/src/session/spanColumns';
 
 const TEXT = 'Над 💰 trade, the EBRD пообещал $1.4 billion to Dushanbe 𝔘 by 2025; Rahmon agreed.';
@@ -216,5 +217,46 @@ describe('SpanColumns', () => {
     }
     expect(columns.toArray()).toEqual(sorted(ids.map((id, i) => span(id, labels[(4_960 + i) % labels.length]!, i, i + 2))));
     expect(before.toArray()).toEqual(ids.map((id, i) => span(id, 'Person', i, i + 2)));
+  });
+
+  it('keeps thousands of spans through random changes, every version reading as it was made', () => {
+    // More spans than a page of the order (PAGE_ROWS) and than a page of the id table (PAGE_INTS):
+    // each change copies only the pages it writes, so older versions share the rest.
+    let seed = 5;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const labels = ['Person', 'Money', 'Date'];
+    const model = new Map<string, Span>();
+    const make = (id: string) => {
+      const start = next(TEXT.length - 3);
+      return span(id, labels[next(3)]!, start, start + 1 + next(3));
+    };
+    for (let i = 0; i < 3 * PAGE_INTS; i++) model.set(`s${i}`, make(`s${i}`));
+    let columns = SpanColumns.from([...model.values()], text);
+    const versions: [SpanColumns, Span[]][] = [[columns, sorted(model.values())]];
+    for (let step = 0; step < 600; step++) {
+      const ids = [...model.keys()];
+      const kind = next(3);
+      const id = kind === 0 ? `n${step}` : ids[next(ids.length)]!;
+      const after = kind === 2 ? undefined : make(id);
+      if (after) model.set(id, after);
+      else model.delete(id);
+      columns = columns.with(new Map([[id, after]]));
+      expect(columns.get(id)).toEqual(after);
+      if (step % 100 === 99) versions.push([columns, sorted(model.values())]);
+    }
+    expect(columns.length).toBe(model.size);
+    expect(model.size).toBeGreaterThan(PAGE_ROWS);
+    for (const [version, expected] of versions) {
+      expect(version.toArray()).toEqual(expected);
+      // Looked up by id, and placed in the order, as they were then.
+      for (let k = 0; k < expected.length; k += 97) {
+        expect(version.get(expected[k]!.id)).toEqual(expected[k]);
+        expect(version.indexOf(expected[k]!.id)).toBe(k);
+      }
+      expect(version.withLabel('Money').toArray()).toEqual(expected.filter((s) => s.label === 'Money'));
+    }
   });
 });

@@ -18,7 +18,7 @@ import { firstIndex } from '../../../core/offsets';
 import { spanColumnReader } from '../../../core/span-table';
 import type { SpanTable } from '../../../core/span-table';
 import type { CodePointIndex } from '../../../core/offsets';
-import { grown, insertAt, removeAt } from '../columns';
+import { grown, PagedInts, PagedRows } from '../columns';
 import { StringArena, stringHash } from '../stringArena';
 
 /** My spans in text order, as the panels read them: by position, by id, counted by label. */
@@ -243,13 +243,14 @@ class Rows {
 
 /**
  * An open-addressing table (linear probing) of row + 1 by id hash; 0 is an empty slot. Filled to
- * at most 3/4 (`overfull`): each change copies the table, and a table twice the spans' number
- * (10,000 spans: 128 KB) doubled that copy for lookups that are rare (a command's few spans).
+ * at most 3/4 (`overfull`): a table twice the spans' number took twice the memory for lookups
+ * that are rare (a command's few spans). In pages (PagedInts): a change copies the pages it
+ * writes, not the whole table (docs/adr/0026).
  */
-function tableFor(count: number): Int32Array {
+function tableFor(count: number): PagedInts {
   let size = 16;
   while (overfull(count, size)) size *= 2;
-  return new Int32Array(size);
+  return PagedInts.zeros(size);
 }
 
 /** Whether `count` rows fill a table of `size` slots past 3/4. */
@@ -257,55 +258,58 @@ function overfull(count: number, size: number): boolean {
   return count * 4 > size * 3;
 }
 
-function tableInsert(table: Int32Array, rows: Rows, row: number): void {
+function tableInsert(table: PagedInts, rows: Rows, row: number): void {
   const mask = table.length - 1;
   let slot = rows.hashes[row]! & mask;
-  while (table[slot] !== 0) slot = (slot + 1) & mask;
-  table[slot] = row + 1;
+  while (table.get(slot) !== 0) slot = (slot + 1) & mask;
+  table.set(slot, row + 1);
 }
 
 /** The slot holding the row with this id, or -1. */
-function tableFind(table: Int32Array, rows: Rows, id: string): number {
+function tableFind(table: PagedInts, rows: Rows, id: string): number {
   const mask = table.length - 1;
   const hash = stringHash(id);
   for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-    const entry = table[slot]!;
+    const entry = table.get(slot);
     if (entry === 0) return -1;
     if (rows.hashes[entry - 1] === hash && rows.idIs(entry - 1, id)) return slot;
   }
 }
 
 /** Empty a slot, moving later entries of its probe run back (no tombstones). */
-function tableDelete(table: Int32Array, rows: Rows, slot: number): void {
+function tableDelete(table: PagedInts, rows: Rows, slot: number): void {
   const mask = table.length - 1;
   let hole = slot;
-  table[hole] = 0;
-  for (let next = (hole + 1) & mask; table[next] !== 0; next = (next + 1) & mask) {
-    const entry = table[next]!;
+  table.set(hole, 0);
+  for (let next = (hole + 1) & mask; table.get(next) !== 0; next = (next + 1) & mask) {
+    const entry = table.get(next);
     const home = rows.hashes[entry - 1]! & mask;
     // The entry may fill the hole if its home is not cyclically in (hole, next].
     if (hole <= next ? home <= hole || home > next : home <= hole && home > next) {
-      table[hole] = entry;
-      table[next] = 0;
+      table.set(hole, entry);
+      table.set(next, 0);
       hole = next;
     }
   }
 }
 
-/** Rows shown in order: the session's version or a filtered view of it. */
+/**
+ * Rows shown in order: the session's version or a filtered view of it. The order is in pages
+ * (PagedRows of one field, the row): a change copies one page of it, not all 10,000 rows.
+ */
 abstract class OrderedRows implements SpanList {
   protected constructor(
     protected readonly rows: Rows,
-    protected readonly order: Int32Array,
+    protected readonly order: PagedRows,
   ) {}
 
   get length(): number {
-    return this.order.length;
+    return this.order.size;
   }
 
   at(i: number): Span | undefined {
-    const k = i < 0 ? this.order.length + i : i;
-    return k >= 0 && k < this.order.length ? this.rows.span(this.order[k]!) : undefined;
+    const k = i < 0 ? this.order.size + i : i;
+    return k >= 0 && k < this.order.size ? this.rows.span(this.order.get(0, k)) : undefined;
   }
 
   /** The version these rows belong to. */
@@ -316,7 +320,7 @@ abstract class OrderedRows implements SpanList {
 
   labelCounts(): Map<string, number> {
     const byIndex = new Int32Array(this.rows.labelNames.length);
-    for (let k = 0; k < this.order.length; k++) byIndex[this.rows.labels[this.order[k]!]!]!++;
+    for (let k = 0; k < this.order.size; k++) byIndex[this.rows.labels[this.order.get(0, k)]!]!++;
     const counts = new Map<string, number>();
     byIndex.forEach((n, label) => {
       if (n > 0) counts.set(this.rows.labelNames[label]!, n);
@@ -327,13 +331,16 @@ abstract class OrderedRows implements SpanList {
   withLabel(label: string): SpanList {
     const index = this.rows.labelNames.indexOf(label);
     const kept: number[] = [];
-    for (let k = 0; k < this.order.length; k++) if (this.rows.labels[this.order[k]!] === index) kept.push(this.order[k]!);
-    return new LabelRows(this.rows, Int32Array.from(kept), this.version());
+    for (let k = 0; k < this.order.size; k++) {
+      const row = this.order.get(0, k);
+      if (this.rows.labels[row] === index) kept.push(row);
+    }
+    return new LabelRows(this.rows, PagedRows.from([Int32Array.from(kept)]), this.version());
   }
 
   map<T>(fn: (span: Span, i: number) => T): T[] {
-    const out: T[] = new Array<T>(this.order.length);
-    for (let k = 0; k < this.order.length; k++) out[k] = fn(this.rows.span(this.order[k]!), k);
+    const out: T[] = new Array<T>(this.order.size);
+    for (let k = 0; k < this.order.size; k++) out[k] = fn(this.rows.span(this.order.get(0, k)), k);
     return out;
   }
 
@@ -342,7 +349,7 @@ abstract class OrderedRows implements SpanList {
   }
 
   *[Symbol.iterator](): Iterator<Span> {
-    for (let k = 0; k < this.order.length; k++) yield this.rows.span(this.order[k]!);
+    for (let k = 0; k < this.order.size; k++) yield this.rows.span(this.order.get(0, k));
   }
 }
 
@@ -350,7 +357,7 @@ abstract class OrderedRows implements SpanList {
 class LabelRows extends OrderedRows {
   constructor(
     rows: Rows,
-    order: Int32Array,
+    order: PagedRows,
     private readonly all: SpanColumns,
   ) {
     super(rows, order);
@@ -370,7 +377,7 @@ class LabelRows extends OrderedRows {
 
   indexOf(id: string): number {
     const row = this.all.rowOf(id);
-    return row < 0 ? -1 : this.order.indexOf(row);
+    return row < 0 ? -1 : this.order.indexOf(0, row);
   }
 }
 
@@ -378,8 +385,8 @@ class LabelRows extends OrderedRows {
 export class SpanColumns extends OrderedRows {
   private constructor(
     rows: Rows,
-    order: Int32Array,
-    private readonly table: Int32Array,
+    order: PagedRows,
+    private readonly table: PagedInts,
   ) {
     super(rows, order);
   }
@@ -436,7 +443,7 @@ export class SpanColumns extends OrderedRows {
     if (!sorted) order.sort((a, b) => rows.compare(a, b));
     const table = tableFor(count);
     for (let row = 0; row < count; row++) tableInsert(table, rows, row);
-    return new SpanColumns(rows, order, table);
+    return new SpanColumns(rows, PagedRows.from([order]), table);
   }
 
   protected version(): SpanColumns {
@@ -444,13 +451,13 @@ export class SpanColumns extends OrderedRows {
   }
 
   get size(): number {
-    return this.order.length;
+    return this.order.size;
   }
 
   /** The row of the span with this id, or -1 (for drawing without making a Span). */
   rowOf(id: string): number {
     const slot = tableFind(this.table, this.rows, id);
-    return slot < 0 ? -1 : this.table[slot]! - 1;
+    return slot < 0 ? -1 : this.table.get(slot) - 1;
   }
 
   get(id: string): Span | undefined {
@@ -482,29 +489,32 @@ export class SpanColumns extends OrderedRows {
 
   /** Every row in order (for the first drawing). */
   forEachRow(fn: (row: number, id: string) => void): void {
-    for (let k = 0; k < this.order.length; k++) fn(this.order[k]!, this.rows.id(this.order[k]!));
+    for (let k = 0; k < this.order.size; k++) {
+      const row = this.order.get(0, k);
+      fn(row, this.rows.id(row));
+    }
   }
 
   /** The next version: these spans put in place of the ones with their ids (undefined = removed). */
   with(after: ReadonlyMap<string, Span | undefined>): SpanColumns {
     const rows = this.rows;
     // Rows are appended per change: once most are dead, start afresh from the live ones.
-    if (rows.count > 2 * this.order.length + 4096) return SpanColumns.from([...this.applied(after)], rows.text);
+    if (rows.count > 2 * this.order.size + 4096) return SpanColumns.from([...this.applied(after)], rows.text);
     let order = this.order;
-    let table: Int32Array = this.table.slice();
+    let table = this.table.copy();
     for (const [id, next] of after) {
       const slot = tableFind(table, rows, id);
       if (slot >= 0) {
-        const old = table[slot]! - 1;
+        const old = table.get(slot) - 1;
         tableDelete(table, rows, slot);
-        order = removeAt(order, positionIn(rows, order, old));
+        order = order.removed(positionIn(rows, order, old));
       }
       if (!next) continue;
       const row = rows.add(next);
-      order = insertAt(order, lowerBoundRow(rows, order, row), row);
-      if (overfull(order.length, table.length)) {
-        table = tableFor(order.length);
-        for (let k = 0; k < order.length; k++) tableInsert(table, rows, order[k]!);
+      order = order.inserted(lowerBoundRow(rows, order, row), [row]);
+      if (overfull(order.size, table.length)) {
+        table = tableFor(order.size);
+        for (let k = 0; k < order.size; k++) tableInsert(table, rows, order.get(0, k));
       } else {
         tableInsert(table, rows, row);
       }
@@ -523,12 +533,12 @@ export class SpanColumns extends OrderedRows {
 }
 
 /** Where a row of `order` stands in it. */
-function positionIn(rows: Rows, order: Int32Array, row: number): number {
+function positionIn(rows: Rows, order: PagedRows, row: number): number {
   const at = lowerBoundRow(rows, order, row);
-  return order[at] === row ? at : order.indexOf(row);
+  return at < order.size && order.get(0, at) === row ? at : order.indexOf(0, row);
 }
 
 /** The first position in `order` whose row does not come before `row`. */
-function lowerBoundRow(rows: Rows, order: Int32Array, row: number): number {
-  return firstIndex(order.length, (k) => rows.compare(order[k]!, row) >= 0);
+function lowerBoundRow(rows: Rows, order: PagedRows, row: number): number {
+  return firstIndex(order.size, (k) => rows.compare(order.get(0, k), row) >= 0);
 }
