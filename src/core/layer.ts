@@ -73,22 +73,33 @@ export function canonicalSpan(span: Span): Span {
   return out;
 }
 
-function canonicalRelation(r: Relation): Relation {
-  return { id: r.id, type: r.type, from: r.from, to: r.to };
-}
+/**
+ * Relations, comments and decisions made by the functions below: canonical already, and values
+ * (never changed once made), so a layer made from an edit keeps them as they are.
+ */
+const canonicalItems = new WeakSet<object>();
 
-function canonicalComment(c: Comment): Comment {
-  return {
-    id: c.id,
-    target: c.target ? { annotator: c.target.annotator, spanId: c.target.spanId } : null,
-    author: c.author,
-    text: c.text,
-    createdAt: c.createdAt,
-    resolved: c.resolved,
+function canonicalItem<T extends object>(make: (item: T) => T): (item: T) => T {
+  return (item) => {
+    if (canonicalItems.has(item)) return item;
+    const out = make(item);
+    canonicalItems.add(out);
+    return out;
   };
 }
 
-function canonicalDecision(d: CurationDecision): CurationDecision {
+const canonicalRelation = canonicalItem<Relation>((r) => ({ id: r.id, type: r.type, from: r.from, to: r.to }));
+
+const canonicalComment = canonicalItem<Comment>((c) => ({
+  id: c.id,
+  target: c.target ? { annotator: c.target.annotator, spanId: c.target.spanId } : null,
+  author: c.author,
+  text: c.text,
+  createdAt: c.createdAt,
+  resolved: c.resolved,
+}));
+
+const canonicalDecision = canonicalItem<CurationDecision>((d) => {
   const out: CurationDecision = {
     id: d.id,
     itemKey: d.itemKey,
@@ -100,7 +111,7 @@ function canonicalDecision(d: CurationDecision): CurationDecision {
   out.by = d.by;
   out.at = d.at;
   return out;
-}
+});
 
 /**
  * Layers canonicalLayer or applyLayerChanges made (layers are values: never changed once made).
@@ -116,17 +127,42 @@ export function canonicalLayer(layer: Layer): Layer {
   return canonicalWithSpans(layer, layer.spans.map(canonicalSpan));
 }
 
+/** Up to this many spans made by one edit are put in place one by one; more, and all are sorted. */
+const FEW_TOUCHED = 16;
+
 /**
- * `next`, an edit of the canonical layer it was cloned from, made canonical: the spans in
- * `touched` (added or updated by the edit) are made canonical, the others are the canonical
- * layer's own and are kept as they are; then all are sorted (nearly in order already).
+ * `next`, an edit of the canonical layer it was cloned from (its own copy of the spans), made
+ * canonical: the spans in `touched` (added or updated by the edit) are made canonical, the others
+ * are the canonical layer's own, kept as they are and still in order. A few touched spans are
+ * taken out and put back where they belong (binary search); for an edit of one span among
+ * 10,000 that is a move of the array instead of a look-up per span and a sort (issue 5).
  */
 function canonicalEdit(next: Layer, touched: ReadonlySet<Span>): Layer {
-  return canonicalWithSpans(next, next.spans.map((span) => (touched.has(span) ? canonicalSpan(span) : span)));
+  if (touched.size > FEW_TOUCHED) return canonicalWithSpans(next, next.spans.map((span) => (touched.has(span) ? canonicalSpan(span) : span)));
+  const spans = next.spans;
+  const made: Span[] = [];
+  for (const span of touched) {
+    // A span added and then removed or replaced in the same batch is no longer there.
+    const at = spans.indexOf(span);
+    if (at < 0) continue;
+    spans.splice(at, 1);
+    made.push(canonicalSpan(span));
+  }
+  for (const span of made) {
+    let lo = 0;
+    let hi = spans.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareSpans(spans[mid]!, span) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    spans.splice(lo, 0, span);
+  }
+  return canonicalWithSpans(next, spans, { sorted: true });
 }
 
-/** canonicalLayer with its spans already canonical (a new array, sorted here). */
-function canonicalWithSpans(layer: Layer, spans: Span[]): Layer {
+/** canonicalLayer with its spans already canonical (a new array, sorted here unless it is already). */
+function canonicalWithSpans(layer: Layer, spans: Span[], { sorted = false }: { sorted?: boolean } = {}): Layer {
   const out: Layer = {
     format: 'gloss.layer',
     version: 1,
@@ -136,7 +172,7 @@ function canonicalWithSpans(layer: Layer, spans: Span[]): Layer {
     annotator: layer.annotator,
     status: layer.status,
     updatedAt: layer.updatedAt,
-    spans: spans.sort(compareSpans),
+    spans: sorted ? spans : spans.sort(compareSpans),
     relations: layer.relations.map(canonicalRelation),
     comments: layer.comments.map(canonicalComment),
   };

@@ -465,7 +465,12 @@ function changeResult(layer: Layer, changes: readonly LayerChange[]): ChangeResu
   }
   const changed: Span[] = [];
   if (touched.size > 0) {
-    for (const span of layer.spans) if (touched.has(span.id)) changed.push(span);
+    for (const span of layer.spans) {
+      if (!touched.has(span.id)) continue;
+      changed.push(span);
+      // All found: the rest are untouched (a removed id is looked for to the end).
+      if (changed.length === touched.size) break;
+    }
   }
   const present = new Set(changed.map((s) => s.id));
   const removed = [...touched].filter((id) => !present.has(id));

@@ -366,6 +366,85 @@ describe('canonicalLayer and serialisation', () => {
     expect(fromHand.value.spans).toEqual([a, b]);
   });
 
+  it('ends an edit of a canonical layer exactly where canonicalising the whole edit ends, for any batch', () => {
+    // Batches small (spans put back one by one) and large (all sorted again), touching the same
+    // span twice, adding and removing it, and moving spans by relabelling them (the order is
+    // start, end, label, id).
+    let seed = 3;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const labels = ['Person', 'Location', 'Organisation', 'Date'];
+    let layer = layerWith(
+      Array.from({ length: 60 }, (_, i): LayerChange => {
+        const start = next(300);
+        return { op: 'add', span: { id: `s${i}`, label: labels[i % 4]!, start, end: start + 1 + next(3) } };
+      }),
+    );
+    let made = 0;
+    for (let round = 0; round < 150; round++) {
+      const ids = layer.spans.map((s) => s.id);
+      const size = round % 10 === 9 ? 20 + next(10) : 1 + next(4);
+      const changes: LayerChange[] = [];
+      for (let k = 0; k < size; k++) {
+        const kind = next(4);
+        const id = ids[next(ids.length)]!;
+        if (kind === 0 || ids.length < 10) {
+          const start = next(300);
+          const fresh = `n${made++}`;
+          changes.push({ op: 'add', span: { id: fresh, label: labels[next(4)]!, start, end: start + 1 + next(3) } });
+          ids.push(fresh);
+        } else if (kind === 1) {
+          changes.push({ op: 'update', spanId: id, patch: { label: labels[next(4)]! } });
+        } else if (kind === 2) {
+          changes.push({ op: 'remove', spanId: id });
+          ids.splice(ids.indexOf(id), 1);
+        } else {
+          changes.push({ op: 'update', spanId: id, patch: { note: `round ${round}` } });
+        }
+      }
+      const edited = applyLayerChanges(layer, text, DEFAULT_SCHEMA, changes, T1);
+      // The same batch on a layer that is not known canonical: canonicalised whole, as a layer read from a file.
+      const whole = applyLayerChanges({ ...layer, spans: [...layer.spans] }, text, DEFAULT_SCHEMA, changes, T1);
+      expect(edited.ok).toBe(true);
+      if (!edited.ok || !whole.ok) throw new Error('the batch failed');
+      expect(edited.value).toEqual(whole.value);
+      expect(serializeLayer(edited.value)).toBe(serializeLayer(whole.value));
+      layer = edited.value;
+    }
+    expect(layer.spans.length).toBeGreaterThan(10);
+  });
+
+  it('keeps the relations and comments an edit leaves alone as the same objects', () => {
+    const base = layerWith([
+      { op: 'add', span: { id: 'a', label: 'Location', start: 52, end: 56 } },
+      { op: 'add', span: { id: 'b', label: 'Person', start: 284, end: 295 } },
+      { op: 'add', span: { id: 'c', label: 'Person', start: 0, end: 4 } },
+      { op: 'comment-add', comment: { id: 'k1', target: null, text: 'check the figures' } },
+    ]);
+    // Relations come with imports: a layer read from a file, made canonical.
+    const layer = canonicalLayer({
+      ...base,
+      relations: [
+        { id: 'r1', type: 'related', from: 'a', to: 'b' },
+        { id: 'r2', type: 'related', from: 'c', to: 'b' },
+      ],
+    });
+    const relabelled = applyLayerChanges(layer, text, DEFAULT_SCHEMA, [{ op: 'update', spanId: 'a', patch: { label: 'Organisation' } }], T2);
+    if (!relabelled.ok) throw new Error(relabelled.error.message);
+    expect(relabelled.value.relations[0]).toBe(layer.relations[0]);
+    expect(relabelled.value.relations[1]).toBe(layer.relations[1]);
+    expect(relabelled.value.comments[0]).toBe(layer.comments[0]);
+    const removed = applyLayerChanges(relabelled.value, text, DEFAULT_SCHEMA, [{ op: 'remove', spanId: 'c' }], T2);
+    if (!removed.ok) throw new Error(removed.error.message);
+    expect(removed.value.relations).toEqual([layer.relations[0]]);
+    expect(removed.value.relations[0]).toBe(layer.relations[0]);
+    // A relation built by hand is made canonical (its own key order), not kept as it is.
+    const handMade = canonicalLayer({ ...layer, relations: [{ to: 'b', from: 'a', type: 'related', id: 'r3' } as never] });
+    expect(Object.keys(handMade.relations[0]!)).toEqual(['id', 'type', 'from', 'to']);
+  });
+
   it('serialises documents with a fixed key order', () => {
     const d: GlossDocument = {
       importedAt: T0,

@@ -219,6 +219,8 @@ function spanDelta(before: readonly Span[], after: readonly Span[]): Delta<Span>
 
 /** Lists whose order is kept (relations, comments, decisions): a delta only if it rebuilds `after` exactly. */
 function orderedDelta<T extends { id: string }>(before: readonly T[], after: readonly T[]): Delta<T> | null {
+  // An edit keeps the items it did not change as the same objects (values): the same list.
+  if (before.length === after.length && before.every((item, i) => item === after[i])) return null;
   const afterJson = JSON.stringify(after);
   if (JSON.stringify(before) === afterJson) return null;
   const old = new Map<string, string>();
