@@ -176,6 +176,8 @@ export class Workspace {
   private ahead: ReadAhead | null = null;
   /** Files read when asked for, synchronously (OpenOptions.blockingReads): nothing is read ahead. */
   private blockingReads = false;
+  /** A one-pass read's last listing of each document's layer folder (see layerAnnotators). */
+  private readonly listedNames = new Map<string, ReadonlySet<string>>();
 
   private constructor(
     /** Absolute path of the workspace folder. */
@@ -350,6 +352,10 @@ export class Workspace {
       if (isErrnoException(error) && (error.code === 'ENOENT' || error.code === 'ENOTDIR')) return [];
       throw error;
     }
+    // A one-pass read (export, agreement, validate: read-only, blocking, in a process or thread of
+    // its own) reads each document's layers right after listing them: the listing tells whether a
+    // layer has a journal, without a stat per layer (~25 µs each on these VMs).
+    if (this.blockingReads) this.listedNames.set(docId, new Set(names));
     return names
       .filter((n) => n.endsWith('.json') && !isTempFileName(n))
       .map((n) => n.slice(0, -'.json'.length))
@@ -394,7 +400,8 @@ export class Workspace {
     }
     let journal: CachedLayer['journal'] = null;
     // Read-only: a missing journal (the usual case) is found without a round trip to the thread pool.
-    const text = this.readOnly ? readTextOrNullSync(journalPath) : await readTextOrNull(journalPath);
+    const unlisted = this.listedNames.get(docId)?.has(basename(journalFile)) === false;
+    const text = unlisted ? null : this.readOnly ? readTextOrNullSync(journalPath) : await readTextOrNull(journalPath);
     if (text !== null) {
       const replay = replayJournal(layer, layerHash(), text, journalFile);
       if (replay.state === 'replayed') {

@@ -71,6 +71,26 @@ describe('layer journal', () => {
     expect(read.layer?.spans.map((s) => `${s.id}:${s.label}`)).toEqual(['s1:Organisation', 's2:Person']);
   });
 
+  it('is replayed by a one-pass read (export, agreement), which knows of it from the listing of the layer folder', async () => {
+    const ws = await open();
+    await change(ws, [add('s1', 0, 14)]);
+    const after = await change(ws, [{ op: 'update', spanId: 's1', patch: { label: 'Organisation' } }]);
+    expect(await files()).toContain('alice.journal.jsonl');
+    const opened = await Workspace.open(dir, { now: () => NOW, readOnly: true, lazy: true, blockingReads: true });
+    if (!opened.ok) throw new Error(opened.error.message);
+    const pass = opened.value;
+    // Listed first, as a one-pass read lists each document's layers, then read.
+    expect(await pass.layerAnnotators('alpha')).toEqual(['alice']);
+    expect(await pass.readLayer('alpha', 'alice')).toEqual(after);
+    // The other layer of the listing has no journal: read from its file alone.
+    await ws.flush();
+    const again = await Workspace.open(dir, { now: () => NOW, readOnly: true, lazy: true, blockingReads: true });
+    if (!again.ok) throw new Error(again.error.message);
+    expect(await again.value.layerAnnotators('alpha')).toEqual(['alice']);
+    expect(await again.value.readLayer('alpha', 'alice')).toEqual(after);
+    expect(again.value.problems).toEqual([]);
+  });
+
   it('writes only the changed span, not the layer, for a change to a large layer', async () => {
     const ws = await open();
     const spans: LayerChange[] = [];
