@@ -197,13 +197,8 @@ export function buildDecorations(
   );
 }
 
-/** The fields of a SpanIndex's rows. */
-const ID_AT = 0;
-const ID_LEN = 1;
-const ID_HASH = 2;
-const FROM = 3;
-const TO = 4;
-const LEVEL = 5;
+/** The fields of a SpanIndex's rows, in their order. */
+const [ID_AT, ID_LEN, ID_HASH, FROM, TO, LEVEL] = [0, 1, 2, 3, 4, 5] as const;
 
 /**
  * Every span in (precedes) order with its level; immutable (each change makes a new index). The
