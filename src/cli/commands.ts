@@ -9,7 +9,6 @@ import { plural } from '../core/plural';
 import type { Problem } from '../core/model';
 import { closeGlossApi, createGlossApi } from '../main/api';
 import { Downloads } from '../main/downloads';
-import { startServer } from '../main/serve';
 import { SettingsStore } from '../main/settings';
 import { DurableFileWriter, fsyncDirectory, isErrnoException, mkdirDurable, writeFileDurable } from '../main/workspace/durable';
 import type { WorkerThreads } from '../main/workspace/worker-threads';
@@ -335,6 +334,8 @@ export async function serveCommand(ctx: CliContext, dir: string, opts: { port: n
   const api = createGlossApi({ workspace: ws, settings, now: ctx.now, downloads, ...(ctx.workerThreads ? { workerThreads: ctx.workerThreads } : {}) });
   let server;
   try {
+    // Loaded here: the HTTP server, the API socket and `ws` cost every other command ~20 ms to load.
+    const { startServer } = await import('../main/serve');
     server = await startServer({ api, rendererDir: ctx.rendererDir, port: opts.port, downloads });
   } catch (error) {
     await downloads.close();
