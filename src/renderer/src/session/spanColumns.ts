@@ -243,9 +243,9 @@ class Rows {
 
 /**
  * An open-addressing table (linear probing) of row + 1 by id hash; 0 is an empty slot. Filled to
- * at most 3/4 (`overfull`): a table twice the spans' number took twice the memory for lookups
- * that are rare (a command's few spans). In pages (PagedInts): a change copies the pages it
- * writes, not the whole table (docs/adr/0026).
+ * at most 3/4 (`overfull`): lookups are rare (a command's few spans), and a fuller table is
+ * smaller. In pages (PagedInts): a change copies the pages it writes, not the whole table
+ * (docs/adr/0026).
  */
 function tableFor(count: number): PagedInts {
   let size = 16;
