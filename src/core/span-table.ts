@@ -62,9 +62,9 @@ function quotesFromText(spans: readonly unknown[], quotes: readonly (string | nu
     const quote = quotes[i];
     if (quote === null || quote === undefined) return null;
     const span = spans[i] as Pick<Span, 'start' | 'end' | 'fragments' | 'quote'>;
-    // Left out exactly when the page would find the span no orphan (its columns keep no quote then).
-    const placed = Number.isInteger(span.start) && Number.isInteger(span.end) && (span.fragments === undefined || Array.isArray(span.fragments));
-    out[i] = placed && !isOrphanSpan(span, text) ? null : quote;
+    // Left out exactly when the page finds the span no orphan (its columns keep no quote then);
+    // offsets that are not a range in the text make an orphan.
+    out[i] = isOrphanSpan(span, text) ? quote : null;
   }
   return out;
 }
@@ -227,19 +227,14 @@ export function withSpanTable<L extends { spans: readonly unknown[] }>(layer: L,
   return table === null ? layer : { ...layer, spans: table };
 }
 
-/** A layer from the wire: spans sent as a table become objects again; plain spans stay. */
-export function withSpanObjects<L>(layer: L, text?: CodePointIndex): L {
-  if (typeof layer !== 'object' || layer === null || !('spans' in layer) || !isSpanTable(layer.spans)) return layer;
-  return { ...layer, spans: decodeSpanTable(layer.spans, text) };
-}
-
 /** The tables of layers made by withLazySpanObjects, by layer. */
 const wireTables = new WeakMap<object, SpanTable>();
 
 /**
- * As withSpanObjects, but the span objects are made only when `spans` is first read: a reader
- * that can take the table as it is (spanTableOf) never makes them. 10,000 spans as objects cost
- * the page ~25 ms to make and more to collect, when what keeps them is typed columns (ADR 0020).
+ * A layer from the wire: spans sent as a table become objects again (plain spans stay), made
+ * only when `spans` is first read: a reader that can take the table as it is (spanTableOf) never
+ * makes them. 10,000 spans as objects cost the page ~25 ms to make and more to collect, when what
+ * keeps them is typed columns (ADR 0020).
  */
 export function withLazySpanObjects<L>(layer: L, text?: () => CodePointIndex): L {
   if (typeof layer !== 'object' || layer === null || !('spans' in layer) || !isSpanTable(layer.spans)) return layer;

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CodePointIndex } from '../../src/core/offsets';
-import { decodeSpanTable, encodeSpanTable, isSpanTable, spanTableOf, withLazySpanObjects, withSpanObjects, withSpanTable } from '../../src/core/span-table';
+import { decodeSpanTable, encodeSpanTable, isSpanTable, spanTableOf, withLazySpanObjects, withSpanTable } from '../../src/core/span-table';
 import type { SpanTable } from '../../src/core/span-table';
 
 const TIMES = { createdAt: '2024-05-01T10:00:00.000Z', updatedAt: '2024-05-01T10:00:00.000Z' };
@@ -78,9 +78,9 @@ describe('encodeSpanTable / decodeSpanTable', () => {
     const layer = { annotator: 'a', spans: [{ id: 's1', label: 'Person', ...TIMES }], relations: [] };
     const sent = JSON.parse(JSON.stringify(withSpanTable(layer)));
     expect(Array.isArray(sent.spans)).toBe(false);
-    expect(withSpanObjects(sent)).toEqual(layer);
-    expect(Object.keys(withSpanObjects(sent))).toEqual(['annotator', 'spans', 'relations']);
-    expect(withSpanObjects(layer)).toBe(layer);
+    expect(withLazySpanObjects(sent)).toEqual(layer);
+    expect(Object.keys(withLazySpanObjects(sent))).toEqual(['annotator', 'spans', 'relations']);
+    expect(withLazySpanObjects(layer)).toBe(layer);
     expect(isSpanTable({ count: 2, columns: [{ key: 'id', values: ['a'] }] })).toBe(false);
     expect(isSpanTable({ count: 1, columns: [{ values: ['a'] }] })).toBe(false);
     expect(isSpanTable({ count: 1, columns: { id: { values: ['a'] } } })).toBe(false);

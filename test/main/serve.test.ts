@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { fail, ok } from '../../src/core/api';
 import type { GlossApi, LayerChange, OpenedDocument } from '../../src/core/api';
 import { CodePointIndex } from '../../src/core/offsets';
-import { isSpanTable, withSpanObjects } from '../../src/core/span-table';
+import { isSpanTable, withLazySpanObjects } from '../../src/core/span-table';
 import { DOWNLOAD_PATH, Downloads } from '../../src/main/downloads';
 import { MAX_BODY_BYTES, MAX_IMPORT_BODY_BYTES, attachmentDisposition, bodyLimit, cookieName, resultJson, startServer } from '../../src/main/serve';
 import type { RunningServer } from '../../src/main/serve';
@@ -374,7 +374,7 @@ describe('resultJson', () => {
     const sent = JSON.parse(resultJson(result, 'openDocument').toString('utf8'));
     expect(sent.value.mine.spans).toEqual({ count: 1, columns: [{ key: 'id', same: 's1' }, { key: 'label', same: 'Person' }] });
     expect(isSpanTable(sent.value.others[1].spans)).toBe(true);
-    const decoded = { ...sent, value: { ...sent.value, mine: withSpanObjects(sent.value.mine), others: sent.value.others.map(withSpanObjects) } };
+    const decoded = { ...sent, value: { ...sent.value, mine: withLazySpanObjects(sent.value.mine), others: sent.value.others.map((l: object) => withLazySpanObjects(l)) } };
     expect(decoded).toEqual(JSON.parse(JSON.stringify(result)));
     expect(JSON.stringify(decoded)).toBe(JSON.stringify(result));
     expect(resultJson(fail('not-found', 'no'), 'openDocument').toString('utf8')).toBe(JSON.stringify(fail('not-found', 'no')));
@@ -393,8 +393,8 @@ describe('resultJson', () => {
     const sent = JSON.parse(resultJson(result, 'openDocument').toString('utf8'));
     expect(sent.value.mine.spans.columns.find((c: { key: string }) => c.key === 'quote')).toEqual({ key: 'quote', values: [null, null, 'Gone', 'Away'], fromText: true });
     const text = new CodePointIndex(document.text);
-    expect(withSpanObjects(sent.value.mine, text)).toEqual(JSON.parse(JSON.stringify(result)).value.mine);
-    expect(() => withSpanObjects(sent.value.mine)).toThrow(/no text was given/);
+    expect(withLazySpanObjects(sent.value.mine, () => text)).toEqual(JSON.parse(JSON.stringify(result)).value.mine);
+    expect(() => withLazySpanObjects(sent.value.mine).spans).toThrow(/no text was given/);
   });
 
   it('serialises a document or layer object once, and a changed layer (a new object) again', () => {
