@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { IMPORT_UPLOAD_LIMITS, base64Length, fail } from '../core/api';
 import type { GlossApi, GlossApiMethod, OpenedDocument, Result } from '../core/api';
-import type { GlossDocument, Layer } from '../core/model';
+import type { Layer } from '../core/model';
 import { CodePointIndex } from '../core/offsets';
 import { withSpanTable } from '../core/span-table';
 import { dispatchApiCall, isApiMethod } from './dispatch';
@@ -122,19 +122,13 @@ function cachedJson<T extends object>(value: T, encode: (value: T) => unknown = 
   return json;
 }
 
-/** A document's text as code points, kept while the workspace keeps the document. */
-const textOf = new WeakMap<GlossDocument, CodePointIndex>();
-
 /**
  * A layer's JSON on the wire: its spans as columns, the quotes that are its document's text left
- * out (ADR 0013, 0025; the HTTP transport turns them back into objects).
+ * out (ADR 0013, 0025; the HTTP transport turns them back into objects). `text` is asked for only
+ * when the layer is not cached.
  */
-function layerJson(layer: Layer, document: GlossDocument): Buffer {
-  return cachedJson(layer, (l) => {
-    let text = textOf.get(document);
-    if (!text) textOf.set(document, (text = new CodePointIndex(document.text)));
-    return withSpanTable(l, text);
-  });
+function layerJson(layer: Layer, text: () => CodePointIndex): Buffer {
+  return cachedJson(layer, (l) => withSpanTable(l, text()));
 }
 
 /**
@@ -146,8 +140,11 @@ export function resultJson(result: Result<unknown>, method?: GlossApiMethod): Bu
   if (method !== 'openDocument' || !result.ok) return Buffer.from(JSON.stringify(result));
   const opened = result.value as OpenedDocument;
   const document = opened.document;
-  const parts: Buffer[] = [Buffer.from('{"ok":true,"value":{"document":'), cachedJson(document), Buffer.from(',"mine":'), layerJson(opened.mine, document), Buffer.from(',"others":[')];
-  opened.others.forEach((layer, i) => parts.push(...(i > 0 ? [Buffer.from(','), layerJson(layer, document)] : [layerJson(layer, document)])));
+  // The document's text as code points, made once for its layers and only if one is encoded.
+  let index: CodePointIndex | null = null;
+  const text = (): CodePointIndex => (index ??= new CodePointIndex(document.text));
+  const parts: Buffer[] = [Buffer.from('{"ok":true,"value":{"document":'), cachedJson(document), Buffer.from(',"mine":'), layerJson(opened.mine, text), Buffer.from(',"others":[')];
+  opened.others.forEach((layer, i) => parts.push(...(i > 0 ? [Buffer.from(','), layerJson(layer, text)] : [layerJson(layer, text)])));
   parts.push(Buffer.from(`],"problems":${JSON.stringify(opened.problems)}}}`));
   return Buffer.concat(parts);
 }
