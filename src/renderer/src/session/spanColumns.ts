@@ -67,20 +67,23 @@ interface RowRest {
 const NO_REST: Readonly<RowRest> = Object.freeze({});
 
 /**
- * Origins and timestamps of spans, each kept once (a layer's spans mostly share a few: every span
- * of an import has the same three). Bounded, so that a layer of 10,000 spans each edited at its
- * own moment does not keep 10,000 strings in the heap: past the bound, they go in the rest JSON.
+ * Strings the rows share, each kept once and numbered: labels, and origins and timestamps (a
+ * layer's spans mostly share a few: every span of an import has the same three). Those are
+ * bounded (`most`), so that a layer of 10,000 spans each edited at its own moment does not keep
+ * 10,000 strings in the heap: past the bound, they go in the rest JSON.
  */
 class Words {
   static readonly MOST = 256;
   readonly strings: string[] = [];
   private readonly index = new Map<string, number>();
 
+  constructor(private readonly most = Infinity) {}
+
   /** The word's number, or -1 when it is new and there is no more room. */
   indexOf(s: string): number {
     let at = this.index.get(s);
     if (at === undefined) {
-      if (this.strings.length >= Words.MOST) return -1;
+      if (this.strings.length >= this.most) return -1;
       at = this.strings.push(s) - 1;
       this.index.set(s, at);
     }
@@ -106,14 +109,15 @@ class Rows {
   updated = new Int32Array(64);
   readonly ids = new StringArena();
   private readonly rests = new StringArena();
-  private readonly words = new Words();
+  private readonly words = new Words(Words.MOST);
   /**
    * While many rows are added at once, where each rest seen so far starts (many spans carry the
    * same attributes); dropped after, so that the heap does not keep the strings.
    */
   restsSeen: Map<string, number> | null = null;
-  readonly labelNames: string[] = [];
-  private readonly labelIndex = new Map<string, number>();
+  private readonly labelWords = new Words();
+  /** The labels by their number in the `labels` column. */
+  readonly labelNames = this.labelWords.strings;
 
   constructor(
     readonly text: CodePointIndex,
@@ -128,12 +132,7 @@ class Rows {
     if (row === this.starts.length) this.grow(row + 1);
     this.starts[row] = span.start;
     this.ends[row] = span.end;
-    let label = this.labelIndex.get(span.label);
-    if (label === undefined) {
-      label = this.labelNames.push(span.label) - 1;
-      this.labelIndex.set(span.label, label);
-    }
-    this.labels[row] = label;
+    this.labels[row] = this.labelWords.indexOf(span.label);
     this.idAt[row] = this.ids.add(span.id);
     this.idLen[row] = span.id.length;
     this.hashes[row] = stringHash(span.id);
