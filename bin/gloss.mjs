@@ -12,10 +12,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRY = join(ROOT, 'src', 'cli', 'main.ts');
 const WORKER_ENTRY = join(ROOT, 'src', 'cli', 'worker.ts');
-/** Same depth below the package as src/cli: main.ts finds out/renderer two folders up in both. */
-const BUNDLE = join(ROOT, 'out', 'cli', 'main.mjs');
-/** The built files: the CLI, and what its worker threads run (main.ts finds it beside itself). */
-const BUNDLES = { main: BUNDLE, worker: join(ROOT, 'out', 'cli', 'worker.mjs') };
+/**
+ * The built files: the CLI, and what its worker threads run (main.ts finds it beside itself). Same
+ * depth below the package as src/cli: main.ts finds out/renderer two folders up in both.
+ */
+const BUNDLES = { main: join(ROOT, 'out', 'cli', 'main.mjs'), worker: join(ROOT, 'out', 'cli', 'worker.mjs') };
 /** What the CLI is built from: a change to any file there rebuilds it. */
 const SOURCE_DIRS = ['src/cli', 'src/core', 'src/main'].map((d) => join(ROOT, d));
 
@@ -59,10 +60,10 @@ async function builtCli() {
   if (process.env.GLOSS_CLI_FROM_SOURCE === '1') return null;
   // This file too: it says how the bundle is built.
   const sources = Math.max(...SOURCE_DIRS.map(newestMtime), statSync(fileURLToPath(import.meta.url)).mtimeMs);
-  if (bundleMtime() >= sources) return BUNDLE;
+  if (bundleMtime() >= sources) return BUNDLES.main;
   // Built into a folder beside and renamed into place, the worker's file first: a concurrent gloss
   // never loads a half-written file.
-  const tempDir = join(dirname(BUNDLE), `.build.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const tempDir = join(dirname(BUNDLES.main), `.build.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
   try {
     const { build } = await import('esbuild');
     mkdirSync(tempDir, { recursive: true });
@@ -102,7 +103,7 @@ async function builtCli() {
       utimesSync(built, new Date(), new Date(Math.ceil(sources)));
       renameSync(built, BUNDLES[name]);
     }
-    return BUNDLE;
+    return BUNDLES.main;
   } catch {
     return null;
   } finally {
